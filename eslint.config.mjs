@@ -1,0 +1,26 @@
+// Flat config: typescript-eslint's type-aware rules on our sources, prettier owns formatting.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', 'coverage/**', 'dashboard/vendor/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // Domain logic never reaches for the AWS SDK or the environment (DESIGN.md section 7).
+    files: ['pipeline/**/*.ts', 'schemas/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-sdk', '../handlers/*', '../localstack/*', '../infra/*'] }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only handlers/config reads process.env.' }],
+    },
+  },
+);

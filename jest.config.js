@@ -1,0 +1,31 @@
+// Two projects: `unit` (pure, no I/O, *.test.ts) and `integration` (real emulators, *.int.test.ts).
+// @swc/jest strips types only; `npm run typecheck` is the type gate.
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+// p-limit and its dependency ship ESM only; jest's CommonJS runtime needs them transformed.
+const esmOnly = ['p-limit', 'yocto-queue'];
+const shared = {
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/**/*.int.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/'],
+      testTimeout: 60000,
+    },
+  ],
+};
