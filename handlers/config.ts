@@ -1,0 +1,147 @@
+/**
+ * The one reader of `process.env` (DESIGN.md section 7). Each handler declares what it needs;
+ * the reader validates it once at start-up and names every missing or malformed variable.
+ */
+import { ENV, type EnvName } from './env-names';
+
+export { ENV };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Collects problems instead of failing on the first, so one start-up error names them all. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  required(name: EnvName): string {
+    const value = this.env[name];
+    if (value === undefined || value.trim() === '') {
+      this.problems.push(`${name} is missing (expected a non-empty string)`);
+      return '';
+    }
+    return value;
+  }
+
+  optional(name: EnvName): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  }
+
+  integer(name: EnvName, fallback: number, range: { min: number; max: number }): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < range.min || value > range.max) {
+      this.problems.push(
+        `${name} is ${JSON.stringify(raw)} (expected an integer from ${range.min} to ${range.max})`,
+      );
+      return fallback;
+    }
+    return value;
+  }
+
+  url(name: EnvName): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    try {
+      return new URL(raw).toString().replace(/\/$/, '');
+    } catch (cause) {
+      this.problems.push(`${name} is ${JSON.stringify(raw)} (expected an absolute URL)`);
+      void cause;
+      return undefined;
+    }
+  }
+
+  done<T>(what: string, value: T): T {
+    if (this.problems.length > 0) {
+      throw new ConfigError(
+        `Invalid ${what} configuration: ${this.problems.join('; ')}`,
+        this.problems,
+      );
+    }
+    return value;
+  }
+}
+
+export interface AwsConfig {
+  /** Set locally (one LocalStack-style endpoint for every client); unset on AWS. */
+  readonly endpoint: string | undefined;
+  readonly region: string;
+}
+
+function readAws(reader: EnvReader): AwsConfig {
+  return {
+    endpoint: reader.url(ENV.awsEndpoint),
+    region: reader.optional(ENV.awsRegion) ?? 'us-east-1',
+  };
+}
+
+export interface ConsumerConfig {
+  readonly aws: AwsConfig;
+  readonly eventsTable: string;
+  readonly sessionsTable: string;
+  readonly activeSessionsTable: string;
+  readonly badRowsTable: string;
+  readonly activeSessionShards: number;
+  readonly visitorSaltSecret: string;
+}
+
+export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
+  const reader = new EnvReader(env);
+  return reader.done('consumer', {
+    aws: readAws(reader),
+    eventsTable: reader.required(ENV.eventsTable),
+    sessionsTable: reader.required(ENV.sessionsTable),
+    activeSessionsTable: reader.required(ENV.activeSessionsTable),
+    badRowsTable: reader.required(ENV.badRowsTable),
+    activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
+    visitorSaltSecret: reader.required(ENV.visitorSaltSecret),
+  });
+}
+
+export interface ProcessorConfig {
+  readonly aws: AwsConfig;
+  readonly badRowsTable: string;
+  readonly metricsNamespace: string;
+}
+
+export function readProcessorConfig(env: Env = process.env): ProcessorConfig {
+  const reader = new EnvReader(env);
+  return reader.done('processor', {
+    aws: readAws(reader),
+    badRowsTable: reader.required(ENV.badRowsTable),
+    metricsNamespace: reader.optional(ENV.metricsNamespace) ?? 'LiveInsight',
+  });
+}
+
+export interface QueryConfig {
+  readonly aws: AwsConfig;
+  readonly sessionsTable: string;
+  readonly activeSessionsTable: string;
+  readonly activeSessionShards: number;
+}
+
+export function readQueryConfig(env: Env = process.env): QueryConfig {
+  const reader = new EnvReader(env);
+  return reader.done('query', {
+    aws: readAws(reader),
+    sessionsTable: reader.required(ENV.sessionsTable),
+    activeSessionsTable: reader.required(ENV.activeSessionsTable),
+    activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
+  });
+}
+
+export function readAwsConfig(env: Env = process.env): AwsConfig {
+  const reader = new EnvReader(env);
+  return reader.done('AWS', readAws(reader));
+}

@@ -1,0 +1,19 @@
+/**
+ * Names of the environment variables the handlers read. The CDK stacks set exactly these
+ * (infra imports this module) and the local product sets them too, so a name exists once.
+ */
+export const ENV = {
+  awsEndpoint: 'AWS_ENDPOINT_URL',
+  awsRegion: 'AWS_REGION',
+  eventsTable: 'LIVEINSIGHT_EVENTS_TABLE',
+  sessionsTable: 'LIVEINSIGHT_SESSIONS_TABLE',
+  activeSessionsTable: 'LIVEINSIGHT_ACTIVE_SESSIONS_TABLE',
+  badRowsTable: 'LIVEINSIGHT_BAD_ROWS_TABLE',
+  eventsStream: 'LIVEINSIGHT_EVENTS_STREAM',
+  failureBucket: 'LIVEINSIGHT_FAILURE_BUCKET',
+  activeSessionShards: 'LIVEINSIGHT_ACTIVE_SESSION_SHARDS',
+  visitorSaltSecret: 'LIVEINSIGHT_VISITOR_SALT_SECRET',
+  metricsNamespace: 'LIVEINSIGHT_METRICS_NAMESPACE',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
