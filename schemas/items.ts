@@ -1,0 +1,139 @@
+/**
+ * Item shapes of the DynamoDB tables (keys in infra/resources.ts). Readers parse items with
+ * these schemas at the trust boundary; writers build them with the pure pipeline.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { BadRowSchema } from './bad-row';
+import { DEVICE_TYPES, EnrichedEventSchema, MEDIUMS } from './enriched-event';
+
+const Ttl = Type.Integer({ minimum: 0, description: 'epoch seconds (DynamoDB TTL attribute)' });
+
+/** Events: pk `${siteId}#${sessionId}`, sk eventId — deterministic, so a redelivery overwrites itself. */
+export const EventItemSchema = Type.Composite([
+  EnrichedEventSchema,
+  Type.Object({ pk: Type.String(), sk: Type.String(), expiresAt: Ttl }),
+]);
+
+/**
+ * Which `seq` numbers of a session have been applied: every seq below `below`, plus the listed
+ * `above` ones (out-of-order arrivals past a gap). This is the session's exactly-once guard.
+ */
+export const AppliedSeqsSchema = Type.Object(
+  {
+    below: Type.Integer({ minimum: 0 }),
+    above: Type.Array(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+const DeviceType = Type.Union(DEVICE_TYPES.map((d) => Type.Literal(d)));
+const Medium = Type.Union(MEDIUMS.map((m) => Type.Literal(m)));
+
+/** A page reached at a given `seq` (entry = lowest pageview seq, exit = highest). */
+const PageAtSeq = Type.Object(
+  { path: Type.String(), seq: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * The folded state of one session: the result of applying each distinct event once, in any
+ * order (the fold is commutative; see pipeline/session-aggregate).
+ */
+export const SessionStateSchema = Type.Object(
+  {
+    siteId: Type.String(),
+    sessionId: Type.String(),
+    /** Visitor id of the session's lowest-seq event: a session keeps it across the midnight salt change. */
+    visitorId: Type.String(),
+    visitorSeq: Type.Integer({ minimum: 0 }),
+    /** Edge clock (ms) of the first and last event. */
+    startedAt: Type.Integer(),
+    lastSeen: Type.Integer(),
+    /** Edge clock (ms) of the last page view or custom event; 0 when none (engagement alone). */
+    lastInteractionAt: Type.Integer({ minimum: 0 }),
+    pageviews: Type.Integer({ minimum: 0 }),
+    events: Type.Integer({ minimum: 0 }),
+    engagementEvents: Type.Integer({ minimum: 0 }),
+    customEvents: Type.Integer({ minimum: 0 }),
+    botEvents: Type.Integer({ minimum: 0 }),
+    engagedMs: Type.Integer({ minimum: 0 }),
+    entry: Type.Optional(PageAtSeq),
+    exit: Type.Optional(PageAtSeq),
+    /** Attribution of the lowest-seq event. */
+    source: Type.String(),
+    medium: Medium,
+    referrerHost: Type.Optional(Type.String()),
+    campaign: Type.Optional(Type.String()),
+    deviceType: DeviceType,
+    browser: Type.String(),
+    os: Type.String(),
+    country: Type.String(),
+    isBot: Type.Boolean(),
+    /** Page views per minute (key: epoch minute) within the last 30 minutes of activity. */
+    pageviewMinutes: Type.Record(
+      Type.String({ pattern: '^[0-9]+$' }),
+      Type.Integer({ minimum: 1 }),
+    ),
+    applied: AppliedSeqsSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** Sessions: pk `${siteId}#${sessionId}`; `version` guards optimistic writes; streamed to the processor. */
+export const SessionItemSchema = Type.Composite([
+  SessionStateSchema,
+  Type.Object({
+    pk: Type.String(),
+    /** `${siteId}#${yyyy-mm-dd}` of startedAt: the `bySiteDay` index lists a site's sessions per day. */
+    siteDay: Type.String(),
+    version: Type.Integer({ minimum: 1 }),
+    expiresAt: Ttl,
+  }),
+]);
+
+/**
+ * ActiveSessions: pk `${siteId}#${shard}`, sk sessionId — read with one Query per shard.
+ * `expiresAt` = last activity + 30 min; readers filter on it because TTL deletes lag.
+ */
+export const ActiveSessionItemSchema = Type.Object(
+  {
+    pk: Type.String(),
+    sk: Type.String(),
+    siteId: Type.String(),
+    sessionId: Type.String(),
+    visitorId: Type.String(),
+    startedAt: Type.Integer(),
+    lastSeen: Type.Integer(),
+    lastInteractionAt: Type.Integer({ minimum: 0 }),
+    pageviews: Type.Integer({ minimum: 0 }),
+    events: Type.Integer({ minimum: 0 }),
+    entryPage: Type.String(),
+    currentPage: Type.String(),
+    source: Type.String(),
+    medium: Medium,
+    deviceType: DeviceType,
+    browser: Type.String(),
+    os: Type.String(),
+    country: Type.String(),
+    isBot: Type.Boolean(),
+    pageviewMinutes: Type.Record(
+      Type.String({ pattern: '^[0-9]+$' }),
+      Type.Integer({ minimum: 1 }),
+    ),
+    expiresAt: Ttl,
+  },
+  { additionalProperties: false },
+);
+
+/** BadRows: pk `${yyyy-mm-dd}#${bucket}` of arrival, sk `${origin kind}#${position}` — deterministic. */
+export const BadRowItemSchema = Type.Composite([
+  BadRowSchema,
+  Type.Object({ pk: Type.String(), sk: Type.String(), expiresAt: Ttl }),
+]);
+
+export type EventItem = Static<typeof EventItemSchema>;
+export type AppliedSeqs = Static<typeof AppliedSeqsSchema>;
+export type SessionState = Static<typeof SessionStateSchema>;
+export type SessionItem = Static<typeof SessionItemSchema>;
+export type ActiveSessionItem = Static<typeof ActiveSessionItemSchema>;
+export type BadRowItem = Static<typeof BadRowItemSchema>;
