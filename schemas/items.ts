@@ -107,6 +107,9 @@ export const ActiveSessionItemSchema = Type.Object(
     lastInteractionAt: Type.Integer({ minimum: 0 }),
     pageviews: Type.Integer({ minimum: 0 }),
     events: Type.Integer({ minimum: 0 }),
+    /** With `pageviews`, what the bounce definition needs when the session expires. */
+    customEvents: Type.Integer({ minimum: 0 }),
+    engagedMs: Type.Integer({ minimum: 0 }),
     entryPage: Type.String(),
     currentPage: Type.String(),
     source: Type.String(),
