@@ -11,7 +11,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
@@ -19,8 +22,14 @@ export default tseslint.config(
     // Domain logic never reaches for the AWS SDK or the environment (DESIGN.md section 7).
     files: ['pipeline/**/*.ts', 'schemas/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-sdk', '../handlers/*', '../localstack/*', '../infra/*'] }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only handlers/config reads process.env.' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@aws-sdk/*', 'aws-sdk', '../handlers/*', '../localstack/*', '../infra/*'] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only handlers/config reads process.env.' },
+      ],
     },
   },
 );

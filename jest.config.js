@@ -1,6 +1,9 @@
 // Two projects: `unit` (pure, no I/O, *.test.ts) and `integration` (real emulators, *.int.test.ts).
 // @swc/jest strips types only; `npm run typecheck` is the type gate.
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 // p-limit and its dependency ship ESM only; jest's CommonJS runtime needs them transformed.
 const esmOnly = ['p-limit', 'yocto-queue'];
 const shared = {
