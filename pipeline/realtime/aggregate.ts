@@ -1,0 +1,105 @@
+/**
+ * ActiveSessions items → the `/realtime` answer. Pure: the caller passes the items of every
+ * shard of one site and the clock; nothing here reads storage or time.
+ *
+ * Bots are kept out of every human figure (as GA4 and Plausible do) and reported on their own
+ * as `bots.sessions` and `bots.share`, so a bot wave is visible without inflating the counts.
+ */
+import {
+  BREAKDOWN_ROWS,
+  REALTIME_WINDOWS,
+  type BreakdownRow,
+  type RealtimeAnswer,
+  type RealtimeDefinitions,
+  type RealtimeSessionView,
+} from '../../schemas/query';
+import { isActive, isCurrent } from './activity';
+
+const MINUTE_MS = 60_000;
+const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
+
+export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
+  activeSessions: `Active sessions: sessions with any activity in the last ${MINUTES} minutes`,
+  currentVisitors:
+    `Current visitors: distinct visitors with a page view or custom event in the last ` +
+    `${REALTIME_WINDOWS.currentVisitorsMinutes} minutes (engagement pings alone do not count)`,
+  pageviewsPerMinute: `Page views per minute over the last ${MINUTES} minutes`,
+  breakdowns: 'Active sessions by current page, traffic source, device type and country',
+  bots: 'Bot sessions are excluded from every other figure; share = bot / all active sessions',
+};
+
+export interface AggregateOptions {
+  readonly siteId: string;
+  readonly nowMs: number;
+  /** Rows per breakdown (default BREAKDOWN_ROWS). */
+  readonly rows?: number;
+}
+
+export function aggregateRealtime(
+  items: Iterable<RealtimeSessionView>,
+  options: AggregateOptions,
+): RealtimeAnswer {
+  const { nowMs } = options;
+  const rows = options.rows ?? BREAKDOWN_ROWS;
+  const nowMinute = Math.floor(nowMs / MINUTE_MS);
+  const firstMinute = nowMinute - (MINUTES - 1);
+  const perMinute = new Array<number>(MINUTES).fill(0);
+  const currentVisitors = new Set<string>();
+  const pages = new Map<string, number>();
+  const sources = new Map<string, number>();
+  const devices = new Map<string, number>();
+  const countries = new Map<string, number>();
+  let humans = 0;
+  let bots = 0;
+
+  for (const item of items) {
+    // The read already filtered on expiry; checking again keeps this function correct on its own.
+    if (!isActive(item, nowMs)) continue;
+    if (item.isBot) {
+      bots += 1;
+      continue;
+    }
+    humans += 1;
+    if (isCurrent(item, nowMs)) currentVisitors.add(item.visitorId);
+    increment(pages, item.currentPage);
+    increment(sources, item.source);
+    increment(devices, item.deviceType);
+    increment(countries, item.country);
+    for (const [minuteKey, count] of Object.entries(item.pageviewMinutes)) {
+      const index = Number(minuteKey) - firstMinute;
+      if (index >= 0 && index < MINUTES) perMinute[index] = (perMinute[index] ?? 0) + count;
+    }
+  }
+
+  const all = humans + bots;
+  return {
+    siteId: options.siteId,
+    at: nowMs,
+    activeSessions: humans,
+    currentVisitors: currentVisitors.size,
+    pageviewsPerMinute: perMinute,
+    minutesFrom: firstMinute * MINUTE_MS,
+    topPages: top(pages, rows),
+    topReferrers: top(sources, rows),
+    devices: top(devices, rows),
+    countries: top(countries, rows),
+    bots: { sessions: bots, share: all === 0 ? 0 : bots / all },
+    windows: {
+      activeSessionsMinutes: REALTIME_WINDOWS.activeSessionsMinutes,
+      currentVisitorsMinutes: REALTIME_WINDOWS.currentVisitorsMinutes,
+    },
+    definitions: REALTIME_DEFINITIONS,
+  };
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Highest counts first; ties by name so the order is stable between refreshes. */
+function top(counts: ReadonlyMap<string, number>, rows: number): BreakdownRow[] {
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, rows)
+    .map(([name, sessions]) => ({ name, sessions }));
+}

@@ -1,0 +1,207 @@
+/**
+ * The query contract (DESIGN.md section 3a): what `GET /realtime`, `GET /sessions/active` and
+ * `GET /health` answer, and the projections of ActiveSessions items those answers are computed
+ * from. The OpenAPI document (schemas/openapi.ts → openapi.json) is generated from these.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { SiteIdSchema } from './ingest';
+import { ActiveSessionItemSchema } from './items';
+
+/** Minutes of the two realtime windows (DESIGN.md section 3). */
+export const REALTIME_WINDOWS = {
+  activeSessionsMinutes: 30,
+  currentVisitorsMinutes: 5,
+} as const;
+
+/** Rows of each breakdown (top pages, referrers, devices, countries). */
+export const BREAKDOWN_ROWS = 10;
+
+/** Paging bounds of `GET /sessions/active`. */
+export const SESSIONS_PAGE = { defaultLimit: 50, maxLimit: 200 } as const;
+
+/**
+ * What `/realtime` reads of an ActiveSessions item. The query handler projects exactly these
+ * attributes (ProjectionExpression is derived from this list) and parses items with the schema.
+ */
+export const REALTIME_VIEW_ATTRIBUTES = [
+  'visitorId',
+  'lastSeen',
+  'lastInteractionAt',
+  'currentPage',
+  'source',
+  'deviceType',
+  'country',
+  'isBot',
+  'pageviewMinutes',
+  'expiresAt',
+] as const;
+
+export const RealtimeSessionViewSchema = Type.Pick(
+  ActiveSessionItemSchema,
+  REALTIME_VIEW_ATTRIBUTES,
+  { additionalProperties: false },
+);
+
+/** What `/sessions/active` reads of an ActiveSessions item. */
+export const ACTIVE_SESSION_VIEW_ATTRIBUTES = [
+  'sessionId',
+  'visitorId',
+  'startedAt',
+  'lastSeen',
+  'pageviews',
+  'events',
+  'entryPage',
+  'currentPage',
+  'source',
+  'deviceType',
+  'country',
+  'isBot',
+  'expiresAt',
+] as const;
+
+export const ActiveSessionViewSchema = Type.Pick(
+  ActiveSessionItemSchema,
+  ACTIVE_SESSION_VIEW_ATTRIBUTES,
+  { additionalProperties: false },
+);
+
+const Count = Type.Integer({ minimum: 0 });
+const EpochMs = Type.Integer({ minimum: 0, description: 'epoch milliseconds (server clock)' });
+
+export const BreakdownRowSchema = Type.Object(
+  {
+    name: Type.String({ description: 'page path, traffic source, device type or country code' }),
+    sessions: Type.Integer({ minimum: 1, description: 'active human sessions' }),
+  },
+  { additionalProperties: false },
+);
+
+const Breakdown = (description: string) =>
+  Type.Array(BreakdownRowSchema, { maxItems: BREAKDOWN_ROWS, description });
+
+/** The labels a dashboard shows next to each figure, so the page never re-invents a definition. */
+export const RealtimeDefinitionsSchema = Type.Object(
+  {
+    activeSessions: Type.String(),
+    currentVisitors: Type.String(),
+    pageviewsPerMinute: Type.String(),
+    breakdowns: Type.String(),
+    bots: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const RealtimeAnswerSchema = Type.Object(
+  {
+    siteId: SiteIdSchema,
+    /** When the answer was computed; a cached answer keeps its original `at`. */
+    at: EpochMs,
+    activeSessions: Type.Integer({
+      minimum: 0,
+      description: 'human sessions with any activity in the last 30 minutes',
+    }),
+    currentVisitors: Type.Integer({
+      minimum: 0,
+      description: 'distinct human visitors with a page view or custom event in the last 5 minutes',
+    }),
+    pageviewsPerMinute: Type.Array(Count, {
+      minItems: REALTIME_WINDOWS.activeSessionsMinutes,
+      maxItems: REALTIME_WINDOWS.activeSessionsMinutes,
+      description:
+        'page views of human sessions per minute, oldest first; the last is the current minute',
+    }),
+    /** Start (epoch ms) of the first minute of `pageviewsPerMinute`. */
+    minutesFrom: EpochMs,
+    topPages: Breakdown('active sessions by the page they are on now'),
+    topReferrers: Breakdown('active sessions by traffic source (`direct` when none)'),
+    devices: Breakdown('active sessions by device type'),
+    countries: Breakdown('active sessions by country (ISO 3166-1 alpha-2 or `unknown`)'),
+    bots: Type.Object(
+      {
+        sessions: Count,
+        share: Type.Number({
+          minimum: 0,
+          maximum: 1,
+          description: 'bot sessions / all active sessions (0 when there are none)',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    windows: Type.Object(
+      {
+        activeSessionsMinutes: Type.Literal(REALTIME_WINDOWS.activeSessionsMinutes),
+        currentVisitorsMinutes: Type.Literal(REALTIME_WINDOWS.currentVisitorsMinutes),
+      },
+      { additionalProperties: false },
+    ),
+    definitions: RealtimeDefinitionsSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** One live session as `/sessions/active` lists it (DESIGN.md section 3a). */
+export const ActiveSessionSchema = Type.Object(
+  {
+    sessionId: Type.String(),
+    visitorId: Type.String(),
+    startedAt: EpochMs,
+    lastSeen: EpochMs,
+    pageviews: Count,
+    events: Count,
+    entryPage: Type.String(),
+    currentPage: Type.String(),
+    source: Type.String(),
+    device: Type.String({ description: 'desktop, mobile, tablet or other' }),
+    country: Type.String(),
+    isBot: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const ActiveSessionsPageSchema = Type.Object(
+  {
+    siteId: SiteIdSchema,
+    at: EpochMs,
+    sessions: Type.Array(ActiveSessionSchema, { maxItems: SESSIONS_PAGE.maxLimit }),
+    /** Opaque; pass as `cursor` for the next page. Absent on the last page. */
+    nextCursor: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const HealthAnswerSchema = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+    at: EpochMs,
+    checks: Type.Object(
+      { activeSessionsTable: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Every error body of both APIs (DESIGN.md section 3a). */
+export const ErrorBodySchema = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String(),
+        message: Type.String(),
+        details: Type.Optional(Type.Unknown()),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type RealtimeSessionView = Static<typeof RealtimeSessionViewSchema>;
+export type ActiveSessionView = Static<typeof ActiveSessionViewSchema>;
+export type BreakdownRow = Static<typeof BreakdownRowSchema>;
+export type RealtimeDefinitions = Static<typeof RealtimeDefinitionsSchema>;
+export type RealtimeAnswer = Static<typeof RealtimeAnswerSchema>;
+export type ActiveSession = Static<typeof ActiveSessionSchema>;
+export type ActiveSessionsPage = Static<typeof ActiveSessionsPageSchema>;
+export type HealthAnswer = Static<typeof HealthAnswerSchema>;
+export type ErrorBody = Static<typeof ErrorBodySchema>;
