@@ -1,0 +1,36 @@
+/**
+ * The read check with API Gateway's result cache, for the local edge: decisions are cached per
+ * (siteId, Authorization header) — the authorizer's identity sources — for `ttlMs`, as a REST
+ * API caches an authorizer's policy. Missing credentials (401) are not looked up, so not cached.
+ */
+import { createTtlCache } from '../query/ttl-cache';
+import {
+  decideRead,
+  type ReadDecision,
+  type ReadRequest,
+  type ReadTokenStore,
+} from './decide-read';
+
+/** API Gateway's default authorizer result TTL is 300 s; ours is shorter so revocation bites sooner. */
+export const AUTHORIZER_CACHE_SECONDS = 60;
+
+export type ReadAuthorizer = (request: ReadRequest) => Promise<ReadDecision>;
+
+export function createReadAuthorizer(options: {
+  readonly store: ReadTokenStore;
+  readonly ttlMs?: number;
+  readonly clock?: () => number;
+}): ReadAuthorizer {
+  const cache = createTtlCache<ReadDecision>({
+    ttlMs: options.ttlMs ?? AUTHORIZER_CACHE_SECONDS * 1000,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  return (request) => {
+    if (request.authorization === undefined || request.siteId === undefined) {
+      return decideRead(request, options.store);
+    }
+    return cache.get(`${request.siteId}\n${request.authorization}`, () =>
+      decideRead(request, options.store),
+    );
+  };
+}
