@@ -64,6 +64,23 @@ export const EventSourceMappingSettingsSchema = Type.Object(
 
 export type EventSourceMappingSettings = Static<typeof EventSourceMappingSettingsSchema>;
 
+/** Lambda's rule for each setting, in words, for error messages. */
+const EXPECTED: Record<string, string> = {
+  BatchSize: 'an integer from 1 to 10,000',
+  MaximumBatchingWindowInSeconds: 'a number of seconds from 0 to 300',
+  ParallelizationFactor: 'an integer from 1 to 10',
+  BisectBatchOnFunctionError: 'a boolean',
+  MaximumRetryAttempts: 'an integer from -1 (infinite) to 10,000',
+  MaximumRecordAgeInSeconds: '-1 (infinite) or an integer from 60 to 604,800',
+  FunctionResponseTypes: `an array holding only "${REPORT_BATCH_ITEM_FAILURES}"`,
+  StartingPosition: 'TRIM_HORIZON, LATEST or AT_TIMESTAMP',
+  StartingPositionTimestamp: 'Unix time in seconds',
+  DestinationConfig: '{OnFailure: {Destination: "<ARN>"}}',
+  FunctionName: 'a string',
+  EventSourceArn: 'a string',
+  Enabled: 'a boolean',
+};
+
 export type SourceKind = 'kinesis' | 'dynamodb';
 
 export type StartingPosition =
@@ -91,8 +108,12 @@ export function resolveSettings(settings: unknown, kind: SourceKind): ResolvedSe
   const firstError = Value.Errors(EventSourceMappingSettingsSchema, settings).First();
   if (firstError !== undefined) {
     const field = firstError.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
+    const topLevel = field.split('.')[0] ?? field;
+    const expected =
+      EXPECTED[topLevel] ??
+      `one of the supported settings (${Object.keys(EXPECTED).join(', ')}); it is not one`;
     throw new EventSourceMappingConfigError(
-      `Event source mapping setting ${field} is invalid: received ${JSON.stringify(firstError.value)}, expected ${firstError.message.toLowerCase()} (Lambda's range for this setting)`,
+      `Event source mapping setting ${field} is invalid: received ${JSON.stringify(firstError.value)}, expected ${expected}`,
       field,
       firstError.value,
     );
