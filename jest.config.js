@@ -27,6 +27,9 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.test.ts'],
+      // The local AWS starts once per jest run; files get isolated resources (localstack/testing).
+      globalSetup: '<rootDir>/localstack/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/localstack/testing/global-teardown.ts',
       testPathIgnorePatterns: ['/node_modules/'],
       testTimeout: 60000,
     },

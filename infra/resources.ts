@@ -1,0 +1,466 @@
+/**
+ * THE one definition of LiveInsight's AWS resources: tables, the Kinesis stream, buckets and
+ * the event-source-mapping settings. Plain data on purpose — no aws-cdk-lib import — so the
+ * local bootstrap, the handlers' env wiring and the CDK stack all read it without loading CDK.
+ *
+ * Names derive from a prefix: the stage name (`liveinsight-dev`) locally and on AWS, a unique
+ * prefix per integration-test file so that files run in parallel on one emulator.
+ */
+
+/** DynamoDB scalar attribute types used in keys. */
+export type KeyType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export type StreamViewType = 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+
+export interface GlobalSecondaryIndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly projection: 'ALL' | 'KEYS_ONLY';
+}
+
+export interface TtlDefinition {
+  /** Number attribute holding the expiry in epoch seconds (DynamoDB TTL's format). */
+  readonly attribute: string;
+  /** How long after the item's reference time (write or last activity) it expires. */
+  readonly retentionSeconds: number;
+}
+
+export const TABLE_KEYS = ['events', 'sessions', 'activeSessions', 'badRows'] as const;
+export type TableKey = (typeof TABLE_KEYS)[number];
+
+export interface TableDefinition {
+  readonly key: TableKey;
+  /** CloudFormation logical id and construct id in the CDK stack. */
+  readonly logicalId: string;
+  readonly tableName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly ttl: TtlDefinition;
+  /** Undefined: no stream. */
+  readonly stream?: StreamViewType;
+  readonly globalSecondaryIndexes: readonly GlobalSecondaryIndexDefinition[];
+  readonly billingMode: 'PAY_PER_REQUEST';
+}
+
+export const BUCKET_KEYS = ['failures', 'dashboard'] as const;
+export type BucketKey = (typeof BUCKET_KEYS)[number];
+
+export interface ResourceNames {
+  readonly prefix: string;
+  readonly tables: Readonly<Record<TableKey, string>>;
+  readonly eventsStream: string;
+  readonly buckets: Readonly<Record<BucketKey, string>>;
+}
+
+const DAY_SECONDS = 86_400;
+
+/** Shared attribute name of every table's TTL. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** Retention per table (DESIGN.md section 1 and 3): raw events 90 days, bad rows 30 days. */
+export const RETENTION_SECONDS = {
+  events: 90 * DAY_SECONDS,
+  sessions: 90 * DAY_SECONDS,
+  /** ActiveSessions expire 30 minutes after the session's last activity (GA4's window). */
+  activeSessions: 30 * 60,
+  badRows: 30 * DAY_SECONDS,
+} as const satisfies Record<TableKey, number>;
+
+/** Default number of partition shards of ActiveSessions (`${siteId}#${shard}`, shard 0..N-1). */
+export const DEFAULT_ACTIVE_SESSION_SHARDS = 4;
+
+/** Name of the Sessions GSI that lists a site's sessions of one day by start time. */
+export const SESSIONS_BY_SITE_DAY_INDEX = 'bySiteDay';
+
+export class ResourceDefinitionError extends Error {
+  override readonly name = 'ResourceDefinitionError';
+}
+
+/**
+ * Prefix rules: the strictest name among our resources is an S3 bucket name (lowercase letters,
+ * digits and hyphens, 3–63 characters); the longest suffix is `-active-sessions` (16), so the
+ * prefix stays ≤ 40 characters and every derived name stays valid everywhere.
+ */
+const PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+export function assertValidPrefix(prefix: string): void {
+  if (!PREFIX_PATTERN.test(prefix) || prefix.includes('--')) {
+    throw new ResourceDefinitionError(
+      `Resource prefix ${JSON.stringify(prefix)} is invalid (expected 1–40 lowercase letters, ` +
+        'digits or single hyphens, starting and ending with a letter or digit)',
+    );
+  }
+}
+
+export function resourceNames(prefix: string): ResourceNames {
+  assertValidPrefix(prefix);
+  return {
+    prefix,
+    tables: {
+      events: `${prefix}-events`,
+      sessions: `${prefix}-sessions`,
+      activeSessions: `${prefix}-active-sessions`,
+      badRows: `${prefix}-bad-rows`,
+    },
+    eventsStream: `${prefix}-events`,
+    buckets: {
+      failures: `${prefix}-failures`,
+      dashboard: `${prefix}-dashboard`,
+    },
+  };
+}
+
+/** Table definitions in a fixed order (events, sessions, activeSessions, badRows). */
+export function tableDefinitions(prefix: string): readonly TableDefinition[] {
+  const names = resourceNames(prefix).tables;
+  const ttl = (key: TableKey): TtlDefinition => ({
+    attribute: TTL_ATTRIBUTE,
+    retentionSeconds: RETENTION_SECONDS[key],
+  });
+  return [
+    {
+      // pk = `${siteId}#${sessionId}`, sk = eventId: a deterministic key makes raw writes idempotent.
+      key: 'events',
+      logicalId: 'EventsTable',
+      tableName: names.events,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      ttl: ttl('events'),
+      globalSecondaryIndexes: [],
+      billingMode: 'PAY_PER_REQUEST',
+    },
+    {
+      // pk = `${siteId}#${sessionId}`; one item per session. The stream feeds the processor.
+      key: 'sessions',
+      logicalId: 'SessionsTable',
+      tableName: names.sessions,
+      partitionKey: { name: 'pk', type: 'S' },
+      ttl: ttl('sessions'),
+      stream: 'NEW_AND_OLD_IMAGES',
+      globalSecondaryIndexes: [
+        {
+          // siteDay = `${siteId}#${yyyy-mm-dd}`, startedAt = epoch ms: a day's sessions in order.
+          indexName: SESSIONS_BY_SITE_DAY_INDEX,
+          partitionKey: { name: 'siteDay', type: 'S' },
+          sortKey: { name: 'startedAt', type: 'N' },
+          projection: 'ALL',
+        },
+      ],
+      billingMode: 'PAY_PER_REQUEST',
+    },
+    {
+      // pk = `${siteId}#${shard}` (shard 0..N-1 spreads a hot site), sk = sessionId.
+      key: 'activeSessions',
+      logicalId: 'ActiveSessionsTable',
+      tableName: names.activeSessions,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      ttl: ttl('activeSessions'),
+      stream: 'NEW_AND_OLD_IMAGES',
+      globalSecondaryIndexes: [],
+      billingMode: 'PAY_PER_REQUEST',
+    },
+    {
+      // pk = `${yyyy-mm-dd}#${bucket}`, sk = `${source}#${position}` (e.g. shard#sequence).
+      key: 'badRows',
+      logicalId: 'BadRowsTable',
+      tableName: names.badRows,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      ttl: ttl('badRows'),
+      globalSecondaryIndexes: [],
+      billingMode: 'PAY_PER_REQUEST',
+    },
+  ];
+}
+
+export function tableDefinition(prefix: string, key: TableKey): TableDefinition {
+  const found = tableDefinitions(prefix).find((table) => table.key === key);
+  if (found === undefined) {
+    throw new ResourceDefinitionError(`No table definition for ${JSON.stringify(key)}`);
+  }
+  return found;
+}
+
+export interface StreamSettings {
+  /** Provisioned shards: locally always, on AWS when `mode` is `provisioned`. */
+  readonly shardCount: number;
+  readonly mode: 'provisioned' | 'on-demand';
+  readonly retentionHours: number;
+}
+
+export const DEFAULT_LOCAL_SHARD_COUNT = 2;
+
+export interface EventsStreamDefinition {
+  readonly logicalId: string;
+  readonly streamName: string;
+  readonly settings: StreamSettings;
+}
+
+export function eventsStreamDefinition(
+  prefix: string,
+  settings: Partial<StreamSettings> = {},
+): EventsStreamDefinition {
+  const resolved: StreamSettings = {
+    shardCount: settings.shardCount ?? DEFAULT_LOCAL_SHARD_COUNT,
+    mode: settings.mode ?? 'provisioned',
+    retentionHours: settings.retentionHours ?? 24,
+  };
+  assertIntegerInRange('events stream shardCount', resolved.shardCount, 1, 500);
+  assertIntegerInRange('events stream retentionHours', resolved.retentionHours, 24, 8_760);
+  return {
+    logicalId: 'EventsStream',
+    streamName: resourceNames(prefix).eventsStream,
+    settings: resolved,
+  };
+}
+
+export interface BucketDefinition {
+  readonly key: BucketKey;
+  readonly logicalId: string;
+  readonly bucketName: string;
+}
+
+export function bucketDefinitions(prefix: string): readonly BucketDefinition[] {
+  const names = resourceNames(prefix).buckets;
+  return [
+    // Lambda on-failure destination: S3 records carry the whole invocation payload.
+    { key: 'failures', logicalId: 'FailuresBucket', bucketName: names.failures },
+    // Static live dashboard (S3 + CloudFront on AWS).
+    { key: 'dashboard', logicalId: 'DashboardBucket', bucketName: names.dashboard },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event-source mappings. Field names are Lambda's (CreateEventSourceMapping), so the CDK
+// construct and the local runner can be read side by side with the AWS documentation.
+
+export interface EventSourceMappingSettings {
+  readonly BatchSize: number;
+  readonly MaximumBatchingWindowInSeconds: number;
+  readonly ParallelizationFactor: number;
+  readonly BisectBatchOnFunctionError: boolean;
+  /** -1 = infinite (Lambda's default), else 0–10,000. */
+  readonly MaximumRetryAttempts: number;
+  /** -1 = infinite, else 60–604,800. */
+  readonly MaximumRecordAgeInSeconds: number;
+  readonly FunctionResponseTypes: readonly 'ReportBatchItemFailures'[];
+  readonly StartingPosition: 'TRIM_HORIZON' | 'LATEST';
+}
+
+export type MappingSource =
+  | { readonly kind: 'kinesis'; readonly stream: 'events' }
+  | { readonly kind: 'dynamodb-stream'; readonly table: 'sessions' | 'activeSessions' };
+
+export const MAPPING_KEYS = [
+  'consumerFromEvents',
+  'processorFromSessions',
+  'processorFromActiveSessions',
+] as const;
+export type MappingKey = (typeof MAPPING_KEYS)[number];
+
+export interface EventSourceMappingDefinition {
+  readonly key: MappingKey;
+  readonly functionKey: 'consumer' | 'processor';
+  readonly source: MappingSource;
+  readonly settings: EventSourceMappingSettings;
+  /** On-failure destination: always S3 here (only S3 records carry the batch's records). */
+  readonly onFailure: { readonly kind: 's3'; readonly bucket: BucketKey };
+}
+
+/** Consumer ← Kinesis `events` (DESIGN.md sections 1 and 5). */
+export const CONSUMER_MAPPING_SETTINGS: EventSourceMappingSettings = {
+  BatchSize: 1000,
+  MaximumBatchingWindowInSeconds: 1,
+  ParallelizationFactor: 2,
+  BisectBatchOnFunctionError: true,
+  MaximumRetryAttempts: 10,
+  MaximumRecordAgeInSeconds: 21_600,
+  FunctionResponseTypes: ['ReportBatchItemFailures'],
+  StartingPosition: 'TRIM_HORIZON',
+};
+
+/** Processor ← Sessions and ActiveSessions streams. */
+export const PROCESSOR_MAPPING_SETTINGS: EventSourceMappingSettings = {
+  BatchSize: 1000,
+  MaximumBatchingWindowInSeconds: 1,
+  ParallelizationFactor: 1,
+  BisectBatchOnFunctionError: true,
+  MaximumRetryAttempts: 10,
+  MaximumRecordAgeInSeconds: 21_600,
+  FunctionResponseTypes: ['ReportBatchItemFailures'],
+  StartingPosition: 'TRIM_HORIZON',
+};
+
+export const EVENT_SOURCE_MAPPINGS: readonly EventSourceMappingDefinition[] = [
+  {
+    key: 'consumerFromEvents',
+    functionKey: 'consumer',
+    source: { kind: 'kinesis', stream: 'events' },
+    settings: CONSUMER_MAPPING_SETTINGS,
+    onFailure: { kind: 's3', bucket: 'failures' },
+  },
+  {
+    key: 'processorFromSessions',
+    functionKey: 'processor',
+    source: { kind: 'dynamodb-stream', table: 'sessions' },
+    settings: PROCESSOR_MAPPING_SETTINGS,
+    onFailure: { kind: 's3', bucket: 'failures' },
+  },
+  {
+    key: 'processorFromActiveSessions',
+    functionKey: 'processor',
+    source: { kind: 'dynamodb-stream', table: 'activeSessions' },
+    settings: PROCESSOR_MAPPING_SETTINGS,
+    onFailure: { kind: 's3', bucket: 'failures' },
+  },
+];
+
+/** A mapping with its source and destination resolved to concrete names for one prefix. */
+export interface ResolvedEventSourceMapping extends EventSourceMappingDefinition {
+  /** Kinesis stream name or DynamoDB table name (whose stream is read). */
+  readonly sourceName: string;
+  readonly onFailureBucketName: string;
+}
+
+export function eventSourceMappings(prefix: string): readonly ResolvedEventSourceMapping[] {
+  const names = resourceNames(prefix);
+  return EVENT_SOURCE_MAPPINGS.map((mapping) => {
+    validateEventSourceMappingSettings(mapping.settings, mapping.key);
+    return {
+      ...mapping,
+      sourceName:
+        mapping.source.kind === 'kinesis' ? names.eventsStream : names.tables[mapping.source.table],
+      onFailureBucketName: names.buckets[mapping.onFailure.bucket],
+    };
+  });
+}
+
+export class EventSourceMappingSettingsError extends RangeError {
+  override readonly name = 'EventSourceMappingSettingsError';
+  constructor(
+    message: string,
+    readonly setting: keyof EventSourceMappingSettings,
+    readonly received: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
+}
+
+function checkRange(
+  label: string,
+  setting: keyof EventSourceMappingSettings,
+  value: number,
+  ranges: readonly (readonly [number, number])[],
+): void {
+  const ok = Number.isInteger(value) && ranges.some(([min, max]) => value >= min && value <= max);
+  if (!ok) {
+    const expected = ranges
+      .map(([min, max]) => (min === max ? String(min) : `${min}–${max}`))
+      .join(' or ');
+    throw new EventSourceMappingSettingsError(
+      `${label}: ${setting} is ${describe(value)} (expected an integer ${expected})`,
+      setting,
+      value,
+    );
+  }
+}
+
+/**
+ * Checks the ranges Lambda enforces for Kinesis and DynamoDB Streams sources (DESIGN.md section
+ * 5), so a bad value fails at synth / start-up with the value received and the range expected,
+ * not at deploy time.
+ */
+export function validateEventSourceMappingSettings(
+  settings: EventSourceMappingSettings,
+  label = 'event source mapping',
+): EventSourceMappingSettings {
+  checkRange(label, 'BatchSize', settings.BatchSize, [[1, 10_000]]);
+  checkRange(label, 'MaximumBatchingWindowInSeconds', settings.MaximumBatchingWindowInSeconds, [
+    [0, 300],
+  ]);
+  checkRange(label, 'ParallelizationFactor', settings.ParallelizationFactor, [[1, 10]]);
+  checkRange(label, 'MaximumRetryAttempts', settings.MaximumRetryAttempts, [
+    [-1, -1],
+    [0, 10_000],
+  ]);
+  checkRange(label, 'MaximumRecordAgeInSeconds', settings.MaximumRecordAgeInSeconds, [
+    [-1, -1],
+    [60, 604_800],
+  ]);
+  if (typeof settings.BisectBatchOnFunctionError !== 'boolean') {
+    throw new EventSourceMappingSettingsError(
+      `${label}: BisectBatchOnFunctionError is ${describe(settings.BisectBatchOnFunctionError)} (expected true or false)`,
+      'BisectBatchOnFunctionError',
+      settings.BisectBatchOnFunctionError,
+    );
+  }
+  const responseTypes: readonly unknown[] = settings.FunctionResponseTypes;
+  if (!responseTypes.every((type) => type === 'ReportBatchItemFailures')) {
+    throw new EventSourceMappingSettingsError(
+      `${label}: FunctionResponseTypes is ${describe(responseTypes)} (expected [] or ["ReportBatchItemFailures"])`,
+      'FunctionResponseTypes',
+      responseTypes,
+    );
+  }
+  const position: unknown = settings.StartingPosition;
+  if (position !== 'TRIM_HORIZON' && position !== 'LATEST') {
+    throw new EventSourceMappingSettingsError(
+      `${label}: StartingPosition is ${describe(position)} (expected "TRIM_HORIZON" or "LATEST")`,
+      'StartingPosition',
+      position,
+    );
+  }
+  return settings;
+}
+
+function assertIntegerInRange(label: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ResourceDefinitionError(
+      `${label} is ${describe(value)} (expected an integer from ${min} to ${max})`,
+    );
+  }
+}
+
+/** Everything for one prefix, for callers that want the whole picture (bootstrap, CDK). */
+export interface ResourceDefinitions {
+  readonly names: ResourceNames;
+  readonly tables: readonly TableDefinition[];
+  readonly eventsStream: EventsStreamDefinition;
+  readonly buckets: readonly BucketDefinition[];
+  readonly eventSourceMappings: readonly ResolvedEventSourceMapping[];
+  readonly activeSessionShards: number;
+}
+
+export interface ResourceOptions {
+  readonly stream?: Partial<StreamSettings>;
+  readonly activeSessionShards?: number;
+}
+
+export function resourceDefinitions(
+  prefix: string,
+  options: ResourceOptions = {},
+): ResourceDefinitions {
+  const activeSessionShards = options.activeSessionShards ?? DEFAULT_ACTIVE_SESSION_SHARDS;
+  assertIntegerInRange('activeSessionShards', activeSessionShards, 1, 64);
+  return {
+    names: resourceNames(prefix),
+    tables: tableDefinitions(prefix),
+    eventsStream: eventsStreamDefinition(prefix, options.stream),
+    buckets: bucketDefinitions(prefix),
+    eventSourceMappings: eventSourceMappings(prefix),
+    activeSessionShards,
+  };
+}

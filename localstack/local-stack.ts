@@ -1,0 +1,246 @@
+/**
+ * The local AWS: emulators under the supervisor, one endpoint in front of them, and the TTL
+ * sweeper that DynamoDB Local lacks. Composable: `npm start`, jest's globalSetup and scripts
+ * call `startLocalStack` and get one handle to stop everything.
+ */
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAwsClients } from '../handlers/aws-clients';
+import { dynamoDbLocal } from './emulators/dynamodb-local';
+import type { EmulatorDefinition } from './emulators/emulator';
+import { kinesalite } from './emulators/kinesalite';
+import { kinesisMock } from './emulators/kinesis-mock';
+import { KINESIS_ENGINES, type KinesisEngine } from './kinesis-engine';
+import { s3rver } from './emulators/s3rver';
+import { type RunningRouter, startRouter } from './router/router';
+import { findFreePort, resolvePort } from './supervisor/ports';
+import { type RunningEmulator, startEmulator } from './supervisor/start-emulator';
+import { TtlDeletionLog } from './ttl/ttl-deletion-log';
+import { ttlStreamInterceptor } from './ttl/ttl-stream-interceptor';
+import { type TtlSweeper, startTtlSweeper } from './ttl/ttl-sweeper';
+
+export { KINESIS_ENGINES, type KinesisEngine };
+
+/** Region every local client uses; the emulators accept any (DynamoDB Local runs -sharedDb). */
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalStackOptions {
+  /**
+   * Kinesis engines to run. The first one backs `endpoint`; each gets its own router port so
+   * tests can run the same suite against both (default `['kinesalite']`).
+   */
+  readonly kinesisEngines?: readonly KinesisEngine[];
+  /** Port of the one endpoint (default 4566; 0 = any free port). */
+  readonly port?: number;
+  /** Host the endpoint binds (default 127.0.0.1). */
+  readonly host?: string;
+  /** Keeps DynamoDB (-dbPath) and S3 data in this directory across restarts; memory/temp if unset. */
+  readonly dataDir?: string;
+  /** Java executable for DynamoDB Local (default `java`). */
+  readonly javaCommand?: string;
+  /** TTL sweeper: interval between sweeps (`'manual'`: only on request) and lag behind expiry. */
+  readonly ttl?: { readonly intervalMs: number | 'manual'; readonly lagSeconds: number };
+  /** Deadline for each emulator's first answer. */
+  readonly readyTimeoutMs?: number;
+  /** Stop everything on SIGINT/SIGTERM/SIGHUP and exit (for CLIs; jest handles its own). */
+  readonly handleSignals?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  /** The one AWS endpoint (router of the first Kinesis engine). */
+  readonly endpoint: string;
+  /** One endpoint per Kinesis engine run; all share DynamoDB and S3. */
+  readonly endpoints: Readonly<Partial<Record<KinesisEngine, string>>>;
+  readonly region: string;
+  readonly emulators: readonly RunningEmulator[];
+  readonly ttl: TtlSweeper;
+  readonly ttlDeletions: TtlDeletionLog;
+  /** Wall time from call to every endpoint answering. */
+  readonly startupMs: number;
+  /** PIDs of every process started (emulators and their guards), for checks and tooling. */
+  pids(): readonly number[];
+  stop(): Promise<void>;
+}
+
+/** Body of POST /_liveinsight/ttl/sweep: `{}` (all tables) or `{"tables": ["name", …]}`. */
+function parseSweepRequest(body: Buffer): readonly string[] | undefined | Error {
+  if (body.length === 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return new Error('body is not JSON (expected {} or {"tables": [names]})');
+  }
+  if (typeof parsed !== 'object' || parsed === null) return new Error('expected a JSON object');
+  if (!('tables' in parsed) || parsed.tables === undefined) return undefined;
+  const tables = parsed.tables;
+  if (!Array.isArray(tables) || !tables.every((name) => typeof name === 'string')) {
+    return new Error(`tables is ${JSON.stringify(tables)} (expected an array of table names)`);
+  }
+  return tables;
+}
+
+interface Started {
+  emulators: RunningEmulator[];
+  routers: RunningRouter[];
+  sweeper?: TtlSweeper;
+  tempDirs: string[];
+}
+
+async function stopAll(started: Started): Promise<void> {
+  await started.sweeper?.stop();
+  await Promise.allSettled(started.routers.map((router) => router.close()));
+  await Promise.allSettled(started.emulators.map((emulator) => emulator.process.stop()));
+  await Promise.allSettled(
+    started.tempDirs.map((dir) => rm(dir, { recursive: true, force: true })),
+  );
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const began = Date.now();
+  const log = options.log ?? (() => undefined);
+  const engines = options.kinesisEngines ?? ['kinesalite'];
+  if (engines.length === 0) throw new RangeError('kinesisEngines is empty (expected at least one)');
+  const started: Started = { emulators: [], routers: [], tempDirs: [] };
+  const killOnExit = (): void =>
+    started.emulators.forEach((emulator) => emulator.process.killNow());
+  process.on('exit', killOnExit);
+
+  try {
+    // Check the public port before spending seconds on emulators.
+    const routerPort = await resolvePort(options.port ?? 4566, 'local AWS endpoint');
+
+    let s3Directory: string;
+    let dynamoDbPath: string | undefined;
+    if (options.dataDir === undefined) {
+      s3Directory = await mkdtemp(join(tmpdir(), 'liveinsight-s3-'));
+      started.tempDirs.push(s3Directory);
+    } else {
+      dynamoDbPath = join(options.dataDir, 'dynamodb');
+      s3Directory = join(options.dataDir, 's3');
+      await mkdir(dynamoDbPath, { recursive: true });
+      await mkdir(s3Directory, { recursive: true });
+    }
+
+    const definitions: EmulatorDefinition[] = [
+      dynamoDbLocal({
+        ...(dynamoDbPath === undefined ? {} : { dbPath: dynamoDbPath }),
+        ...(options.javaCommand === undefined ? {} : { javaCommand: options.javaCommand }),
+      }),
+      s3rver({ directory: s3Directory }),
+    ];
+    for (const engine of engines) {
+      definitions.push(
+        engine === 'kinesalite' ? kinesalite() : kinesisMock({ tlsPort: await findFreePort() }),
+      );
+    }
+    log(`starting ${definitions.map((definition) => definition.name).join(', ')}`);
+
+    // Start in parallel; on any failure, stop the ones that did start, then report.
+    const results = await Promise.allSettled(
+      definitions.map(async (definition) => {
+        const emulator = await startEmulator(definition, {
+          port: await findFreePort(),
+          ...(options.readyTimeoutMs === undefined
+            ? {}
+            : { readyTimeoutMs: options.readyTimeoutMs }),
+        });
+        started.emulators.push(emulator);
+        log(`${emulator.name} ready on ${emulator.endpoint} in ${emulator.startupMs} ms`);
+        return emulator;
+      }),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+
+    const byName = (name: string): RunningEmulator => {
+      const found = started.emulators.find((emulator) => emulator.name === name);
+      if (found === undefined) throw new Error(`emulator ${name} is not running`);
+      return found;
+    };
+    const dynamodb = byName('dynamodb-local').endpoint;
+    const s3 = byName('s3rver').endpoint;
+
+    const ttlDeletions = new TtlDeletionLog();
+    const sweeperClients = createAwsClients({ endpoint: dynamodb, region: LOCAL_REGION });
+    const sweeper = startTtlSweeper({
+      dynamodb: sweeperClients.dynamodb,
+      log: ttlDeletions,
+      intervalMs: options.ttl?.intervalMs ?? 'manual',
+      lagSeconds: options.ttl?.lagSeconds ?? 0,
+      onStop: () => sweeperClients.destroy(),
+      onError: (error) => log(`TTL sweep failed: ${error.message}`),
+    });
+    started.sweeper = sweeper;
+
+    const streamInterceptor = ttlStreamInterceptor(ttlDeletions);
+    const endpoints: Partial<Record<KinesisEngine, string>> = {};
+    for (const [index, engine] of engines.entries()) {
+      const router = await startRouter({
+        port: index === 0 ? routerPort : 0,
+        ...(options.host === undefined ? {} : { host: options.host }),
+        upstreams: { dynamodb, s3, kinesis: byName(engine).endpoint },
+        interceptors: [streamInterceptor],
+        internal: {
+          '/_localstack/health': async () => ({
+            status: 200,
+            body: {
+              services: {
+                dynamodb: 'running',
+                dynamodbstreams: 'running',
+                kinesis: 'running',
+                s3: 'running',
+              },
+              engines: { dynamodb: 'dynamodb-local', kinesis: engine, s3: 's3rver' },
+            },
+          }),
+          '/_liveinsight/ttl/sweep': async (_request, body) => {
+            const tables = parseSweepRequest(body);
+            if (tables instanceof Error) return { status: 400, body: { message: tables.message } };
+            return { status: 200, body: { deleted: await sweeper.sweepNow(tables) } };
+          },
+        },
+      });
+      started.routers.push(router);
+      endpoints[engine] = router.url;
+    }
+
+    const first = engines[0] ?? 'kinesalite';
+    const endpoint = endpoints[first] ?? '';
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      stopping ??= stopAll(started).finally(() => {
+        process.off('exit', killOnExit);
+        removeSignalHandlers();
+      });
+      return stopping;
+    };
+
+    const onSignal = (signal: NodeJS.Signals): void => {
+      log(`${signal}: stopping the local stack`);
+      void stop().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const removeSignalHandlers = (): void => signals.forEach((s) => process.off(s, onSignal));
+    if (options.handleSignals === true) signals.forEach((s) => process.on(s, onSignal));
+
+    return {
+      endpoint,
+      endpoints,
+      region: LOCAL_REGION,
+      emulators: started.emulators,
+      ttl: sweeper,
+      ttlDeletions,
+      startupMs: Date.now() - began,
+      pids: () =>
+        started.emulators.flatMap((emulator) => [emulator.process.pid, emulator.process.guardPid]),
+      stop,
+    };
+  } catch (error) {
+    await stopAll(started);
+    process.off('exit', killOnExit);
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Router interceptor that makes DynamoDB Streams read through the one endpoint look like AWS
+ * for TTL deletions: a REMOVE record of an item the TTL sweeper deleted gets
+ * `userIdentity {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}` (the API's
+ * casing; Lambda events spell it `principalId`/`type`). Any stream reader — our
+ * event-source-mapping runner, a test, the AWS CLI — sees it without extra calls.
+ *
+ * GetRecords names no table, so the interceptor follows iterators: GetShardIterator's request
+ * names the stream ARN, and each GetRecords response hands the ARN on to its NextShardIterator.
+ */
+import type { JsonResponseInterceptor } from '../router/router';
+import type { TtlDeletionLog, WireItem } from './ttl-deletion-log';
+
+const STREAMS_PREFIX = 'DynamoDBStreams_20120810.';
+const MAX_TRACKED_ITERATORS = 50_000;
+
+type Json = Record<string, unknown>;
+
+function parseObject(body: Buffer): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Json)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function asObject(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+}
+
+/** `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>` → `<name>`. */
+export function tableNameFromStreamArn(arn: string): string | undefined {
+  return /:table\/([^/]+)\/stream\//.exec(arn)?.[1];
+}
+
+export function ttlStreamInterceptor(log: TtlDeletionLog): JsonResponseInterceptor {
+  // Insertion-ordered map as a small LRU: iterators are short-lived (15 min on AWS).
+  const iteratorStreams = new Map<string, string>();
+  const remember = (iterator: unknown, streamArn: string): void => {
+    if (typeof iterator !== 'string') return;
+    iteratorStreams.set(iterator, streamArn);
+    if (iteratorStreams.size > MAX_TRACKED_ITERATORS) {
+      const oldest = iteratorStreams.keys().next().value;
+      if (oldest !== undefined) iteratorStreams.delete(oldest);
+    }
+  };
+
+  return {
+    matches: (target) =>
+      target === `${STREAMS_PREFIX}GetShardIterator` || target === `${STREAMS_PREFIX}GetRecords`,
+    transform(target, requestBody, responseBody) {
+      const request = parseObject(requestBody);
+      const response = parseObject(responseBody);
+      if (request === undefined || response === undefined) return responseBody;
+
+      if (target === `${STREAMS_PREFIX}GetShardIterator`) {
+        if (typeof request.StreamArn === 'string') {
+          remember(response.ShardIterator, request.StreamArn);
+        }
+        return responseBody;
+      }
+
+      const iterator = request.ShardIterator;
+      const streamArn = typeof iterator === 'string' ? iteratorStreams.get(iterator) : undefined;
+      if (streamArn === undefined) return responseBody;
+      remember(response.NextShardIterator, streamArn);
+      const tableName = tableNameFromStreamArn(streamArn);
+      if (tableName === undefined || !Array.isArray(response.Records)) return responseBody;
+
+      let changed = false;
+      for (const candidate of response.Records) {
+        const record = asObject(candidate);
+        const change = asObject(record?.dynamodb);
+        if (record === undefined || change === undefined || record.eventName !== 'REMOVE') continue;
+        const keys = asObject(change.Keys);
+        if (keys === undefined) continue;
+        const created = change.ApproximateCreationDateTime;
+        const isTtl = log.isTtlDeletion({
+          tableName,
+          keys: keys as WireItem,
+          oldImage: asObject(change.OldImage),
+          approximateCreationDateTime: typeof created === 'number' ? created : undefined,
+        });
+        if (isTtl) {
+          record.userIdentity = { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' };
+          changed = true;
+        }
+      }
+      return changed ? Buffer.from(JSON.stringify(response), 'utf8') : responseBody;
+    },
+  };
+}
