@@ -1,0 +1,142 @@
+/**
+ * Idempotent puts in BatchWriteItem requests of at most 25 items (several tables may share one
+ * request). DynamoDB may leave items unprocessed when a partition is hot; those are retried with
+ * capped exponential backoff and full jitter until none is left or the deadline comes, and only
+ * what is still unwritten then is reported as failed, with the tags (record positions) it carries.
+ */
+import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LimitFunction } from 'p-limit';
+import {
+  type Backoff,
+  DEFAULT_BACKOFF,
+  type Deadline,
+  backoffDelayMs,
+  sleepWithin,
+  withinDeadline,
+} from './deadline';
+import type { Item } from './item-size';
+import { WriteFailedError, isWriteFailure } from './write-errors';
+
+/** DynamoDB's limit of items per BatchWriteItem request. */
+export const MAX_BATCH_WRITE_ITEMS = 25;
+
+export interface PutRequest<Tag> {
+  readonly table: string;
+  /** Must hold the table's key as `pk` (string) and, if the table has one, `sk` (string). */
+  readonly item: Item;
+  /** What the item came from (e.g. Kinesis sequence numbers), returned on failure. */
+  readonly tags: readonly Tag[];
+}
+
+export interface FailedPut<Tag> {
+  readonly table: string;
+  readonly tags: readonly Tag[];
+  readonly error: Error;
+}
+
+export interface BatchWriteOptions {
+  readonly deadline: Deadline;
+  /** Shared limiter of the invocation: bounds concurrent requests. */
+  readonly limit: LimitFunction;
+  readonly backoff?: Backoff;
+}
+
+export interface BatchWriteResult<Tag> {
+  readonly failed: readonly FailedPut<Tag>[];
+  /** Distinct items after removing duplicate keys. */
+  readonly distinctItems: number;
+}
+
+function keyString(table: string, item: Item): string {
+  const pk = item['pk']?.S;
+  if (pk === undefined) {
+    throw new TypeError(
+      `Put into ${table}: item has no string attribute "pk" (received attributes ${JSON.stringify(Object.keys(item))})`,
+    );
+  }
+  return JSON.stringify([table, pk, item['sk']?.S ?? null]);
+}
+
+/**
+ * DynamoDB refuses a BatchWriteItem that names one key twice ("Provided list of item keys
+ * contains duplicates"), and a record re-put by a producer is exactly that. Same key = same
+ * deterministic content, so one put serves all of their tags (last one wins).
+ */
+export function dedupeByKey<Tag>(requests: readonly PutRequest<Tag>[]): PutRequest<Tag>[] {
+  const byKey = new Map<string, PutRequest<Tag>>();
+  for (const request of requests) {
+    const key = keyString(request.table, request.item);
+    const seen = byKey.get(key);
+    byKey.set(
+      key,
+      seen === undefined ? request : { ...request, tags: [...seen.tags, ...request.tags] },
+    );
+  }
+  return [...byKey.values()];
+}
+
+export async function batchWriteAll<Tag>(
+  client: DynamoDBClient,
+  requests: readonly PutRequest<Tag>[],
+  options: BatchWriteOptions,
+): Promise<BatchWriteResult<Tag>> {
+  const distinct = dedupeByKey(requests);
+  const chunks: PutRequest<Tag>[][] = [];
+  for (let i = 0; i < distinct.length; i += MAX_BATCH_WRITE_ITEMS) {
+    chunks.push(distinct.slice(i, i + MAX_BATCH_WRITE_ITEMS));
+  }
+  const results = await Promise.all(
+    chunks.map((chunk) => options.limit(() => writeChunk(client, chunk, options))),
+  );
+  return { failed: results.flat(), distinctItems: distinct.length };
+}
+
+async function writeChunk<Tag>(
+  client: DynamoDBClient,
+  chunk: readonly PutRequest<Tag>[],
+  options: BatchWriteOptions,
+): Promise<FailedPut<Tag>[]> {
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  let pending = chunk;
+  for (let attempt = 0; ; attempt += 1) {
+    const requestItems: Record<string, { PutRequest: { Item: Item } }[]> = {};
+    for (const request of pending) {
+      (requestItems[request.table] ??= []).push({ PutRequest: { Item: request.item } });
+    }
+    let unprocessedKeys: Set<string>;
+    try {
+      const output = await withinDeadline(options.deadline, 'BatchWriteItem', (abortSignal) =>
+        client.send(new BatchWriteItemCommand({ RequestItems: requestItems }), { abortSignal }),
+      );
+      unprocessedKeys = new Set(
+        Object.entries(output.UnprocessedItems ?? {}).flatMap(([table, writes]) =>
+          writes.flatMap((write) =>
+            write.PutRequest?.Item === undefined ? [] : [keyString(table, write.PutRequest.Item)],
+          ),
+        ),
+      );
+    } catch (error) {
+      if (!isWriteFailure(error)) throw error;
+      return failAll(pending, error as Error);
+    }
+    pending = pending.filter((request) =>
+      unprocessedKeys.has(keyString(request.table, request.item)),
+    );
+    if (pending.length === 0) return [];
+    const waited = await sleepWithin(options.deadline, backoffDelayMs(attempt, backoff));
+    if (!waited) {
+      return failAll(
+        pending,
+        new WriteFailedError(
+          'BatchWriteItem',
+          [...new Set(pending.map((r) => r.table))].join(', '),
+          `${pending.length} item(s) still unprocessed after ${attempt + 1} attempt(s) when the deadline came (expected DynamoDB to accept them on retry)`,
+        ),
+      );
+    }
+  }
+}
+
+function failAll<Tag>(pending: readonly PutRequest<Tag>[], error: Error): FailedPut<Tag>[] {
+  return pending.map((request) => ({ table: request.table, tags: request.tags, error }));
+}

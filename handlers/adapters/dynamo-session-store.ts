@@ -1,0 +1,97 @@
+/**
+ * Sessions table: a whole-item PutItem guarded by the item's `version` — `version = :expected`,
+ * or `attribute_not_exists(pk)` for a session not stored yet. On a failed condition DynamoDB
+ * returns the stored item itself (ReturnValuesOnConditionCheckFailure = ALL_OLD; DynamoDB Local
+ * 3.x supports it too), so recovering from a stale cache costs no extra read. `get` (a strongly
+ * consistent GetItem) exists for callers without a cached state and for checks.
+ */
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { SessionStore, VersionedSession } from '../../pipeline/ports';
+import { type SessionItem, SessionItemSchema } from '../../schemas';
+import { type Deadline, withinDeadline } from './deadline';
+import { fromItem, toItem } from './item-codec';
+
+export type ConditionalPutResult =
+  | { readonly kind: 'written' }
+  /** The stored session (undefined: none) did not have the expected version. */
+  | { readonly kind: 'conflict'; readonly current: VersionedSession | undefined };
+
+export class DynamoSessionStore implements SessionStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly deadline: Deadline,
+  ) {}
+
+  async get(siteId: string, sessionId: string): Promise<VersionedSession | undefined> {
+    const output = await withinDeadline(this.deadline, `GetItem ${this.tableName}`, (abortSignal) =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: sessionKey(siteId, sessionId) } },
+          ConsistentRead: true,
+        }),
+        { abortSignal },
+      ),
+    );
+    return output.Item === undefined ? undefined : this.versioned(output.Item);
+  }
+
+  /** The pipeline's port: the outcome without the stored item. */
+  async put(
+    item: SessionItem,
+    expectedVersion: number | undefined,
+  ): Promise<'written' | 'conflict'> {
+    return (await this.putGuarded(item, expectedVersion)).kind;
+  }
+
+  /** Writes `item` if the stored version is `expectedVersion`; else returns what is stored. */
+  async putGuarded(
+    item: SessionItem,
+    expectedVersion: number | undefined,
+  ): Promise<ConditionalPutResult> {
+    const guard =
+      expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+          };
+    try {
+      await withinDeadline(this.deadline, `PutItem ${this.tableName}`, (abortSignal) =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: toItem(item),
+            ...guard,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+          { abortSignal },
+        ),
+      );
+      return { kind: 'written' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return {
+        kind: 'conflict',
+        current: error.Item === undefined ? undefined : this.versioned(error.Item),
+      };
+    }
+  }
+
+  private versioned(raw: Parameters<typeof fromItem>[2]): VersionedSession {
+    const item = fromItem(SessionItemSchema, this.tableName, raw);
+    return { item, version: item.version };
+  }
+}
+
+/** Sessions and Events key: one partition per session. */
+export function sessionKey(siteId: string, sessionId: string): string {
+  return `${siteId}#${sessionId}`;
+}
