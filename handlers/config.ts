@@ -92,6 +92,8 @@ export interface ConsumerConfig {
   readonly sessionsTable: string;
   readonly activeSessionsTable: string;
   readonly badRowsTable: string;
+  /** Lambda's on-failure destination; the consumer also keeps oversized bad-row payloads here. */
+  readonly failureBucket: string;
   readonly activeSessionShards: number;
   readonly visitorSaltSecret: string;
 }
@@ -104,6 +106,7 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     sessionsTable: reader.required(ENV.sessionsTable),
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
     badRowsTable: reader.required(ENV.badRowsTable),
+    failureBucket: reader.required(ENV.failureBucket),
     activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
     visitorSaltSecret: reader.required(ENV.visitorSaltSecret),
   });

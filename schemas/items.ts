@@ -131,7 +131,19 @@ export const ActiveSessionItemSchema = Type.Object(
 /** BadRows: pk `${yyyy-mm-dd}#${bucket}` of arrival, sk `${origin kind}#${position}` — deterministic. */
 export const BadRowItemSchema = Type.Composite([
   BadRowSchema,
-  Type.Object({ pk: Type.String(), sk: Type.String(), expiresAt: Ttl }),
+  Type.Object({
+    pk: Type.String(),
+    sk: Type.String(),
+    expiresAt: Ttl,
+    /**
+     * Set when the payload was too large to keep in the item (DynamoDB items hold 400 KB, a
+     * Kinesis record up to 1 MB): the object holds `payloadBase64` byte for byte, and the item's
+     * `payloadBase64` is then empty. The key derives from pk/sk, so a redelivery rewrites it.
+     */
+    payloadObject: Type.Optional(
+      Type.Object({ bucket: Type.String(), key: Type.String() }, { additionalProperties: false }),
+    ),
+  }),
 ]);
 
 export type EventItem = Static<typeof EventItemSchema>;
