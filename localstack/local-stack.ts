@@ -43,8 +43,6 @@ export interface LocalStackOptions {
   readonly ttl?: { readonly intervalMs: number | 'manual'; readonly lagSeconds: number };
   /** Deadline for each emulator's first answer. */
   readonly readyTimeoutMs?: number;
-  /** Stop everything on SIGINT/SIGTERM/SIGHUP and exit (for CLIs; jest handles its own). */
-  readonly handleSignals?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -61,7 +59,10 @@ export interface LocalStack {
   readonly startupMs: number;
   /** PIDs of every process started (emulators and their guards), for checks and tooling. */
   pids(): readonly number[];
+  /** Orderly stop: sweeper, routers, then each emulator by its PID (SIGTERM, then SIGKILL). */
   stop(): Promise<void>;
+  /** Synchronous SIGKILL of every process, for a second Ctrl-C or `process.on('exit')`. */
+  killNow(): void;
 }
 
 /** Body of POST /_liveinsight/ttl/sweep: `{}` (all tables) or `{"tables": ["name", …]}`. */
@@ -211,20 +212,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const endpoint = endpoints[first] ?? '';
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
-      stopping ??= stopAll(started).finally(() => {
-        process.off('exit', killOnExit);
-        removeSignalHandlers();
-      });
+      stopping ??= stopAll(started).finally(() => process.off('exit', killOnExit));
       return stopping;
     };
-
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log(`${signal}: stopping the local stack`);
-      void stop().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-    };
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    const removeSignalHandlers = (): void => signals.forEach((s) => process.off(s, onSignal));
-    if (options.handleSignals === true) signals.forEach((s) => process.on(s, onSignal));
 
     return {
       endpoint,
@@ -234,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ttl: sweeper,
       ttlDeletions,
       startupMs: Date.now() - began,
+      killNow: killOnExit,
       pids: () =>
         started.emulators.flatMap((emulator) => [emulator.process.pid, emulator.process.guardPid]),
       stop,

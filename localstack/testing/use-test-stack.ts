@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type AwsClients, createAwsClients } from '../../handlers/aws-clients';
-import { ENV, type EnvName } from '../../handlers/env-names';
+import type { EnvName } from '../../handlers/env-names';
 import {
   type ResourceDefinitions,
   type ResourceNames,
@@ -26,6 +26,7 @@ import {
 } from '../../infra/resources';
 import { bootstrapResources, deleteResources } from '../bootstrap/bootstrap';
 import { LocalConfigError } from '../errors';
+import { handlerEnv } from '../handler-env';
 import { KINESIS_ENGINES, type KinesisEngine } from '../kinesis-engine';
 import { type TestStackDescriptor, readTestStackDescriptor } from '../local-config';
 import type { SweptItem } from '../ttl/ttl-sweeper';
@@ -88,26 +89,6 @@ function uniquePrefix(name: string | undefined): string {
     .slice(0, 24)
     .replace(/-+$/g, '');
   return `${slug === '' ? 'it' : slug}-${randomBytes(4).toString('hex')}`;
-}
-
-export function handlerEnv(
-  endpoint: string,
-  region: string,
-  resources: ResourceDefinitions,
-): Record<EnvName, string> {
-  return {
-    [ENV.awsEndpoint]: endpoint,
-    [ENV.awsRegion]: region,
-    [ENV.eventsTable]: resources.names.tables.events,
-    [ENV.sessionsTable]: resources.names.tables.sessions,
-    [ENV.activeSessionsTable]: resources.names.tables.activeSessions,
-    [ENV.badRowsTable]: resources.names.tables.badRows,
-    [ENV.eventsStream]: resources.names.eventsStream,
-    [ENV.failureBucket]: resources.names.buckets.failures,
-    [ENV.activeSessionShards]: String(resources.activeSessionShards),
-    [ENV.visitorSaltSecret]: 'local-test-visitor-salt',
-    [ENV.metricsNamespace]: 'LiveInsight',
-  };
 }
 
 export async function useTestStack(options: UseTestStackOptions = {}): Promise<TestStack> {

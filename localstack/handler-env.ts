@@ -1,0 +1,28 @@
+/**
+ * The handlers' environment (names from handlers/env-names.ts) for resources of one prefix on
+ * one endpoint: what the local product and tests give handlers they run in-process.
+ */
+import { ENV, type EnvName } from '../handlers/env-names';
+import type { ResourceDefinitions } from '../infra/resources';
+
+export function handlerEnv(
+  endpoint: string,
+  region: string,
+  resources: ResourceDefinitions,
+  /** Local only: a fixed salt keeps visitor hashes stable across restarts of the local stack. */
+  visitorSaltSecret = 'liveinsight-local-visitor-salt',
+): Record<EnvName, string> {
+  return {
+    [ENV.awsEndpoint]: endpoint,
+    [ENV.awsRegion]: region,
+    [ENV.eventsTable]: resources.names.tables.events,
+    [ENV.sessionsTable]: resources.names.tables.sessions,
+    [ENV.activeSessionsTable]: resources.names.tables.activeSessions,
+    [ENV.badRowsTable]: resources.names.tables.badRows,
+    [ENV.eventsStream]: resources.names.eventsStream,
+    [ENV.failureBucket]: resources.names.buckets.failures,
+    [ENV.activeSessionShards]: String(resources.activeSessionShards),
+    [ENV.visitorSaltSecret]: visitorSaltSecret,
+    [ENV.metricsNamespace]: 'LiveInsight',
+  };
+}

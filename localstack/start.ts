@@ -1,0 +1,67 @@
+/**
+ * `npm start`: brings the local product up, prints the endpoint and what runs, and stops
+ * everything cleanly on Ctrl-C (SIGINT), SIGTERM or SIGHUP. A second Ctrl-C kills at once.
+ * The work lives in startLocalProduct so other entry points can compose it.
+ */
+import { readLocalConfig } from './local-config';
+import { type LocalProduct, startLocalProduct } from './local-product';
+
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function main(): Promise<void> {
+  const config = readLocalConfig();
+  let product: LocalProduct | undefined;
+  let signalled: NodeJS.Signals | undefined;
+
+  const stop = (signal: NodeJS.Signals, running: LocalProduct): void => {
+    print(`${signal}: stopping…`);
+    const began = Date.now();
+    running.stop().then(
+      () => {
+        print(`stopped in ${Date.now() - began} ms`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`stop failed: ${String(error)}\n`);
+        running.killNow();
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled !== undefined) {
+      print(`${signal} again: killing everything now`);
+      product?.killNow();
+      process.exit(1);
+    }
+    signalled = signal;
+    // Still starting: stop as soon as it is up (the guards clean up if we exit before).
+    if (product !== undefined) stop(signal, product);
+  };
+  SIGNALS.forEach((signal) => process.on(signal, onSignal));
+
+  print(
+    `LiveInsight local stack (${config.mode}${config.mode === 'emulators' ? `, Kinesis: ${config.kinesisEngine}` : ''})`,
+  );
+  product = await startLocalProduct({ config, log: (line) => print(`  · ${line}`) });
+  print(`ready in ${product.startupMs} ms`);
+  for (const line of product.describe()) print(`  ${line}`);
+  print('Ctrl-C stops everything.');
+  if (signalled !== undefined) stop(signalled, product);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    // One clear line first; the cause chain after it for whoever needs it.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`npm start failed: ${message}\n`);
+    if (error instanceof Error && error.cause !== undefined) {
+      process.stderr.write(`cause: ${String(error.cause)}\n`);
+    }
+    process.exit(1);
+  });
+}
