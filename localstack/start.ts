@@ -14,7 +14,8 @@ function print(line: string): void {
 
 export async function main(): Promise<void> {
   const config = readLocalConfig();
-  let product: LocalProduct | undefined;
+  // Set once started; the signal handler may run before that.
+  const current: { product?: LocalProduct } = {};
   let signalled: NodeJS.Signals | undefined;
 
   const stop = (signal: NodeJS.Signals, running: LocalProduct): void => {
@@ -35,19 +36,20 @@ export async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled !== undefined) {
       print(`${signal} again: killing everything now`);
-      product?.killNow();
+      current.product?.killNow();
       process.exit(1);
     }
     signalled = signal;
     // Still starting: stop as soon as it is up (the guards clean up if we exit before).
-    if (product !== undefined) stop(signal, product);
+    if (current.product !== undefined) stop(signal, current.product);
   };
   SIGNALS.forEach((signal) => process.on(signal, onSignal));
 
   print(
     `LiveInsight local stack (${config.mode}${config.mode === 'emulators' ? `, Kinesis: ${config.kinesisEngine}` : ''})`,
   );
-  product = await startLocalProduct({ config, log: (line) => print(`  · ${line}`) });
+  const product = await startLocalProduct({ config, log: (line) => print(`  · ${line}`) });
+  current.product = product;
   print(`ready in ${product.startupMs} ms`);
   for (const line of product.describe()) print(`  ${line}`);
   print('Ctrl-C stops everything.');
