@@ -1,0 +1,106 @@
+/**
+ * When DynamoDB throttles or fails, the query API answers 503 with the contract's error body
+ * (and /health says which check failed) instead of a partial count; faults are injected into
+ * the real client as SDK middleware.
+ */
+import { createAwsClients, type AwsClients } from '../aws-clients';
+import { installFaultInjector } from '../faults/fault-injector';
+import { serverError, throttlingException } from '../faults/faults';
+import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
+import { createActiveSessionsReader } from './active-sessions-reader';
+import { createQueryApi, type QueryApi } from './query-api';
+import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
+
+const nowMs = Date.now();
+let stack: TestStack;
+let clients: AwsClients;
+
+function apiWith(): QueryApi {
+  const reader = createActiveSessionsReader({
+    dynamodb: clients.dynamodb,
+    tableName: stack.names.tables.activeSessions,
+    shardCount: 4,
+  });
+  return createQueryApi({
+    reader,
+    shardCount: 4,
+    realtimeCacheTtlMs: 0,
+    clock: () => nowMs,
+    logError: () => undefined,
+  });
+}
+
+beforeAll(async () => {
+  stack = await useTestStack({ name: 'query-faults' });
+  await seedActiveSessions(stack.clients.dynamodb, stack.names.tables.activeSessions, [
+    activeSessionItem({ siteId: 'site-a', sessionId: 's1', shard: 2, nowMs }),
+  ]);
+  // One attempt per call: the SDK's retries are not what this file tests.
+  clients = createAwsClients(
+    { endpoint: stack.endpoint, region: stack.region },
+    { maxAttempts: 1 },
+  );
+});
+
+afterAll(async () => {
+  clients.destroy();
+  await stack.dispose();
+});
+
+describe('query API under DynamoDB faults', () => {
+  it('answers 503 storage_unavailable when one shard’s Query is throttled', async () => {
+    const faults = installFaultInjector([clients.dynamodb]);
+    try {
+      faults.add({ operation: 'Query', fault: throttlingException(), after: 2, times: 1 });
+
+      const response = await apiWith()({
+        method: 'GET',
+        path: '/realtime',
+        query: { siteId: 'site-a' },
+        grantedSiteId: 'site-a',
+      });
+
+      expect(faults.injections).toHaveLength(1);
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body)).toEqual({
+        error: { code: 'storage_unavailable', message: expect.stringMatching(/retry/) },
+      });
+    } finally {
+      faults.uninstall();
+    }
+  });
+
+  it('reports the table unreachable on /health', async () => {
+    const faults = installFaultInjector([clients.dynamodb]);
+    try {
+      faults.add({ operation: 'DescribeTable', fault: serverError(500), times: Infinity });
+
+      const response = await apiWith()({
+        method: 'GET',
+        path: '/health',
+        query: {},
+        grantedSiteId: undefined,
+      });
+
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body)).toMatchObject({
+        status: 'unavailable',
+        checks: { activeSessionsTable: 'unreachable' },
+      });
+    } finally {
+      faults.uninstall();
+    }
+  });
+
+  it('answers the same request normally once the fault is gone', async () => {
+    const response = await apiWith()({
+      method: 'GET',
+      path: '/realtime',
+      query: { siteId: 'site-a' },
+      grantedSiteId: 'site-a',
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ activeSessions: 1 });
+  });
+});
