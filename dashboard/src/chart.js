@@ -1,0 +1,78 @@
+// @ts-check
+/* global document */
+/**
+ * Page views per minute as an SVG bar chart: 30 bars, oldest left, the current minute right.
+ * Plain SVG (no library): 30 rectangles redrawn every refresh cost nothing.
+ */
+
+const SVG = 'http://www.w3.org/2000/svg';
+const WIDTH = 600;
+const HEIGHT = 180;
+const PAD = { left: 32, right: 8, top: 10, bottom: 22 };
+
+/**
+ * @param {HTMLElement} container
+ * @param {number[]} perMinute
+ * @param {number} minutesFrom epoch ms of the first bar
+ */
+export function renderPageviewsChart(container, perMinute, minutesFrom) {
+  const svg = element('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img' });
+  const max = Math.max(1, ...perMinute);
+  const total = perMinute.reduce((sum, n) => sum + n, 0);
+  svg.setAttribute(
+    'aria-label',
+    `Page views per minute, last ${perMinute.length} minutes: ${total} in total, at most ${max} in a minute`,
+  );
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const slot = plotW / perMinute.length;
+
+  for (const fraction of [0, 0.5, 1]) {
+    const y = PAD.top + plotH * (1 - fraction);
+    svg.append(element('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: y, y2: y }));
+    svg.append(text(String(Math.round(max * fraction)), PAD.left - 6, y + 4, 'end'));
+  }
+  perMinute.forEach((count, i) => {
+    const h = (count / max) * plotH;
+    const bar = element('rect', {
+      x: PAD.left + i * slot + 1,
+      y: PAD.top + plotH - h,
+      width: Math.max(1, slot - 2),
+      height: h,
+      'data-count': count,
+    });
+    const minute = new Date(minutesFrom + i * 60_000);
+    const title = element('title', {});
+    title.textContent = `${minute.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: ${count} page views`;
+    bar.append(title);
+    svg.append(bar);
+  });
+  const last = perMinute.length - 1;
+  for (const i of [0, Math.round(last / 3), Math.round((2 * last) / 3), last]) {
+    const label = i === last ? 'now' : `−${last - i} min`;
+    svg.append(text(label, PAD.left + i * slot + slot / 2, HEIGHT - 6, 'middle'));
+  }
+  container.replaceChildren(svg);
+}
+
+/**
+ * @param {string} name
+ * @param {Record<string, string | number>} attributes
+ */
+function element(name, attributes) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  return node;
+}
+
+/**
+ * @param {string} content
+ * @param {number} x
+ * @param {number} y
+ * @param {'start' | 'middle' | 'end'} anchor
+ */
+function text(content, x, y, anchor) {
+  const node = element('text', { x, y, 'text-anchor': anchor });
+  node.textContent = content;
+  return node;
+}
