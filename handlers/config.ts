@@ -116,6 +116,11 @@ export interface ProcessorConfig {
   readonly aws: AwsConfig;
   readonly badRowsTable: string;
   readonly metricsNamespace: string;
+  /** The tables whose streams the processor reads: a record's table is told by its stream ARN. */
+  readonly sessionsTable: string;
+  readonly activeSessionsTable: string;
+  /** Oversized bad-row payloads go here (as the consumer's do). */
+  readonly failureBucket: string;
 }
 
 export function readProcessorConfig(env: Env = process.env): ProcessorConfig {
@@ -124,6 +129,9 @@ export function readProcessorConfig(env: Env = process.env): ProcessorConfig {
     aws: readAws(reader),
     badRowsTable: reader.required(ENV.badRowsTable),
     metricsNamespace: reader.optional(ENV.metricsNamespace) ?? 'LiveInsight',
+    sessionsTable: reader.required(ENV.sessionsTable),
+    activeSessionsTable: reader.required(ENV.activeSessionsTable),
+    failureBucket: reader.required(ENV.failureBucket),
   });
 }
 
