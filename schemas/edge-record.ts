@@ -12,8 +12,11 @@ export const EdgeRecordSchema = Type.Object(
   {
     v: Type.Literal(EDGE_RECORD_VERSION),
     siteId: SiteIdSchema,
-    /** API Gateway `$context.requestTimeEpoch` (ms): the server clock, trusted for activity. */
-    receivedAt: Type.Integer({ minimum: 0 }),
+    /**
+     * API Gateway `$context.requestTimeEpoch` (ms): the server clock, trusted for activity.
+     * Capped at the largest instant a Date holds, so day keys derived from it cannot overflow.
+     */
+    receivedAt: Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 }),
     requestId: Type.String({ minLength: 1, maxLength: 128 }),
     sourceIp: Type.String({ maxLength: 64 }),
     userAgent: Type.String({ maxLength: 1024 }),

@@ -1,0 +1,130 @@
+/**
+ * Table items built from pipeline values (shapes and keys in schemas/items.ts). Every key is a
+ * pure function of the data, never of the clock or of arrival order, so a redelivered batch
+ * overwrites exactly the items it wrote before.
+ */
+import {
+  RETENTION,
+  WINDOWS,
+  type ActiveSessionItem,
+  type BadRow,
+  type BadRowItem,
+  type EnrichedEvent,
+  type EventItem,
+  type SessionItem,
+  type SessionState,
+} from '../schemas';
+import { originPosition } from './bad-rows';
+import { PipelineArgumentError } from './errors';
+import { fnv1a32 } from './stable-hash';
+import { utcDay } from './utc-day';
+
+const DAY_SECONDS = 86_400;
+const ACTIVE_SESSION_SECONDS = WINDOWS.activeSessionMs / 1000;
+
+/** Bad rows of one day spread over this many partitions (a bad-data storm must not make one hot). */
+export const BAD_ROW_BUCKETS = 8;
+
+/** The most ActiveSessions shards a site may use (the query Lambda reads them all per request). */
+export const MAX_ACTIVE_SESSION_SHARDS = 64;
+
+/** pk of Events and Sessions: a session's raw events sit in one partition, sorted by eventId. */
+export function sessionKey(siteId: string, sessionId: string): string {
+  return `${siteId}#${sessionId}`;
+}
+
+/** The ActiveSessions shard of a session: stable across processes, so upserts hit one item. */
+export function activeSessionShard(sessionId: string, shardCount: number): number {
+  assertShardCount(shardCount);
+  return fnv1a32(sessionId) % shardCount;
+}
+
+export function toEventItem(event: EnrichedEvent): EventItem {
+  return {
+    ...event,
+    pk: sessionKey(event.siteId, event.sessionId),
+    sk: event.eventId,
+    expiresAt: epochSeconds(event.receivedAt) + RETENTION.eventsDays * DAY_SECONDS,
+  };
+}
+
+/** `version`: the version this write creates (1 for a new session, stored + 1 otherwise). */
+export function toSessionItem(state: SessionState, version: number): SessionItem {
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new PipelineArgumentError('toSessionItem version', version, 'an integer >= 1');
+  }
+  return {
+    ...state,
+    pk: sessionKey(state.siteId, state.sessionId),
+    siteDay: `${state.siteId}#${utcDay(state.startedAt)}`,
+    version,
+    expiresAt: epochSeconds(state.lastSeen) + RETENTION.sessionsDays * DAY_SECONDS,
+  };
+}
+
+/** The session state of a stored item (the item minus its keys, version and TTL). */
+export function sessionStateOf(item: SessionItem): SessionState {
+  const { pk: _pk, siteDay: _siteDay, version: _version, expiresAt: _expiresAt, ...state } = item;
+  return state;
+}
+
+/** The realtime projection of a session: what `/realtime` and `/sessions/active` read. */
+export function toActiveSessionItem(state: SessionState, shardCount: number): ActiveSessionItem {
+  return {
+    pk: `${state.siteId}#${activeSessionShard(state.sessionId, shardCount)}`,
+    sk: state.sessionId,
+    siteId: state.siteId,
+    sessionId: state.sessionId,
+    visitorId: state.visitorId,
+    startedAt: state.startedAt,
+    lastSeen: state.lastSeen,
+    lastInteractionAt: state.lastInteractionAt,
+    pageviews: state.pageviews,
+    events: state.events,
+    customEvents: state.customEvents,
+    engagedMs: state.engagedMs,
+    entryPage: state.entry?.path ?? '',
+    currentPage: state.exit?.path ?? '',
+    source: state.source,
+    medium: state.medium,
+    deviceType: state.deviceType,
+    browser: state.browser,
+    os: state.os,
+    country: state.country,
+    isBot: state.isBot,
+    pageviewMinutes: { ...state.pageviewMinutes },
+    // Last activity + 30 min: the TTL deletes it eventually; readers filter on it meanwhile.
+    expiresAt: epochSeconds(state.lastSeen) + ACTIVE_SESSION_SECONDS,
+  };
+}
+
+/**
+ * pk `${yyyy-mm-dd of arrival}#${bucket}`, sk `${kind}#${shardId or eventId}#${sequenceNumber}`:
+ * the record's position in its stream, so one record has one bad-row item however often it is
+ * delivered, and a day's bad rows are listed with BAD_ROW_BUCKETS queries.
+ */
+export function toBadRowItem(badRow: BadRow): BadRowItem {
+  const origin = badRow.origin;
+  const { shardId, sequenceNumber } = originPosition(origin);
+  const position = `${shardId}#${sequenceNumber}`;
+  return {
+    ...badRow,
+    pk: `${utcDay(origin.arrivedAt)}#${fnv1a32(position) % BAD_ROW_BUCKETS}`,
+    sk: `${origin.kind}#${position}`,
+    expiresAt: epochSeconds(origin.arrivedAt) + RETENTION.badRowsDays * DAY_SECONDS,
+  };
+}
+
+function epochSeconds(epochMs: number): number {
+  return Math.floor(epochMs / 1000);
+}
+
+function assertShardCount(shardCount: number): void {
+  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > MAX_ACTIVE_SESSION_SHARDS) {
+    throw new PipelineArgumentError(
+      'shardCount',
+      shardCount,
+      `an integer from 1 to ${MAX_ACTIVE_SESSION_SHARDS}`,
+    );
+  }
+}
