@@ -140,6 +140,8 @@ export interface QueryConfig {
   readonly sessionsTable: string;
   readonly activeSessionsTable: string;
   readonly activeSessionShards: number;
+  /** The dashboard's origin when it is not the API's (CloudFront): allowed by CORS. */
+  readonly dashboardOrigin: string | undefined;
 }
 
 export function readQueryConfig(env: Env = process.env): QueryConfig {
@@ -149,6 +151,20 @@ export function readQueryConfig(env: Env = process.env): QueryConfig {
     sessionsTable: reader.required(ENV.sessionsTable),
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
     activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
+    dashboardOrigin: reader.url(ENV.dashboardOrigin),
+  });
+}
+
+export interface AuthorizerConfig {
+  readonly aws: AwsConfig;
+  readonly readTokensTable: string;
+}
+
+export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
+  const reader = new EnvReader(env);
+  return reader.done('authorizer', {
+    aws: readAws(reader),
+    readTokensTable: reader.required(ENV.readTokensTable),
   });
 }
 

@@ -9,6 +9,10 @@ export const ENV = {
   sessionsTable: 'LIVEINSIGHT_SESSIONS_TABLE',
   activeSessionsTable: 'LIVEINSIGHT_ACTIVE_SESSIONS_TABLE',
   badRowsTable: 'LIVEINSIGHT_BAD_ROWS_TABLE',
+  /** Query API read tokens (hashed), read by the authorizer. */
+  readTokensTable: 'LIVEINSIGHT_READ_TOKENS_TABLE',
+  /** Origin of the dashboard when it is served from another origin than the query API (CORS). */
+  dashboardOrigin: 'LIVEINSIGHT_DASHBOARD_ORIGIN',
   eventsStream: 'LIVEINSIGHT_EVENTS_STREAM',
   failureBucket: 'LIVEINSIGHT_FAILURE_BUCKET',
   activeSessionShards: 'LIVEINSIGHT_ACTIVE_SESSION_SHARDS',

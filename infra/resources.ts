@@ -6,6 +6,7 @@
  * Names derive from a prefix: the stage name (`liveinsight-dev`) locally and on AWS, a unique
  * prefix per integration-test file so that files run in parallel on one emulator.
  */
+import { READ_TOKEN_LIFETIME_SECONDS } from '../schemas/query';
 
 /** DynamoDB scalar attribute types used in keys. */
 export type KeyType = 'S' | 'N';
@@ -31,7 +32,13 @@ export interface TtlDefinition {
   readonly retentionSeconds: number;
 }
 
-export const TABLE_KEYS = ['events', 'sessions', 'activeSessions', 'badRows'] as const;
+export const TABLE_KEYS = [
+  'events',
+  'sessions',
+  'activeSessions',
+  'badRows',
+  'readTokens',
+] as const;
 export type TableKey = (typeof TABLE_KEYS)[number];
 
 export interface TableDefinition {
@@ -70,6 +77,8 @@ export const RETENTION_SECONDS = {
   /** ActiveSessions expire 30 minutes after the session's last activity (GA4's window). */
   activeSessions: 30 * 60,
   badRows: 30 * DAY_SECONDS,
+  /** Query API read tokens expire a year after creation unless rotated sooner (issue 8). */
+  readTokens: READ_TOKEN_LIFETIME_SECONDS,
 } as const satisfies Record<TableKey, number>;
 
 /** Default number of partition shards of ActiveSessions (`${siteId}#${shard}`, shard 0..N-1). */
@@ -107,6 +116,7 @@ export function resourceNames(prefix: string): ResourceNames {
       sessions: `${prefix}-sessions`,
       activeSessions: `${prefix}-active-sessions`,
       badRows: `${prefix}-bad-rows`,
+      readTokens: `${prefix}-read-tokens`,
     },
     eventsStream: `${prefix}-events`,
     buckets: {
@@ -174,6 +184,18 @@ export function tableDefinitions(prefix: string): readonly TableDefinition[] {
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       ttl: ttl('badRows'),
+      globalSecondaryIndexes: [],
+      billingMode: 'PAY_PER_REQUEST',
+    },
+    {
+      // Query API read tokens (issue 8): pk = siteId, sk = SHA-256 of the token. The key holds
+      // the site, so a token of site A is never found under site B; tokens are never stored.
+      key: 'readTokens',
+      logicalId: 'ReadTokensTable',
+      tableName: names.readTokens,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      ttl: ttl('readTokens'),
       globalSecondaryIndexes: [],
       billingMode: 'PAY_PER_REQUEST',
     },

@@ -19,6 +19,9 @@ export function handlerEnv(
     [ENV.sessionsTable]: resources.names.tables.sessions,
     [ENV.activeSessionsTable]: resources.names.tables.activeSessions,
     [ENV.badRowsTable]: resources.names.tables.badRows,
+    [ENV.readTokensTable]: resources.names.tables.readTokens,
+    // Locally the dashboard is served by the edge itself: same origin, no CORS.
+    [ENV.dashboardOrigin]: '',
     [ENV.eventsStream]: resources.names.eventsStream,
     [ENV.failureBucket]: resources.names.buckets.failures,
     [ENV.activeSessionShards]: String(resources.activeSessionShards),

@@ -16,6 +16,9 @@ export const REALTIME_WINDOWS = {
 /** Rows of each breakdown (top pages, referrers, devices, countries). */
 export const BREAKDOWN_ROWS = 10;
 
+/** A read token's lifetime unless rotated sooner: also the ReadTokens table's retention. */
+export const READ_TOKEN_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
+
 /** Paging bounds of `GET /sessions/active`. */
 export const SESSIONS_PAGE = { defaultLimit: 50, maxLimit: 200 } as const;
 
@@ -196,6 +199,24 @@ export const ErrorBodySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * ReadTokens: pk = siteId, sk = hex SHA-256 of the token (the token itself is never stored).
+ * `expiresAt` (epoch s) is the table's TTL attribute; the authorizer checks it on every read,
+ * because expired items still come back from reads until TTL deletes them.
+ */
+export const ReadTokenItemSchema = Type.Object(
+  {
+    pk: SiteIdSchema,
+    sk: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    createdAt: EpochMs,
+    expiresAt: Type.Integer({ minimum: 0, description: 'epoch seconds (DynamoDB TTL attribute)' }),
+    /** Who or what the token is for, e.g. `dashboard` or `demo`. */
+    label: Type.String({ maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+
+export type ReadTokenItem = Static<typeof ReadTokenItemSchema>;
 export type RealtimeSessionView = Static<typeof RealtimeSessionViewSchema>;
 export type ActiveSessionView = Static<typeof ActiveSessionViewSchema>;
 export type BreakdownRow = Static<typeof BreakdownRowSchema>;

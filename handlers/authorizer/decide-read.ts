@@ -1,16 +1,20 @@
 /**
  * The read-token check, shared by the Lambda authorizer and the local edge: may this bearer
- * token read this site? A token is looked up under the site the request names, so a token of
- * site A finds no match under site B; unknown sites and wrong tokens get the same answer so that
- * the API does not reveal which sites exist.
+ * token read this site? Tokens are looked up under the site the request names (the site is part
+ * of the key), so a token of site A is not found under site B; unknown sites and wrong tokens
+ * get the same answer so that the API does not reveal which sites exist. An expired token is
+ * refused even while DynamoDB still returns it (TTL deletes lag).
  */
 import { SiteIdSchema } from '../../schemas/ingest';
 import { parseWith } from '../../schemas/validator';
-import { bearerToken, tokenMatches } from './read-token';
+import { bearerToken, hashReadToken } from './read-token';
 
-/** Port: the stored read-token hashes of a site (empty when the site is unknown or has none). */
+/** Port: the stored record of a token hash under a site, if any. */
 export interface ReadTokenStore {
-  readTokenHashes(siteId: string): Promise<readonly string[]>;
+  findReadToken(
+    siteId: string,
+    tokenHash: string,
+  ): Promise<{ readonly expiresAt: number } | undefined>;
 }
 
 export type ReadDecision =
@@ -28,6 +32,7 @@ export interface ReadRequest {
 export async function decideRead(
   request: ReadRequest,
   store: ReadTokenStore,
+  nowMs: number,
 ): Promise<ReadDecision> {
   const token = bearerToken(request.authorization);
   if (token === undefined) {
@@ -46,8 +51,8 @@ export async function decideRead(
       reason: 'siteId is missing or malformed (expected ?siteId=<site id>)',
     };
   }
-  const hashes = await store.readTokenHashes(siteId);
-  return tokenMatches(token, hashes)
+  const found = await store.findReadToken(siteId, hashReadToken(token));
+  return found !== undefined && found.expiresAt * 1000 > nowMs
     ? { kind: 'allow', siteId }
     : {
         kind: 'forbidden',

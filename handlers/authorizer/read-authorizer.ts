@@ -21,16 +21,17 @@ export function createReadAuthorizer(options: {
   readonly ttlMs?: number;
   readonly clock?: () => number;
 }): ReadAuthorizer {
+  const clock = options.clock ?? Date.now;
   const cache = createTtlCache<ReadDecision>({
     ttlMs: options.ttlMs ?? AUTHORIZER_CACHE_SECONDS * 1000,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    clock,
   });
   return (request) => {
     if (request.authorization === undefined || request.siteId === undefined) {
-      return decideRead(request, options.store);
+      return decideRead(request, options.store, clock());
     }
     return cache.get(`${request.siteId}\n${request.authorization}`, () =>
-      decideRead(request, options.store),
+      decideRead(request, options.store, clock()),
     );
   };
 }

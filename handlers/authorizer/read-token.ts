@@ -4,15 +4,15 @@
  *
  * Why SHA-256 and not a slow password hash: a token is 256 random bits, so nobody can guess a
  * preimage of its hash however fast the hash is; a slow hash would only add latency to every
- * uncached authorization.
+ * uncached authorization. The hash is the item's sort key, so a lookup is one GetItem and no
+ * stored secret is ever compared in application code.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Prefix so a leaked token is recognisable (secret scanners, logs) and never taken for an ingest key. */
 export const READ_TOKEN_PREFIX = 'lirt_';
 
 const TOKEN_PATTERN = /^lirt_[A-Za-z0-9_-]{43}$/;
-const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 export function generateReadToken(): string {
   return `${READ_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -36,16 +36,4 @@ export function bearerToken(header: string | undefined): string | undefined {
   const found = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   const token = found?.[1];
   return token !== undefined && isWellFormedReadToken(token) ? token : undefined;
-}
-
-/** Whether `token` hashes to one of `storedHashes`, compared in constant time. */
-export function tokenMatches(token: string, storedHashes: readonly string[]): boolean {
-  const presented = Buffer.from(hashReadToken(token), 'hex');
-  let matched = false;
-  for (const stored of storedHashes) {
-    if (!HASH_PATTERN.test(stored)) continue;
-    // No early exit: every stored hash is compared, so timing reveals nothing about which matched.
-    if (timingSafeEqual(presented, Buffer.from(stored, 'hex'))) matched = true;
-  }
-  return matched;
 }
