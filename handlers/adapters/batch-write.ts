@@ -85,10 +85,16 @@ export async function batchWriteAll<Tag>(
   for (let i = 0; i < distinct.length; i += MAX_BATCH_WRITE_ITEMS) {
     chunks.push(distinct.slice(i, i + MAX_BATCH_WRITE_ITEMS));
   }
-  const results = await Promise.all(
+  // allSettled: no request of this call may still be running when it returns or throws.
+  const results = await Promise.allSettled(
     chunks.map((chunk) => options.limit(() => writeChunk(client, chunk, options))),
   );
-  return { failed: results.flat(), distinctItems: distinct.length };
+  const failed: FailedPut<Tag>[] = [];
+  for (const result of results) {
+    if (result.status === 'rejected') throw result.reason;
+    failed.push(...result.value);
+  }
+  return { failed, distinctItems: distinct.length };
 }
 
 async function writeChunk<Tag>(

@@ -11,6 +11,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { sessionKey } from '../../pipeline/items';
 import type { SessionStore, VersionedSession } from '../../pipeline/ports';
 import { type SessionItem, SessionItemSchema } from '../../schemas';
 import { type Deadline, withinDeadline } from './deadline';
@@ -89,9 +90,4 @@ export class DynamoSessionStore implements SessionStore {
     const item = fromItem(SessionItemSchema, this.tableName, raw);
     return { item, version: item.version };
   }
-}
-
-/** Sessions and Events key: one partition per session. */
-export function sessionKey(siteId: string, sessionId: string): string {
-  return `${siteId}#${sessionId}`;
 }

@@ -1,0 +1,222 @@
+/**
+ * One Kinesis batch: pure pipeline, then the writes in the order that keeps every state
+ * reachable from a crash at any point:
+ *
+ * 1. raw events and bad rows (BatchWriteItem ≤ 25, deterministic keys: a redelivery overwrites);
+ * 2. per session, Sessions (version-guarded, only events whose raw row is stored) and then its
+ *    ActiveSessions projection (idempotent, never rolled back).
+ *
+ * Writes run with bounded concurrency (p-limit) inside a deadline taken from the remaining
+ * time. Transient failures (throttling, 5xx, unprocessed items left at the deadline, slow
+ * calls) make their records fail: the answer names the lowest failed sequence number, so
+ * Lambda re-sends from there and nothing after it is reported done. Bad data never fails the
+ * batch (it is a bad row). Anything else — a bug, a crash — escapes the invocation, and
+ * Lambda retries the whole batch, which is safe because every write is idempotent or guarded.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import pLimit from 'p-limit';
+import type { SessionDelta } from '../../pipeline/coalesce';
+import { toBadRowItem } from '../../pipeline/items';
+import type { BatchProcessor, BatchStats } from '../../pipeline/process-batch';
+import type { BadRow } from '../../schemas';
+import { BadRowPayloadStore } from '../adapters/bad-row-payloads';
+import { type PutRequest, batchWriteAll } from '../adapters/batch-write';
+import { type Backoff, type Deadline, deadlineFrom } from '../adapters/deadline';
+import { DynamoActiveSessionStore } from '../adapters/dynamo-active-session-store';
+import { DynamoSessionStore } from '../adapters/dynamo-session-store';
+import { toItem } from '../adapters/item-codec';
+import { isWriteFailure } from '../adapters/write-errors';
+import { batchResponse } from './batch-item-failures';
+import type { SessionCache } from './session-cache';
+import { writeSession } from './write-session';
+
+export interface ConsumerTables {
+  readonly events: string;
+  readonly sessions: string;
+  readonly activeSessions: string;
+  readonly badRows: string;
+  /** Bucket for oversized bad-row payloads (the on-failure destination's bucket). */
+  readonly failureBucket: string;
+  readonly activeSessionShards: number;
+}
+
+export interface ConsumerDeps {
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly tables: ConsumerTables;
+  readonly process: BatchProcessor;
+  readonly cache: SessionCache;
+  /** Concurrent requests per invocation (default 16; below the clients' socket pool). */
+  readonly concurrency?: number;
+  readonly backoff?: Backoff;
+}
+
+export interface BatchReport {
+  readonly stats: BatchStats;
+  /** Sequence numbers whose writes failed (transient); Lambda re-sends from the lowest. */
+  readonly failedSequenceNumbers: readonly string[];
+  readonly sessionWrites: number;
+  readonly sessionsUnchanged: number;
+  readonly activeSessionWrites: number;
+  readonly firstError?: string;
+}
+
+export interface ConsumerResult {
+  readonly response: KinesisStreamBatchResponse;
+  readonly report: BatchReport;
+}
+
+export async function consumeBatch(
+  event: KinesisStreamEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  deps: ConsumerDeps,
+): Promise<ConsumerResult> {
+  const deadline = deadlineFrom(context.getRemainingTimeInMillis());
+  const limit = pLimit(deps.concurrency ?? 16);
+  const batch = deps.process(event.Records);
+  const failed = new Set<string>();
+  let firstError: string | undefined;
+  const noteFailure = (sequenceNumbers: Iterable<string>, error: unknown): void => {
+    for (const sequenceNumber of sequenceNumbers) failed.add(sequenceNumber);
+    firstError ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  };
+
+  // Which records carried each event (a producer's double-put makes two records of one event).
+  const recordsOfEvent = new Map<string, string[]>();
+  for (const outcome of batch.outcomes) {
+    if (outcome.kind !== 'stored') continue;
+    const records = recordsOfEvent.get(outcome.eventId) ?? [];
+    records.push(outcome.sequenceNumber);
+    recordsOfEvent.set(outcome.eventId, records);
+  }
+
+  // 1. Raw events and bad rows, sharing BatchWriteItem requests.
+  const badRowPuts = await settleAll(
+    batch.badRows.map((row) => limit(() => badRowPut(row, deps, deadline))),
+  );
+  const rawPuts: PutRequest<RawTag>[] = batch.eventItems.map((item) => ({
+    table: deps.tables.events,
+    item: toItem(item),
+    tags: [{ kind: 'event', eventId: item.eventId }],
+  }));
+  badRowPuts.forEach((settled, index) => {
+    const row = batch.badRows[index] as BadRow;
+    if (settled.ok) rawPuts.push(settled.value);
+    else noteFailure([row.origin.sequenceNumber], settled.error);
+  });
+  const raw = await batchWriteAll(deps.dynamodb, rawPuts, {
+    deadline,
+    limit,
+    ...(deps.backoff === undefined ? {} : { backoff: deps.backoff }),
+  });
+  const unstoredEvents = new Set<string>();
+  for (const put of raw.failed) {
+    for (const tag of put.tags) {
+      if (tag.kind === 'event') unstoredEvents.add(tag.eventId);
+      noteFailure(
+        tag.kind === 'event' ? (recordsOfEvent.get(tag.eventId) ?? []) : [tag.sequenceNumber],
+        put.error,
+      );
+    }
+  }
+
+  // 2. Sessions, then each session's ActiveSessions projection.
+  const sessionDeps = {
+    sessions: new DynamoSessionStore(deps.dynamodb, deps.tables.sessions, deadline),
+    activeSessions: new DynamoActiveSessionStore(
+      deps.dynamodb,
+      deps.tables.activeSessions,
+      deadline,
+    ),
+    cache: deps.cache,
+    activeSessionShards: deps.tables.activeSessionShards,
+  };
+  // A session never counts an event whose raw row is not stored: its record is re-sent anyway.
+  const deltas = batch.sessionDeltas
+    .map((delta) => withoutEvents(delta, unstoredEvents))
+    .filter((delta): delta is SessionDelta => delta !== undefined);
+  const outcomes = await settleAll(
+    deltas.map((delta) => limit(() => writeSession(delta, sessionDeps))),
+  );
+  let sessionWrites = 0;
+  let sessionsUnchanged = 0;
+  let activeSessionWrites = 0;
+  outcomes.forEach((settled, index) => {
+    const delta = deltas[index] as SessionDelta;
+    if (!settled.ok) {
+      noteFailure(
+        delta.events.flatMap((e) => recordsOfEvent.get(e.eventId) ?? []),
+        settled.error,
+      );
+      return;
+    }
+    sessionWrites += settled.value.sessionWrites;
+    if (settled.value.newlyApplied === 0) sessionsUnchanged += 1;
+    activeSessionWrites += 1;
+  });
+
+  const failedSequenceNumbers = [...failed];
+  return {
+    response: batchResponse(failedSequenceNumbers),
+    report: {
+      stats: batch.stats,
+      failedSequenceNumbers,
+      sessionWrites,
+      sessionsUnchanged,
+      activeSessionWrites,
+      ...(firstError === undefined ? {} : { firstError }),
+    },
+  };
+}
+
+type RawTag =
+  | { readonly kind: 'event'; readonly eventId: string }
+  | { readonly kind: 'bad-row'; readonly sequenceNumber: string };
+
+async function badRowPut(
+  row: BadRow,
+  deps: ConsumerDeps,
+  deadline: Deadline,
+): Promise<PutRequest<RawTag>> {
+  const payloads = new BadRowPayloadStore(deps.s3, deps.tables.failureBucket, deadline);
+  const item = await payloads.prepare(toBadRowItem(row));
+  return {
+    table: deps.tables.badRows,
+    item: toItem(item),
+    tags: [{ kind: 'bad-row', sequenceNumber: row.origin.sequenceNumber }],
+  };
+}
+
+function withoutEvents(
+  delta: SessionDelta,
+  eventIds: ReadonlySet<string>,
+): SessionDelta | undefined {
+  if (eventIds.size === 0) return delta;
+  const events = delta.events.filter((event) => !eventIds.has(event.eventId));
+  if (events.length === 0) return undefined;
+  return events.length === delta.events.length ? delta : { ...delta, events };
+}
+
+type Settled<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Waits for every task, so no write of this invocation is still running when it answers; then
+ * rethrows the first error that is not a failed write (a bug or a crash must fail the
+ * invocation, not be logged and skipped), else returns each outcome.
+ */
+async function settleAll<T>(tasks: readonly Promise<T>[]): Promise<Settled<T>[]> {
+  const settled = await Promise.allSettled(tasks);
+  const fatal = settled.find(
+    (result): result is PromiseRejectedResult =>
+      result.status === 'rejected' && !isWriteFailure(result.reason),
+  );
+  if (fatal !== undefined) throw fatal.reason;
+  return settled.map((result) =>
+    result.status === 'fulfilled'
+      ? { ok: true, value: result.value }
+      : { ok: false, error: result.reason },
+  );
+}

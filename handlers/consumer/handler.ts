@@ -1,0 +1,72 @@
+/**
+ * The consumer's Lambda handler, built from its dependencies so that tests, the local event-source
+ * mapping and the benchmark run exactly what AWS runs (index.ts wires it from the environment).
+ */
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { createBatchProcessor } from '../../pipeline/process-batch';
+import type { AwsClients } from '../aws-clients';
+import type { ConsumerConfig } from '../config';
+import { dailySalt } from '../adapters/daily-salt';
+import type { Backoff } from '../adapters/deadline';
+import { type BatchReport, type ConsumerDeps, consumeBatch } from './consume-batch';
+import { SessionCache } from './session-cache';
+
+export type ConsumerHandler = (
+  event: KinesisStreamEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+) => Promise<KinesisStreamBatchResponse>;
+
+export interface ConsumerHandlerOptions {
+  /** Receives every batch's report (default: one JSON log line). */
+  readonly onReport?: (report: BatchReport) => void;
+  readonly sessionCacheEntries?: number;
+  readonly concurrency?: number;
+  readonly backoff?: Backoff;
+  readonly now?: () => number;
+}
+
+export interface ConsumerRuntime {
+  readonly handler: ConsumerHandler;
+  /** The process's session cache; tests drop it to act as a fresh process (a crash, a cold start). */
+  readonly cache: SessionCache;
+}
+
+export function createConsumer(
+  config: ConsumerConfig,
+  clients: Pick<AwsClients, 'dynamodb' | 's3'>,
+  options: ConsumerHandlerOptions = {},
+): ConsumerRuntime {
+  const cache = new SessionCache(options.sessionCacheEntries);
+  const deps: ConsumerDeps = {
+    dynamodb: clients.dynamodb,
+    s3: clients.s3,
+    tables: {
+      events: config.eventsTable,
+      sessions: config.sessionsTable,
+      activeSessions: config.activeSessionsTable,
+      badRows: config.badRowsTable,
+      failureBucket: config.failureBucket,
+      activeSessionShards: config.activeSessionShards,
+    },
+    process: createBatchProcessor({
+      clock: { now: options.now ?? Date.now },
+      salt: dailySalt(config.visitorSaltSecret),
+    }),
+    cache,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+  };
+  const onReport = options.onReport ?? logReport;
+  return {
+    cache,
+    handler: async (event, context) => {
+      const { response, report } = await consumeBatch(event, context, deps);
+      onReport(report);
+      return response;
+    },
+  };
+}
+
+function logReport(report: BatchReport): void {
+  console.log(JSON.stringify({ message: 'consumer batch', ...report }));
+}

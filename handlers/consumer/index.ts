@@ -1,0 +1,12 @@
+/**
+ * Lambda entry point of the consumer (Kinesis `events` → Events, Sessions, ActiveSessions, bad
+ * rows). Configuration is read and validated once at start-up — a missing variable fails the
+ * init phase naming it — and the SDK clients are created once per process.
+ */
+import { createAwsClients } from '../aws-clients';
+import { readConsumerConfig } from '../config';
+import { createConsumer } from './handler';
+
+const config = readConsumerConfig();
+
+export const handler = createConsumer(config, createAwsClients(config.aws)).handler;
