@@ -1,0 +1,178 @@
+import fc from 'fast-check';
+import { Type } from '@sinclair/typebox';
+import { EdgeRecordSchema } from '../../schemas/edge-record';
+import { parseWith } from '../../schemas/validator';
+import {
+  SECRET,
+  STAGE,
+  contextFields,
+  event,
+  ingestBody,
+  params,
+  render,
+} from './test-support/template-fixtures';
+
+const PutRecordsSchema = Type.Object({
+  StreamName: Type.String(),
+  Records: Type.Array(Type.Object({ PartitionKey: Type.String(), Data: Type.String() })),
+});
+
+function renderRequest(
+  body: unknown,
+  options: Parameters<typeof render>[2] & { header?: Record<string, string> } = {},
+) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const rendered = render(
+    'events-request',
+    { body: text, params: params(options.header) },
+    options,
+  );
+  const parsed = parseWith(PutRecordsSchema, JSON.parse(rendered.body));
+  if (!parsed.ok) throw new Error(`rendered PutRecords does not parse: ${rendered.body}`);
+  return parsed.value;
+}
+
+function records(putRecords: { Records: { Data: string }[] }) {
+  return putRecords.Records.map((r) => {
+    const parsed = parseWith(
+      EdgeRecordSchema,
+      JSON.parse(Buffer.from(r.Data, 'base64').toString('utf8')),
+    );
+    if (!parsed.ok)
+      throw new Error(`record breaks EdgeRecordSchema: ${JSON.stringify(parsed.issues)}`);
+    return parsed.value;
+  });
+}
+
+describe('events-request.vtl (rendered as API Gateway would)', () => {
+  it('renders one record per event, keyed by sessionId, with the server fields', () => {
+    const events = [
+      event({}, 0),
+      event({ type: 'custom', name: 'signup', props: { plan: 'pro' } } as never, 1),
+      event({}, 2),
+    ];
+
+    const out = renderRequest(ingestBody(events), {
+      header: { 'CloudFront-Viewer-Country': 'DE', Origin: 'https://shop.example.com' },
+    });
+
+    expect(out.StreamName).toBe(STAGE.eventsStream);
+    expect(out.Records.map((r) => r.PartitionKey)).toEqual(events.map((e) => e.sessionId));
+    const fields = contextFields();
+    expect(records(out)).toEqual(
+      events.map((e) => ({
+        v: 1,
+        siteId: 'demo-shop',
+        receivedAt: fields.requestTimeEpoch,
+        requestId: fields.requestId,
+        sourceIp: fields.identity.sourceIp,
+        userAgent: fields.identity.userAgent,
+        country: 'DE',
+        event: e,
+      })),
+    );
+  });
+
+  it('carries any user agent through the record exactly (quotes, apostrophes, non-ASCII)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 300, unit: 'grapheme' }), (userAgent) => {
+        const out = renderRequest(ingestBody([event()]), { identity: { userAgent } });
+
+        expect(records(out)[0]?.userAgent).toBe(userAgent);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('cuts a user agent longer than the record allows to 1024 characters', () => {
+    const out = renderRequest(ingestBody([event()]), { identity: { userAgent: 'u'.repeat(5000) } });
+
+    expect(records(out)[0]?.userAgent).toBe('u'.repeat(1024));
+  });
+
+  it.each([
+    ['', ''],
+    ['de', ''],
+    ['DEU', ''],
+    ['"X', ''],
+    ['FR', 'FR'],
+  ])('country header %j becomes %j', (header, country) => {
+    const out = renderRequest(ingestBody([event()]), {
+      header: { 'CloudFront-Viewer-Country': header },
+    });
+
+    expect(records(out)[0]?.country).toBe(country);
+  });
+
+  it.each([
+    ['2001:db8::1', '2001:db8::1'],
+    ['198.51.100.1', '198.51.100.1'],
+    ['not an ip"', ''],
+    ['', ''],
+  ])('source IP %j becomes %j', (sourceIp, expected) => {
+    const out = renderRequest(ingestBody([event()]), { identity: { sourceIp } });
+
+    expect(records(out)[0]?.sourceIp).toBe(expected);
+  });
+
+  it.each([
+    ['a key of another site', `li_other-shop_${SECRET}`, 'site-mismatch'],
+    ['a key without the li_ prefix', `xx_demo-shop_${SECRET}`, 'site-mismatch'],
+    ['a key without a site', `li_${SECRET}`, 'site-mismatch'],
+  ])('turns %s into a PutRecords Kinesis must refuse', (_name, apiKey, verdict) => {
+    const out = renderRequest(ingestBody([event()]), { identity: { apiKey } });
+
+    expect(out).toEqual({ StreamName: `liveinsight:reject:${verdict}`, Records: [] });
+  });
+
+  it.each([
+    ['an allowed origin', 'https://shop.example.com', STAGE, STAGE.eventsStream],
+    ['no Origin (not a browser)', undefined, STAGE, STAGE.eventsStream],
+    [
+      'an origin off the list',
+      'https://evil.example',
+      STAGE,
+      'liveinsight:reject:origin-not-allowed',
+    ],
+    [
+      'a prefix of an allowed origin',
+      'https://shop.example.co',
+      STAGE,
+      'liveinsight:reject:origin-not-allowed',
+    ],
+    [
+      'any origin when the list says any',
+      'https://evil.example',
+      { ...STAGE, origins_demo_shop: 'any' },
+      STAGE.eventsStream,
+    ],
+    [
+      'any origin when the site has no list',
+      'https://shop.example.com',
+      { eventsStream: STAGE.eventsStream },
+      'liveinsight:reject:origin-not-allowed',
+    ],
+  ])(
+    'checks the Origin against the site allow-list: %s',
+    (_name, origin, stageVariables, stream) => {
+      const out = renderRequest(ingestBody([event()]), {
+        header: origin === undefined ? {} : { Origin: origin },
+        stageVariables,
+      });
+
+      expect(out.StreamName).toBe(stream);
+    },
+  );
+
+  it('refuses a body over 1,048,576 characters and takes one of exactly that size', () => {
+    const base = JSON.stringify(ingestBody([event({ title: '' })]));
+    const fill = (size: number) =>
+      base.replace('"title":""', `"title":"${'t'.repeat(size - base.length)}"`);
+
+    expect(renderRequest(fill(1_048_576)).StreamName).toBe(STAGE.eventsStream);
+    expect(renderRequest(fill(1_048_577))).toEqual({
+      StreamName: 'liveinsight:reject:payload-too-large',
+      Records: [],
+    });
+  });
+});

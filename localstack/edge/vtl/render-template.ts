@@ -1,0 +1,69 @@
+/**
+ * Renders API Gateway mapping templates with velocityjs: the same `.vtl` text that CDK deploys,
+ * with `$input`, `$util`, `$context` and `$stageVariables` as API Gateway defines them and Java
+ * method semantics on strings, lists and maps (java-methods.ts).
+ */
+import { Compile, parse } from 'velocityjs';
+import { TemplateRenderError, TemplateSyntaxError } from './errors';
+import { JAVA_METHOD_HANDLERS } from './java-methods';
+import type { VtlContext } from './vtl-context';
+import type { VtlInput } from './vtl-input';
+import { VtlUtil } from './vtl-util';
+
+export interface TemplateVariables {
+  readonly context: VtlContext;
+  readonly input: VtlInput;
+  readonly stageVariables: Readonly<Record<string, string>>;
+}
+
+type Asts = ReturnType<typeof parse>;
+type CompileConfig = NonNullable<ConstructorParameters<typeof Compile>[1]>;
+
+const CONFIG: CompileConfig = {
+  escape: false,
+  customMethodHandlers: [...JAVA_METHOD_HANDLERS],
+};
+
+const UTIL = new VtlUtil();
+
+export class CompiledTemplate {
+  private constructor(
+    readonly name: string,
+    private readonly asts: Asts,
+  ) {}
+
+  /** Parses once; throws TemplateSyntaxError naming the template. */
+  static compile(name: string, text: string): CompiledTemplate {
+    try {
+      return new CompiledTemplate(name, parse(text));
+    } catch (cause) {
+      throw new TemplateSyntaxError(
+        `Mapping template ${name} does not parse: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+  }
+
+  /** Renders the template; the overrides it set are read from `variables.context` afterwards. */
+  render(variables: TemplateVariables): string {
+    // A fresh Compile per render: velocityjs keeps per-render state (locals of each #foreach)
+    // on the instance, so a shared one would grow with every request.
+    const compiler = new Compile(this.asts, CONFIG);
+    try {
+      return compiler.render({
+        context: variables.context.variables,
+        input: variables.input,
+        util: UTIL,
+        stageVariables: { ...variables.stageVariables },
+      });
+    } catch (cause) {
+      if (cause instanceof TemplateRenderError) {
+        throw new TemplateRenderError(`Mapping template ${this.name}: ${cause.message}`, { cause });
+      }
+      throw new TemplateRenderError(
+        `Mapping template ${this.name} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+  }
+}
