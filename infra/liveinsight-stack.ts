@@ -5,12 +5,25 @@
  */
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ConsumerFunction, type ConsumerFunctionProps } from './constructs/consumer-function';
 import { DataResources, type DataResourcesProps } from './constructs/data-resources';
 
-export interface LiveInsightStackProps extends StackProps, DataResourcesProps {}
+export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
+  /**
+   * Reserved concurrency of the consumer Lambda.
+   * @default undefined (unreserved)
+   */
+  readonly consumerReservedConcurrency?: number;
+  /**
+   * The consumer's code: bundled with esbuild at synth time, or a prebuilt directory.
+   * @default { kind: 'bundle' }
+   */
+  readonly consumerCode?: ConsumerFunctionProps['code'];
+}
 
 export class LiveInsightStack extends Stack {
   readonly data: DataResources;
+  readonly consumer: ConsumerFunction;
 
   constructor(scope: Construct, id: string, props: LiveInsightStackProps) {
     super(scope, id, props);
@@ -22,6 +35,19 @@ export class LiveInsightStack extends Stack {
         ? {}
         : { activeSessionShards: props.activeSessionShards }),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.consumer = new ConsumerFunction(this, 'Consumer', {
+      eventsStream: this.data.eventsStream,
+      eventsTable: this.data.tables.events,
+      sessionsTable: this.data.tables.sessions,
+      activeSessionsTable: this.data.tables.activeSessions,
+      badRowsTable: this.data.tables.badRows,
+      failureBucket: this.data.buckets.failures,
+      activeSessionShards: this.data.definitions.activeSessionShards,
+      ...(props.consumerReservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.consumerReservedConcurrency }),
+      ...(props.consumerCode === undefined ? {} : { code: props.consumerCode }),
     });
   }
 }
