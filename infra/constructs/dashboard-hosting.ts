@@ -1,0 +1,114 @@
+/**
+ * The live dashboard on AWS: the static files of dashboard/ in a private bucket, served by
+ * CloudFront over HTTPS only (origin access control; the bucket stays private) with a security
+ * headers policy, plus a `config.json` that tells the page where the query API is.
+ */
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+
+export interface DashboardHostingProps {
+  /** Private bucket for the files (DataResources' `dashboard` bucket). */
+  readonly bucket: s3.IBucket;
+  /**
+   * Base URL of the query API written to config.json, e.g. the RestApi's `url`.
+   * @default - no config.json: the page then calls its own origin
+   */
+  readonly apiUrl?: string;
+  /**
+   * Directory with the static files.
+   * @default the repository's dashboard/ folder
+   */
+  readonly sourceDirectory?: string;
+}
+
+export const DASHBOARD_DIRECTORY = join(__dirname, '..', '..', 'dashboard');
+
+/**
+ * Content-Security-Policy of the page: its own scripts and styles only, no inline code, no
+ * framing; it may call the API of this region (`*.execute-api`: a wildcard rather than the API's
+ * own host because the API's CORS setting depends on this distribution, and a reference back
+ * would make a dependency cycle).
+ */
+export function dashboardContentSecurityPolicy(region: string, urlSuffix: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' https://*.execute-api.${region}.${urlSuffix}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export class DashboardHosting extends Construct {
+  readonly distribution: cloudfront.Distribution;
+  readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** `https://<distribution domain>`: the origin the query API allows by CORS. */
+  readonly origin: string;
+
+  constructor(scope: Construct, id: string, props: DashboardHostingProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'LiveInsight dashboard: CSP, HSTS, nosniff, no framing, no referrer',
+      // X-XSS-Protection is left out: browsers dropped the filter and the CSP does its job.
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: dashboardContentSecurityPolicy(stack.region, stack.urlSuffix),
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          preload: false,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER,
+          override: true,
+        },
+      },
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'LiveInsight live dashboard',
+      defaultRootObject: 'index.html',
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.responseHeadersPolicy,
+        compress: true,
+      },
+    });
+    this.origin = `https://${this.distribution.distributionDomainName}`;
+
+    new s3deploy.BucketDeployment(this, 'Files', {
+      destinationBucket: props.bucket,
+      sources: [
+        s3deploy.Source.asset(props.sourceDirectory ?? DASHBOARD_DIRECTORY),
+        ...(props.apiUrl === undefined
+          ? []
+          : [s3deploy.Source.jsonData('config.json', { apiUrl: props.apiUrl })]),
+      ],
+      // A new version is visible at once rather than after the edge caches expire.
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      prune: true,
+    });
+  }
+}

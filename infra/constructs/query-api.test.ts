@@ -1,0 +1,213 @@
+/**
+ * The query API and the dashboard hosting as CloudFormation: authorizer with cached decisions
+ * keyed by token and site, stage caching of GET /realtime keyed by siteId and token (3 s),
+ * least-privilege Query access, and a private bucket behind HTTPS-only CloudFront with a
+ * security headers policy.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DashboardHosting } from './dashboard-hosting';
+import { QUERY_STAGE_OPTIONS, QueryApi } from './query-api';
+
+function synth(): Template {
+  const stack = new Stack(new App(), 'QueryTest', { env: { region: 'eu-west-1' } });
+  const api = new apigateway.RestApi(stack, 'Api', {
+    deployOptions: { stageName: 'prod', ...QUERY_STAGE_OPTIONS },
+  });
+  const key = { name: 'pk', type: dynamodb.AttributeType.STRING };
+  const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
+  const activeSessionsTable = new dynamodb.Table(stack, 'Active', {
+    partitionKey: key,
+    sortKey: sk,
+  });
+  const readTokensTable = new dynamodb.Table(stack, 'Tokens', { partitionKey: key, sortKey: sk });
+  const hosting = new DashboardHosting(stack, 'Dashboard', {
+    bucket: new s3.Bucket(stack, 'DashboardBucket'),
+    apiUrl: api.url,
+  });
+  new QueryApi(stack, 'Query', {
+    api,
+    activeSessionsTable,
+    readTokensTable,
+    activeSessionShards: 8,
+    dashboardOrigin: hosting.origin,
+  });
+  return Template.fromStack(stack);
+}
+
+const template = synth();
+
+function methodOf(path: string): Record<string, unknown> {
+  const resources = template.findResources('AWS::ApiGateway::Resource', {
+    Properties: { PathPart: path.split('/').pop() },
+  });
+  const [resourceId] = Object.keys(resources);
+  const methods = template.findResources('AWS::ApiGateway::Method', {
+    Properties: { HttpMethod: 'GET', ResourceId: { Ref: resourceId } },
+  });
+  const [method] = Object.values(methods);
+  if (method === undefined) throw new Error(`no GET method on ${path}`);
+  return (method as { Properties: Record<string, unknown> }).Properties;
+}
+
+describe('QueryApi', () => {
+  it('authorizes reads with a REQUEST authorizer cached per Authorization header and siteId', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization,method.request.querystring.siteId',
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    expect(methodOf('/realtime')).toMatchObject({ AuthorizationType: 'CUSTOM' });
+    expect(methodOf('/sessions/active')).toMatchObject({ AuthorizationType: 'CUSTOM' });
+    expect(methodOf('/health')).toMatchObject({ AuthorizationType: 'NONE' });
+  });
+
+  it('caches GET /realtime on the stage for 3 s keyed by siteId and token', () => {
+    expect(methodOf('/realtime')).toMatchObject({
+      RequestParameters: {
+        'method.request.querystring.siteId': true,
+        'method.request.header.Authorization': true,
+      },
+      Integration: {
+        Type: 'AWS_PROXY',
+        CacheKeyParameters: [
+          'method.request.querystring.siteId',
+          'method.request.header.Authorization',
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      CacheClusterEnabled: true,
+      CacheClusterSize: '0.5',
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          ResourcePath: '/~1realtime',
+          HttpMethod: 'GET',
+          CachingEnabled: true,
+          CacheTtlInSeconds: 3,
+          CacheDataEncrypted: true,
+        }),
+      ]),
+    });
+  });
+
+  it('runs both functions on Node 22 with the env names the handlers read', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Environment: {
+        Variables: Match.objectLike({
+          LIVEINSIGHT_ACTIVE_SESSIONS_TABLE: { Ref: Match.stringLikeRegexp('^Active') },
+          LIVEINSIGHT_ACTIVE_SESSION_SHARDS: '8',
+          LIVEINSIGHT_DASHBOARD_ORIGIN: Match.anyValue(),
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Environment: {
+        Variables: { LIVEINSIGHT_READ_TOKENS_TABLE: { Ref: Match.stringLikeRegexp('^Tokens') } },
+      },
+    });
+  });
+
+  it('grants Query and DescribeTable on ActiveSessions, GetItem on ReadTokens, never Scan', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+
+    expect(policies).toContain('"dynamodb:Query"');
+    expect(policies).toContain('"dynamodb:DescribeTable"');
+    expect(policies).toContain('"dynamodb:GetItem"');
+    expect(policies).not.toMatch(/dynamodb:(Scan|\*|PutItem|BatchWriteItem)/);
+  });
+
+  it('answers CORS preflights for the dashboard origin only', () => {
+    const options = template.findResources('AWS::ApiGateway::Method', {
+      Properties: { HttpMethod: 'OPTIONS' },
+    });
+
+    expect(Object.keys(options)).toHaveLength(3);
+    expect(JSON.stringify(options)).toMatch(
+      /"'https:\/\/",\{"Fn::GetAtt":\["DashboardDistribution\w+","DomainName"\]/,
+    );
+    expect(JSON.stringify(options)).not.toContain("'*'");
+  });
+
+  it('refuses a REST API whose stage has no cache', () => {
+    const stack = new Stack(new App(), 'NoCache');
+    const api = new apigateway.RestApi(stack, 'Api');
+    api.root.addMethod('ANY');
+    const table = new dynamodb.Table(stack, 'T', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+
+    expect(
+      () =>
+        new QueryApi(stack, 'Query', {
+          api,
+          activeSessionsTable: table,
+          readTokensTable: table,
+          activeSessionShards: 4,
+        }),
+    ).toThrow(/cacheClusterEnabled is undefined; expected true.*QUERY_STAGE_OPTIONS/);
+  });
+});
+
+describe('DashboardHosting', () => {
+  it('serves the private bucket through CloudFront over HTTPS only, with security headers', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'https-only',
+          ResponseHeadersPolicyId: { Ref: Match.stringLikeRegexp('SecurityHeaders') },
+        }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+    const [policy] = Object.values(
+      template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    );
+    const config = JSON.stringify(policy);
+    // The CSP joins the partition's URL suffix (a token) into the string.
+    expect(config).toMatch(/default-src 'none'; script-src 'self'; style-src 'self'/);
+    expect(config).toMatch(
+      /connect-src 'self' https:\/\/\*\.execute-api\.eu-west-1\.",\{"Ref":"AWS::URLSuffix"\}/,
+    );
+    expect(config).toMatch(/frame-ancestors 'none'/);
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: Match.objectLike({ Override: true }),
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31_536_000 }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+        }),
+      }),
+    });
+  });
+
+  it('keeps the bucket private: only CloudFront may read it', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('deploys the files with a config.json naming the API and invalidates the cache', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DistributionPaths: ['/*'],
+      SourceMarkers: Match.arrayWith([
+        Match.objectLike({ '<<marker:0xbaba:0>>': Match.anyValue() }),
+      ]),
+    });
+  });
+});
