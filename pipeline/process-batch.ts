@@ -80,12 +80,10 @@ export function createBatchProcessor(
     batch.outcomes.forEach((outcome, i) => {
       outcomes[acceptedIndex[i] as number] = outcome;
     });
-    const allBadRows = badRows.concat(batch.badRows);
-    if (batch.badRows.length > 0 && badRows.length > 0) {
-      allBadRows.sort((a, b) =>
-        comparePositions(originPosition(a.origin), originPosition(b.origin)),
-      );
-    }
+    // Kinesis order whatever the input order, so a redelivery reports the same list.
+    const allBadRows = badRows
+      .concat(batch.badRows)
+      .sort((a, b) => comparePositions(originPosition(a.origin), originPosition(b.origin)));
 
     return {
       eventItems: batch.eventItems,

@@ -1,7 +1,13 @@
 /** fast-check arbitraries: sessions of enriched events, and whole Kinesis batches. */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import fc from 'fast-check';
-import type { EdgeRecord, EnrichedEvent, EventType, TrackerEvent, TrafficSource } from '../../schemas';
+import type {
+  EdgeRecord,
+  EnrichedEvent,
+  EventType,
+  TrackerEvent,
+  TrafficSource,
+} from '../../schemas';
 import {
   RECEIVED_AT,
   USER_AGENTS,
@@ -113,21 +119,19 @@ export const arbBatch: fc.Arbitrary<KinesisStreamRecord[]> = fc
                       type: fc.constantFrom(...EVENT_TYPES),
                       offsetMs: fc.integer({ min: 0, max: SPREAD_MS }),
                     })
-                    .map(
-                      ({ type, offsetMs }): Planned => ({
-                        edge: edgeRecord({
-                          userAgent,
-                          receivedAt: RECEIVED_AT + offsetMs,
-                          event: trackerEvent(
-                            type,
-                            seq,
-                            sessionId,
-                            eventIdFor(seq, sessionId),
-                            RECEIVED_AT + offsetMs - 100,
-                          ),
-                        }),
+                    .map(({ type, offsetMs }): Planned => ({
+                      edge: edgeRecord({
+                        userAgent,
+                        receivedAt: RECEIVED_AT + offsetMs,
+                        event: trackerEvent(
+                          type,
+                          seq,
+                          sessionId,
+                          eventIdFor(seq, sessionId),
+                          RECEIVED_AT + offsetMs - 100,
+                        ),
                       }),
-                    ),
+                    })),
                 ),
               ),
             ),

@@ -1,0 +1,36 @@
+import { comparePositions, kinesisOrigin } from './kinesis-record';
+import { kinesisRecordWithData } from './__fixtures__/kinesis-records';
+
+describe('Kinesis positions', () => {
+  it('orders sequence numbers numerically, not as text', () => {
+    const positions = ['100', '99', '1000', '101'].map((sequenceNumber) => ({
+      shardId: 'shardId-000000000000',
+      sequenceNumber,
+    }));
+
+    const sorted = [...positions].sort(comparePositions).map((p) => p.sequenceNumber);
+
+    expect(sorted).toEqual(['99', '100', '101', '1000']);
+  });
+
+  it('orders by shard first', () => {
+    const a = { shardId: 'shardId-000000000001', sequenceNumber: '1' };
+    const b = { shardId: 'shardId-000000000000', sequenceNumber: '999' };
+
+    expect(comparePositions(a, b)).toBeGreaterThan(0);
+  });
+
+  it('falls back to the text before the first colon when eventID does not end with the sequence number', () => {
+    const record = kinesisRecordWithData('e30=');
+    const odd = { ...record, eventID: 'shardId-000000000007:something-else' };
+
+    expect(kinesisOrigin(odd).shardId).toBe('shardId-000000000007');
+  });
+
+  it('clamps an arrival time no Date can hold to 0 instead of throwing later', () => {
+    const record = kinesisRecordWithData('e30=');
+    const odd = { ...record, kinesis: { ...record.kinesis, approximateArrivalTimestamp: 1e20 } };
+
+    expect(kinesisOrigin(odd).arrivedAt).toBe(0);
+  });
+});
