@@ -1,0 +1,352 @@
+/**
+ * POST /events and OPTIONS /events as API Gateway runs them, step by step (the order of
+ * LocalStack's API Gateway, which is checked against AWS): API key → usage plan and method
+ * throttle → required parameters → body against the draft-04 model → mapping template →
+ * integration (Kinesis PutRecords) → integration response template. Everything a template
+ * decides comes from the same .vtl files CDK deploys; everything API Gateway decides without a
+ * template (gateway responses, static headers, limits) comes from infra/api/ingest-api-spec.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import Ajv4 from 'ajv-draft-04';
+import { match } from 'ts-pattern';
+import {
+  ACCESS_LOG_FIELDS,
+  EVENTS_INTEGRATION_RESPONSES,
+  EVENTS_PATH,
+  JSON_MEDIA_TYPE,
+  PREFLIGHT_INTEGRATION_RESPONSES,
+  readTemplate,
+  type AccessLogField,
+  type GatewayResponseType,
+  type IntegrationResponseSpec,
+  type TemplateName,
+} from '../../infra/api/ingest-api-spec';
+import { ingestRequestModel } from '../../schemas/draft04';
+import { IngestRequestSchema } from '../../schemas/ingest';
+import { formatIssues, parseWith } from '../../schemas/validator';
+import {
+  evaluateHeaders,
+  gatewayResponse,
+  requestHeader,
+  type GatewayErrorContext,
+} from './http-answer';
+import { type EndpointResponse, sendRenderedPutRecords } from './kinesis-backend';
+import type { EdgeRequest, EdgeResponse, Route } from './router';
+import type { SiteRegistry } from './site-registry';
+import type { UsageLimiter } from './usage-limiter';
+import { CompiledTemplate } from './vtl/render-template';
+import { TemplateRenderError } from './vtl/errors';
+import { createVtlContext, type VtlContext } from './vtl/vtl-context';
+import { type RequestParameters, VtlInput } from './vtl/vtl-input';
+
+export interface IngestApiOptions {
+  readonly registry: SiteRegistry;
+  readonly limiter: UsageLimiter;
+  /** Give it maxAttempts 1: API Gateway's integration does not retry. */
+  readonly kinesis: KinesisClient;
+  readonly streamName: string;
+  /** Stage name, as in `$context.stage` (default `local`). */
+  readonly stage?: string;
+  readonly clock?: () => number;
+  /** One JSON line per request, with the fields of the deployed stage's access log. */
+  readonly accessLog?: (line: string) => void;
+  /** Failures API Gateway would log (a template that throws, an unreachable stream). */
+  readonly logError?: (error: unknown, requestId: string) => void;
+}
+
+/** How often the registry file is checked for changes made by the CLI. */
+const REGISTRY_REFRESH_MS = 1000;
+
+type AccessLogEntry = Partial<Record<AccessLogField, string>>;
+
+const compileAll = (): Readonly<Record<TemplateName, CompiledTemplate>> => ({
+  'events-request': CompiledTemplate.compile('events-request', readTemplate('events-request')),
+  'events-response-ok': CompiledTemplate.compile(
+    'events-response-ok',
+    readTemplate('events-response-ok'),
+  ),
+  'events-response-error': CompiledTemplate.compile(
+    'events-response-error',
+    readTemplate('events-response-error'),
+  ),
+  'preflight-request': CompiledTemplate.compile(
+    'preflight-request',
+    readTemplate('preflight-request'),
+  ),
+  'preflight-response': CompiledTemplate.compile(
+    'preflight-response',
+    readTemplate('preflight-response'),
+  ),
+});
+
+/** The integration response whose pattern matches the whole status, else the default one. */
+export function selectIntegrationResponse(
+  specs: readonly IntegrationResponseSpec[],
+  status: number,
+): IntegrationResponseSpec | undefined {
+  const code = String(status);
+  return (
+    specs.find(
+      (spec) =>
+        spec.selectionPattern !== undefined &&
+        new RegExp(`^(?:${spec.selectionPattern})$`).test(code),
+    ) ?? specs.find((spec) => spec.selectionPattern === undefined)
+  );
+}
+
+function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]?.trim().toLowerCase();
+}
+
+export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
+  const clock = options.clock ?? Date.now;
+  const stage = options.stage ?? 'local';
+  const templates = compileAll();
+  // API Gateway validates with the draft-04 model; the TypeBox schema only words the details.
+  const validateModel = new Ajv4({ allErrors: false, strict: false }).compile(ingestRequestModel());
+  let refreshedAt = 0;
+
+  const logError =
+    options.logError ??
+    ((error: unknown, requestId: string) => {
+      process.stderr.write(
+        `${JSON.stringify({ level: 'error', source: 'edge', requestId, error: String(error), cause: String((error as Error).cause ?? '') })}\n`,
+      );
+    });
+
+  function parameters(request: EdgeRequest): RequestParameters {
+    return { path: {}, querystring: request.query, header: request.headers };
+  }
+
+  function contextFor(
+    request: EdgeRequest,
+    key: { apiKey: string; apiKeyId: string } | undefined,
+  ): VtlContext {
+    return createVtlContext({
+      requestId: request.requestId,
+      extendedRequestId: request.requestId,
+      requestTimeEpoch: request.receivedAt,
+      httpMethod: request.method,
+      resourcePath: EVENTS_PATH,
+      path: `/${stage}${EVENTS_PATH}`,
+      stage,
+      protocol: request.protocol,
+      domainName: requestHeader(request, 'host') ?? 'localhost',
+      apiId: 'local',
+      accountId: '000000000000',
+      identity: {
+        sourceIp: request.sourceIp,
+        userAgent: requestHeader(request, 'user-agent') ?? '',
+        apiKey: key?.apiKey ?? null,
+        apiKeyId: key?.apiKeyId ?? null,
+      },
+    });
+  }
+
+  function log(request: EdgeRequest, response: EdgeResponse, entry: AccessLogEntry): EdgeResponse {
+    if (options.accessLog === undefined) return response;
+    const fields: Record<AccessLogField, string> = {
+      requestId: request.requestId,
+      extendedRequestId: request.requestId,
+      requestTimeEpoch: String(request.receivedAt),
+      httpMethod: request.method,
+      resourcePath: EVENTS_PATH,
+      status: String(response.status),
+      responseLength: String(Buffer.byteLength(response.body)),
+      responseLatency: String(clock() - request.receivedAt),
+      integrationStatus: '-',
+      integrationLatency: '-',
+      apiKeyId: '-',
+      errorType: '-',
+      errorMessage: '-',
+      xrayTraceId: '-',
+      ...entry,
+    };
+    // Same keys, same order as the deployed stage's format (accessLogFormat()).
+    const ordered = Object.fromEntries(
+      Object.keys(ACCESS_LOG_FIELDS).map((k) => [k, fields[k as AccessLogField]]),
+    );
+    options.accessLog(JSON.stringify(ordered));
+    return response;
+  }
+
+  function refused(
+    request: EdgeRequest,
+    type: GatewayResponseType,
+    entry: AccessLogEntry = {},
+    error: GatewayErrorContext = {},
+  ): EdgeResponse {
+    const response = gatewayResponse(type, request, error);
+    return log(request, response, {
+      ...entry,
+      errorType: type,
+      errorMessage: error.message ?? type,
+    });
+  }
+
+  function integrationAnswer(
+    request: EdgeRequest,
+    specs: readonly IntegrationResponseSpec[],
+    endpoint: EndpointResponse,
+    context: VtlContext,
+    entry: AccessLogEntry,
+  ): EdgeResponse {
+    const spec = selectIntegrationResponse(specs, endpoint.status);
+    if (spec === undefined) {
+      return refused(request, 'API_CONFIGURATION_ERROR', entry, {
+        message: `No integration response for status ${endpoint.status}`,
+      });
+    }
+    let body: string;
+    try {
+      body = templates[spec.template].render({
+        context,
+        input: new VtlInput(endpoint.body, parameters(request)),
+        stageVariables: options.registry.stageVariables(options.streamName),
+      });
+    } catch (error) {
+      logError(error, request.requestId);
+      return refused(request, 'API_CONFIGURATION_ERROR', entry, {
+        message: 'Internal server error',
+      });
+    }
+    const override = context.responseOverride();
+    const response: EdgeResponse = {
+      status: override.status ?? spec.statusCode,
+      headers: {
+        ...evaluateHeaders(spec.headers, request),
+        ...override.headers,
+        'Content-Type': JSON_MEDIA_TYPE,
+        'x-amzn-RequestId': request.requestId,
+      },
+      body: body.trim(),
+    };
+    return log(request, response, entry);
+  }
+
+  async function postEvents(request: EdgeRequest): Promise<EdgeResponse> {
+    const now = clock();
+    if (now - refreshedAt >= REGISTRY_REFRESH_MS) {
+      refreshedAt = now;
+      options.registry.refresh();
+    }
+
+    // 1. API key (API Gateway: INVALID_API_KEY for a missing, unknown or disabled key).
+    const apiKey = requestHeader(request, 'x-api-key');
+    const found = apiKey === undefined ? undefined : options.registry.findKey(apiKey);
+    if (apiKey === undefined || found === undefined) return refused(request, 'INVALID_API_KEY');
+    const entry: AccessLogEntry = { apiKeyId: found.key.keyId };
+
+    // 2. Usage plan (per key), quota, method throttle (per stage).
+    const admission = options.limiter.admit(found.key.keyId, found.site.tier, now);
+    const limited = match(admission)
+      .with({ kind: 'admitted' }, () => undefined)
+      .with({ kind: 'throttled' }, () => refused(request, 'THROTTLED', entry))
+      .with({ kind: 'quota-exceeded' }, () => refused(request, 'QUOTA_EXCEEDED', entry))
+      .exhaustive();
+    if (limited !== undefined) return limited;
+
+    // 3. Required request parameters, then the body against the model.
+    if (requestHeader(request, 'content-type') === undefined) {
+      return refused(request, 'BAD_REQUEST_PARAMETERS', entry, {
+        message: 'Missing required request parameters: [Content-Type]',
+      });
+    }
+    const text = request.body.toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(text === '' ? '{}' : text) as unknown;
+    } catch {
+      return refused(request, 'BAD_REQUEST_BODY', entry, {
+        message: 'Invalid request body',
+        validationErrorString: 'the body is not JSON',
+      });
+    }
+    if (!validateModel(body)) {
+      const described = parseWith(IngestRequestSchema, body);
+      return refused(request, 'BAD_REQUEST_BODY', entry, {
+        message: 'Invalid request body',
+        validationErrorString: described.ok
+          ? JSON.stringify(validateModel.errors ?? [])
+          : formatIssues(described.issues),
+      });
+    }
+
+    // 4. Integration request: only application/json has a template (passthrough NEVER).
+    if (mediaType(requestHeader(request, 'content-type')) !== JSON_MEDIA_TYPE) {
+      return refused(request, 'UNSUPPORTED_MEDIA_TYPE', entry);
+    }
+    const context = contextFor(request, { apiKey, apiKeyId: found.key.keyId });
+    let rendered: string;
+    try {
+      rendered = templates['events-request'].render({
+        context,
+        input: new VtlInput(text, parameters(request), body),
+        stageVariables: options.registry.stageVariables(options.streamName),
+      });
+    } catch (error) {
+      logError(error, request.requestId);
+      return refused(request, 'API_CONFIGURATION_ERROR', entry, {
+        message: 'Internal server error',
+      });
+    }
+
+    // 5. Integration: Kinesis PutRecords.
+    const outcome = await sendRenderedPutRecords(options.kinesis, rendered, clock);
+    if (outcome.kind !== 'answered') {
+      logError(outcome.error, request.requestId);
+      const failed = { ...entry, integrationLatency: String(outcome.latencyMs) };
+      return outcome.kind === 'timeout'
+        ? refused(request, 'INTEGRATION_TIMEOUT', failed, { message: 'Endpoint request timed out' })
+        : refused(request, 'INTEGRATION_FAILURE', failed, { message: 'Internal server error' });
+    }
+
+    // 6. Integration response.
+    return integrationAnswer(request, EVENTS_INTEGRATION_RESPONSES, outcome.response, context, {
+      ...entry,
+      integrationStatus: String(outcome.response.status),
+      integrationLatency: String(outcome.latencyMs),
+    });
+  }
+
+  /** MOCK integration: the request template names the status, nothing leaves the gateway. */
+  function preflight(request: EdgeRequest): Promise<EdgeResponse> {
+    const context = contextFor(request, undefined);
+    try {
+      const rendered = templates['preflight-request'].render({
+        context,
+        input: new VtlInput(request.body.toString('utf8'), parameters(request)),
+        stageVariables: options.registry.stageVariables(options.streamName),
+      });
+      const status = (JSON.parse(rendered) as { statusCode?: unknown }).statusCode;
+      if (typeof status !== 'number') {
+        throw new TemplateRenderError(
+          `preflight-request rendered ${rendered.trim()} (expected {"statusCode": <number>})`,
+        );
+      }
+      return Promise.resolve(
+        integrationAnswer(
+          request,
+          PREFLIGHT_INTEGRATION_RESPONSES,
+          { status, body: '{}' },
+          context,
+          {},
+        ),
+      );
+    } catch (error) {
+      logError(error, request.requestId);
+      return Promise.resolve(
+        refused(request, 'API_CONFIGURATION_ERROR', {}, { message: 'Internal server error' }),
+      );
+    }
+  }
+
+  return [
+    { method: 'POST', path: EVENTS_PATH, handler: postEvents },
+    { method: 'OPTIONS', path: EVENTS_PATH, handler: preflight },
+  ];
+}
+
+/** A fresh request id, as API Gateway gives every request. */
+export const newRequestId = (): string => randomUUID();

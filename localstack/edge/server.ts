@@ -1,0 +1,222 @@
+/**
+ * The local HTTP edge: one `node:http` server (default port 3000) that emulates the deployed
+ * REST API — the ingest API here, the query API and the dashboard mounted by later parts through
+ * `routes`. `startEdge(options)` → `{ url, stop() }`.
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { AwsConfig } from '../../handlers/config';
+import { createAwsClients } from '../../handlers/aws-clients';
+import { gatewayResponse } from './http-answer';
+import { ingestApiRoutes } from './ingest-api';
+import { DEFAULT_SITES_FILE, fileRegistryStore } from './registry-file-store';
+import { EdgeRouter, type EdgeRequest, type EdgeResponse, type Route } from './router';
+import { DEMO_SITE, SiteRegistry, demoOrigins, type IssuedKey } from './site-registry';
+import { DEFAULT_USAGE_LIMITS, UsageLimiter, type UsageLimits } from './usage-limiter';
+
+export const DEFAULT_EDGE_PORT = 3000;
+/** API Gateway REST's payload limit; larger requests get REQUEST_TOO_LARGE before anything else. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface EdgeOptions {
+  /** Default 3000; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1 (the edge is for this machine). */
+  readonly host?: string;
+  /** The events stream the ingest API writes to. */
+  readonly streamName: string;
+  /** Where Kinesis is (the local endpoint). Ignored when `kinesis` is given. */
+  readonly aws?: AwsConfig;
+  /** A Kinesis client to use (tests add fault middleware to it); the caller destroys it. */
+  readonly kinesis?: KinesisClient;
+  /** The registry to use, or the file to keep it in (default .liveinsight/sites.json). */
+  readonly registry?: SiteRegistry;
+  readonly sitesFile?: string;
+  /** Seed the demo site and its fixed key (default true). */
+  readonly seedDemoSite?: boolean;
+  /** Usage plans and method throttle (default: the deployed ones). */
+  readonly limits?: UsageLimits;
+  readonly stage?: string;
+  /** More routes on the same server (query API, dashboard). */
+  readonly routes?: readonly Route[];
+  readonly accessLog?: (line: string) => void;
+  readonly logError?: (error: unknown, requestId: string) => void;
+  readonly clock?: () => number;
+}
+
+export interface RunningEdge {
+  readonly url: string;
+  readonly port: number;
+  readonly registry: SiteRegistry;
+  /** The demo site's key, when seeded. */
+  readonly demo: IssuedKey | undefined;
+  stop(): Promise<void>;
+}
+
+export class EdgeStartError extends Error {
+  override readonly name = 'EdgeStartError';
+}
+
+function headersOf(message: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Reads the body; `undefined` when it exceeds the limit (the rest is drained, not stored). */
+async function readBody(message: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(message.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    message.resume();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of message) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) tooLarge = true;
+    if (!tooLarge) chunks.push(buffer);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+function sourceIpOf(message: IncomingMessage): string {
+  const address = message.socket.remoteAddress ?? '';
+  // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; API Gateway reports a.b.c.d.
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function send(res: ServerResponse, response: EdgeResponse): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
+  const clock = options.clock ?? Date.now;
+  const port = options.port ?? DEFAULT_EDGE_PORT;
+  const host = options.host ?? '127.0.0.1';
+
+  const registry =
+    options.registry ??
+    new SiteRegistry(fileRegistryStore(options.sitesFile ?? DEFAULT_SITES_FILE), clock);
+  let ownClients: { destroy(): void } | undefined;
+  let kinesis = options.kinesis;
+  if (kinesis === undefined) {
+    if (options.aws === undefined) {
+      throw new EdgeStartError(
+        'startEdge needs `kinesis` (a client) or `aws` (endpoint and region)',
+      );
+    }
+    // maxAttempts 1: API Gateway's AWS integration makes one call and reports what it got.
+    const clients = createAwsClients(options.aws, { maxAttempts: 1 });
+    ownClients = clients;
+    kinesis = clients.kinesis;
+  }
+
+  const router = new EdgeRouter()
+    .mount(
+      ingestApiRoutes({
+        registry,
+        limiter: new UsageLimiter(options.limits ?? DEFAULT_USAGE_LIMITS, clock()),
+        kinesis,
+        streamName: options.streamName,
+        ...(options.stage === undefined ? {} : { stage: options.stage }),
+        clock,
+        ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
+        ...(options.logError === undefined ? {} : { logError: options.logError }),
+      }),
+    )
+    .mount(options.routes ?? []);
+
+  const handle = async (message: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = clock();
+    const url = new URL(message.url ?? '/', 'http://edge.local');
+    const base = {
+      method: (message.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: headersOf(message),
+      sourceIp: sourceIpOf(message),
+      receivedAt,
+      requestId: randomUUID(),
+      protocol: `HTTP/${message.httpVersion}`,
+    };
+    const body = await readBody(message, MAX_PAYLOAD_BYTES);
+    const request: EdgeRequest = { ...base, body: body ?? Buffer.alloc(0) };
+    if (body === undefined) {
+      send(res, gatewayResponse('REQUEST_TOO_LARGE', request));
+      return;
+    }
+    const handler = router.find(request.method, request.path);
+    // API Gateway answers an unknown resource or method with MISSING_AUTHENTICATION_TOKEN.
+    send(
+      res,
+      handler === undefined
+        ? gatewayResponse('MISSING_AUTHENTICATION_TOKEN', request)
+        : await handler(request),
+    );
+  };
+
+  const server: Server = createServer((message, res) => {
+    handle(message, res).catch((error: unknown) => {
+      options.logError?.(error, 'unhandled');
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end('{"error":{"code":"internal_error","message":"The local edge failed"}}');
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  // Trackers keep connections open; keep-alive beyond the bench's pauses.
+  server.keepAliveTimeout = 65_000;
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (cause) {
+    ownClients?.destroy();
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new EdgeStartError(
+      code === 'EADDRINUSE'
+        ? `Port ${port} is in use; set another edge port (0 picks a free one)`
+        : `The edge could not listen on ${host}:${port}`,
+      { cause },
+    );
+  }
+  const bound = (server.address() as AddressInfo).port;
+
+  const demo =
+    (options.seedDemoSite ?? true)
+      ? registry.ensureSite(
+          { siteId: DEMO_SITE.siteId, name: DEMO_SITE.name, origins: demoOrigins(bound) },
+          DEMO_SITE.secret,
+        )
+      : undefined;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
+    registry,
+    demo,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).finally(() => ownClients?.destroy());
+      return stopping;
+    },
+  };
+}
