@@ -1,0 +1,25 @@
+/**
+ * The local metrics sink: the processor writes EMF documents as JSON lines
+ * (LIVEINSIGHT_METRICS_FILE); this reads them and keeps per-minute aggregates.
+ *
+ * ```ts
+ * const sink = new LocalMetricsSink({ file: '.liveinsight/metrics.jsonl' });
+ * sink.start(500);                                  // tail the file every 500 ms
+ * console.log(formatSummary(sink.summary()));       // what npm start prints
+ * sink.sum('PageViews', 'my-site', minute);         // one metric, one site, one epoch minute
+ * await sink.stop();
+ * ```
+ */
+export { LocalMetricsSink } from './metrics-sink';
+export type {
+  LocalMetricsSinkOptions,
+  PollResult,
+  SinkStats,
+  InvalidDocument,
+} from './metrics-sink';
+export { formatSummary, summarize, SUMMARY_WINDOWS } from './summary';
+export type { MetricsSummary, ScopeFigures, MetricReader } from './summary';
+export { parseEmfLine, validateEmfDocument, EMF_LIMITS, EMF_UNITS } from './emf-document';
+export type { EmfDocument, EmfDirective, EmfMetric, EmfParseResult } from './emf-document';
+export { MinuteAggregates } from './minute-aggregates';
+export type { MinuteStatistics, SeriesQuery, SeriesDescription } from './minute-aggregates';
