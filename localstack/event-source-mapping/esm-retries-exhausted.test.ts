@@ -4,8 +4,14 @@ import { KinesisDataStreamSchema } from '@aws-lambda-powertools/parser/schemas';
 import { MemoryFailureDestination } from './test-support/memory-failure-destination';
 import { MEMORY_STREAM_ARN, MemoryStream } from './test-support/memory-stream';
 import { scriptedHandler } from './test-support/scripted-handler';
-import { MEMORY_FUNCTION_ARN, startMemoryMapping } from './test-support/start-memory-mapping';
+import {
+  MEMORY_FUNCTION_ARN,
+  startMemoryMapping,
+  stopStartedMappings,
+} from './test-support/start-memory-mapping';
 import { waitFor } from './test-support/wait-for';
+
+afterEach(stopStartedMappings);
 
 const SHARD = 'shardId-000000000000';
 

@@ -33,6 +33,7 @@ export class MemoryStream {
   private sequence = 10n ** 20n;
   private readFaults: Error[] = [];
   reads = 0;
+  listings = 0;
 
   constructor(shardIds: ReadonlyArray<string> = ['shardId-000000000000']) {
     for (const shardId of shardIds) this.addShard({ shardId });
@@ -80,7 +81,10 @@ export class MemoryStream {
       kind: 'kinesis',
       streamArn: MEMORY_STREAM_ARN,
       maxRecordsPerRead: 10_000,
-      listShards: async () => [...this.shards.values()].map((shard) => shard.description),
+      listShards: async () => {
+        this.listings += 1;
+        return [...this.shards.values()].map((shard) => shard.description);
+      },
       openShard: async (shardId, position) => this.reader(this.shard(shardId), position),
     };
   }

@@ -21,6 +21,18 @@ export interface MemoryMappingOptions {
   readonly mappingId?: string;
 }
 
+const started = new Set<EventSourceMappingHandle>();
+
+/**
+ * Stops every mapping a test started, also when the test failed before its own stop() — a
+ * forgotten mapping keeps polling and jest never exits. Call it from afterEach.
+ */
+export async function stopStartedMappings(): Promise<void> {
+  const mappings = [...started];
+  started.clear();
+  await Promise.all(mappings.map((mapping) => mapping.stop()));
+}
+
 export async function startMemoryMapping(options: MemoryMappingOptions): Promise<{
   mapping: EventSourceMappingHandle;
   errors: Error[];
@@ -44,5 +56,6 @@ export async function startMemoryMapping(options: MemoryMappingOptions): Promise
     clock: options.clock ?? Date.now,
     onError: (error) => errors.push(error),
   });
+  started.add(mapping);
   return { mapping, errors };
 }
