@@ -16,7 +16,7 @@ import { LogSerializer } from 'aws-embedded-metrics/lib/serializers/LogSerialize
 import type { ISink } from 'aws-embedded-metrics/lib/sinks/Sink';
 import { match } from 'ts-pattern';
 import { MINUTE_MS } from '../../pipeline/metrics/activity-minutes';
-import { SITE_DIMENSION, unitOf } from '../../pipeline/metrics/metric-catalog';
+import { SITE_DIMENSION, unitOf } from '../../schemas/business-metrics';
 import type { MetricGroup } from '../../pipeline/metrics/metric-groups';
 
 class CollectingSink implements ISink {

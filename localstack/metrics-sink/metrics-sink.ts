@@ -4,7 +4,7 @@
  * aggregates that `npm start` prints and the local dashboard can read.
  */
 import { epochMinute } from '../../pipeline/metrics/activity-minutes';
-import { METRICS_NAMESPACE, type MetricName } from '../../pipeline/metrics/metric-catalog';
+import { METRICS_NAMESPACE, type MetricName } from '../../schemas/business-metrics';
 import { parseEmfLine } from './emf-document';
 import { JsonLinesTail } from './json-lines-tail';
 import { MinuteAggregates, type MinuteStatistics } from './minute-aggregates';

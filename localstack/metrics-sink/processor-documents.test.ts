@@ -3,7 +3,7 @@
  * exercises every metric (several sites, minutes, bots, expiries, malformed records).
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { SITE_METRIC_NAMES, PROCESSOR_METRIC_NAMES } from '../../pipeline/metrics/metric-catalog';
+import { SITE_METRIC_NAMES, PROCESSOR_METRIC_NAMES } from '../../schemas/business-metrics';
 import type { BadRowWriter } from '../../handlers/processor/bad-row-writer';
 import { createStreamBatchHandler } from '../../handlers/processor/stream-batch-handler';
 import {

@@ -4,7 +4,7 @@
  * one-line-per-site rendering for `npm start`.
  */
 import { epochMinute } from '../../pipeline/metrics/activity-minutes';
-import type { MetricName } from '../../pipeline/metrics/metric-catalog';
+import type { MetricName } from '../../schemas/business-metrics';
 
 /** What the summary reads: sums of a metric for a site (undefined: all sites) over minutes. */
 export interface MetricReader {

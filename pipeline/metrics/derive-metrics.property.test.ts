@@ -10,7 +10,7 @@ import { toSessionItem } from '../items';
 import { foldEvents } from '../session-aggregate';
 import { currentMinutes } from './activity-minutes';
 import { deriveMetrics, type MetricPoint } from './derive-metrics';
-import type { SiteMetricName } from './metric-catalog';
+import type { SiteMetricName } from '../../schemas/business-metrics';
 import type { StreamChange } from './stream-change';
 import { MINUTE, events } from './__fixtures__/stream-changes';
 

@@ -1,5 +1,5 @@
 import { deriveMetrics, type MetricPoint } from './derive-metrics';
-import type { SiteMetricName } from './metric-catalog';
+import type { SiteMetricName } from '../../schemas/business-metrics';
 import type { StreamChange } from './stream-change';
 import {
   M0,

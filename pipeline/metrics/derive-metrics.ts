@@ -24,7 +24,7 @@ import {
   type MinuteRange,
 } from './activity-minutes';
 import { changeProblems } from './change-consistency';
-import type { SiteMetricName } from './metric-catalog';
+import type { SiteMetricName } from '../../schemas/business-metrics';
 import type { StreamChange } from './stream-change';
 import { acceptedMinutes, clampMinute } from './timestamp-window';
 

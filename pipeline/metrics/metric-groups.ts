@@ -4,7 +4,11 @@
  * handful of sites yields a few dozen documents, not thousands. CloudWatch adds the groups of
  * different sites that share a minute into the all-sites (`[]`) series.
  */
-import { SITE_METRIC_NAMES, type ProcessorMetricName, type SiteMetricName } from './metric-catalog';
+import {
+  SITE_METRIC_NAMES,
+  type ProcessorMetricName,
+  type SiteMetricName,
+} from '../../schemas/business-metrics';
 import type { MetricPoint } from './derive-metrics';
 
 export interface SiteMetricGroup {
