@@ -45,6 +45,23 @@ export function deadlineFrom(remainingMs: number, options: DeadlineOptions = {})
 }
 
 /**
+ * A deadline at `fraction` of the time left: an earlier phase (e.g. retrying unprocessed raw
+ * writes) must not use up the time the later phases (sessions) need to make progress.
+ */
+export function shareOf(
+  deadline: Deadline,
+  fraction: number,
+  now: () => number = Date.now,
+): Deadline {
+  const at = Math.min(deadline.at, now() + Math.floor(deadline.remainingMs() * fraction));
+  return {
+    at,
+    remainingMs: () => Math.max(0, at - now()),
+    expired: () => now() >= at,
+  };
+}
+
+/**
  * Runs `call` with an AbortSignal that fires at the deadline, and rejects with
  * DeadlineExceededError then even if the call ignores the signal. A call abandoned this way may
  * still land later: every write of the consumer is idempotent or version-guarded, so it may.

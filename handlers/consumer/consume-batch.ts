@@ -23,7 +23,7 @@ import type { BatchProcessor, BatchStats } from '../../pipeline/process-batch';
 import type { BadRow } from '../../schemas';
 import { BadRowPayloadStore } from '../adapters/bad-row-payloads';
 import { type PutRequest, batchWriteAll } from '../adapters/batch-write';
-import { type Backoff, type Deadline, deadlineFrom } from '../adapters/deadline';
+import { type Backoff, type Deadline, deadlineFrom, shareOf } from '../adapters/deadline';
 import { DynamoActiveSessionStore } from '../adapters/dynamo-active-session-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { toItem } from '../adapters/item-codec';
@@ -31,6 +31,9 @@ import { isWriteFailure } from '../adapters/write-errors';
 import { batchResponse } from './batch-item-failures';
 import type { SessionCache } from './session-cache';
 import { writeSession } from './write-session';
+
+/** Share of the invocation's time budget that raw writes (with their retries) may use. */
+export const RAW_PHASE_SHARE = 0.5;
 
 export interface ConsumerTables {
   readonly events: string;
@@ -107,7 +110,9 @@ export async function consumeBatch(
     else noteFailure([row.origin.sequenceNumber], settled.error);
   });
   const raw = await batchWriteAll(deps.dynamodb, rawPuts, {
-    deadline,
+    // Retrying unprocessed items may take at most half of the time left: the sessions of
+    // everything that did get stored should still be written in this invocation.
+    deadline: shareOf(deadline, RAW_PHASE_SHARE),
     limit,
     ...(deps.backoff === undefined ? {} : { backoff: deps.backoff }),
   });

@@ -28,6 +28,8 @@ export interface FaultRule {
   readonly operation: string;
   /** Table or stream name; any target when undefined. */
   readonly target?: string;
+  /** Further narrows the calls, by their input (e.g. one item's key). */
+  readonly match?: (input: Readonly<Record<string, unknown>>) => boolean;
   readonly fault: Fault;
   /** Matching calls (or attempts, for per-attempt faults) to let through first. Default 0. */
   readonly after?: number;
@@ -90,6 +92,18 @@ export function targetsOf(input: unknown): readonly string[] {
   return names;
 }
 
+function asRecord(input: unknown): Readonly<Record<string, unknown>> {
+  return typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+}
+
+/** A `match` for single-item calls (PutItem, UpdateItem, ...) on the item with this `pk`. */
+export function itemWithPk(pk: string): (input: Readonly<Record<string, unknown>>) => boolean {
+  return (input) => {
+    const item = (input['Item'] ?? input['Key']) as { pk?: { S?: string } } | undefined;
+    return item?.pk?.S === pk;
+  };
+}
+
 interface ActiveRule {
   readonly rule: FaultRule;
   seen: number;
@@ -117,6 +131,7 @@ export function installFaultInjector(clients: readonly InstrumentableClient[]): 
       if (PER_ATTEMPT.has(rule.fault.kind) !== perAttempt) continue;
       if (rule.operation !== operation) continue;
       if (rule.target !== undefined && !targets.includes(rule.target)) continue;
+      if (rule.match !== undefined && !rule.match(asRecord(input))) continue;
       active.seen += 1;
       if (active.seen <= (rule.after ?? 0)) continue;
       if (active.injected >= (rule.times ?? 1)) continue;
