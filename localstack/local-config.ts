@@ -114,6 +114,8 @@ export interface TestStackDescriptor {
   /** Endpoint per Kinesis engine available in this run. */
   readonly endpoints: Readonly<Partial<Record<KinesisEngine, string>>>;
   readonly defaultEngine: KinesisEngine;
+  /** DynamoDB Local's own port (emulators only), for tests that must bypass the endpoint. */
+  readonly dynamodbLocal?: string;
 }
 
 export function writeTestStackDescriptor(descriptor: TestStackDescriptor): void {
@@ -150,5 +152,15 @@ export function readTestStackDescriptor(env: Env = process.env): TestStackDescri
     if (!isEngine(engine) || typeof url !== 'string') return fail(`endpoint ${engine}`);
     endpoints[engine] = url;
   }
-  return { mode, region: record.region, endpoints, defaultEngine: record.defaultEngine };
+  const dynamodbLocal = record.dynamodbLocal;
+  if (dynamodbLocal !== undefined && typeof dynamodbLocal !== 'string') {
+    return fail('dynamodbLocal is not a string');
+  }
+  return {
+    mode,
+    region: record.region,
+    endpoints,
+    defaultEngine: record.defaultEngine,
+    ...(dynamodbLocal === undefined ? {} : { dynamodbLocal }),
+  };
 }

@@ -17,6 +17,7 @@ import { type RunningRouter, startRouter } from './router/router';
 import { findFreePort, resolvePort } from './supervisor/ports';
 import { type RunningEmulator, startEmulator } from './supervisor/start-emulator';
 import { TtlDeletionLog } from './ttl/ttl-deletion-log';
+import { ttlShadowInterceptor } from './ttl/ttl-shadow';
 import { ttlStreamInterceptor } from './ttl/ttl-stream-interceptor';
 import { type TtlSweeper, startTtlSweeper } from './ttl/ttl-sweeper';
 
@@ -176,14 +177,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     started.sweeper = sweeper;
 
-    const streamInterceptor = ttlStreamInterceptor(ttlDeletions);
+    // Shared by every router: iterators handed out by one are valid on the others.
+    const interceptors = [ttlShadowInterceptor(), ttlStreamInterceptor(ttlDeletions)];
     const endpoints: Partial<Record<KinesisEngine, string>> = {};
     for (const [index, engine] of engines.entries()) {
       const router = await startRouter({
         port: index === 0 ? routerPort : 0,
         ...(options.host === undefined ? {} : { host: options.host }),
         upstreams: { dynamodb, s3, kinesis: byName(engine).endpoint },
-        interceptors: [streamInterceptor],
+        interceptors,
         internal: {
           '/_localstack/health': async () => ({
             status: 200,

@@ -3,8 +3,9 @@
  * to the emulator that serves it (see route.ts), so every SDK client and the AWS CLI work with
  * a single AWS_ENDPOINT_URL. Requests go upstream byte for byte with the Host header unchanged
  * (s3rver verifies SigV4 signatures, which cover the host); responses — errors included — come
- * back unchanged. The only rewrite is opt-in: an interceptor may amend a successful JSON
- * response (the TTL sweeper marks its REMOVE stream records, as AWS does).
+ * back unchanged. The only rewrites are opt-in interceptors for named JSON operations: the
+ * TTL support (localstack/ttl) amends TTL requests and marks TTL REMOVE stream records, as AWS
+ * does. Error responses are never rewritten.
  */
 import {
   Agent,
@@ -19,9 +20,11 @@ import type { EmulatedService } from '../emulators/emulator';
 import { PortInUseError } from '../errors';
 import { type RouteDecision, routeRequest } from './route';
 
-export interface JsonResponseInterceptor {
-  /** Whether responses to this `X-Amz-Target` are buffered and passed to `transform`. */
+export interface JsonInterceptor {
+  /** Whether requests/responses of this `X-Amz-Target` are buffered and passed on here. */
   matches(target: string): boolean;
+  /** Returns the request body to send upstream instead (optional). */
+  transformRequest?(target: string, requestBody: Buffer): Buffer;
   /** Returns the body to send instead; called for 2xx responses only. */
   transform(target: string, requestBody: Buffer, responseBody: Buffer): Buffer;
 }
@@ -37,7 +40,7 @@ export interface RouterOptions {
   /** Port to listen on; 0 picks a free one. */
   readonly port: number;
   readonly host?: string;
-  readonly interceptors?: readonly JsonResponseInterceptor[];
+  readonly interceptors?: readonly JsonInterceptor[];
   /** Answers for `/_localstack/*` and `/_liveinsight/*` paths, keyed by exact path. */
   readonly internal?: Readonly<Record<string, InternalHandler>>;
 }
@@ -122,74 +125,102 @@ export function startRouter(options: RouterOptions): Promise<RunningRouter> {
     decision: Extract<RouteDecision, { kind: 'service' }>,
   ): void {
     const upstream = new URL(options.upstreams[decision.service]);
+    const target = decision.target;
     const interceptor =
-      decision.target === undefined
+      target === undefined
         ? undefined
-        : interceptors.find((candidate) => candidate.matches(decision.target ?? ''));
+        : interceptors.find((candidate) => candidate.matches(target));
     const headers = forwardableRawHeaders(request.rawHeaders);
-    const contentLength = request.headers['content-length'];
-    const chunked =
-      contentLength === undefined && request.headers['transfer-encoding'] !== undefined;
-    if (chunked) headers.push('Transfer-Encoding', 'chunked');
 
-    const upstreamRequest = httpRequest({
-      host: upstream.hostname,
-      port: upstream.port,
-      method: request.method,
-      path: request.url,
-      headers,
-      agent,
-    });
-    const requestChunks: Buffer[] = [];
-
-    upstreamRequest.on('response', (upstreamResponse) => {
-      const status = upstreamResponse.statusCode ?? 502;
-      const responseHeaders = forwardableRawHeaders(upstreamResponse.rawHeaders);
-      if (interceptor === undefined || status < 200 || status >= 300) {
-        response.writeHead(status, upstreamResponse.statusMessage, responseHeaders);
-        upstreamResponse.pipe(response);
-        return;
+    const send = (body: Buffer | undefined): void => {
+      const outgoing = [...headers];
+      if (body !== undefined) {
+        // The body may have been rewritten: frame it by its own length.
+        for (let i = outgoing.length - 2; i >= 0; i -= 2) {
+          if ((outgoing[i] ?? '').toLowerCase() === 'content-length') outgoing.splice(i, 2);
+        }
+        outgoing.push('Content-Length', String(body.length));
+      } else if (
+        request.headers['content-length'] === undefined &&
+        request.headers['transfer-encoding'] !== undefined
+      ) {
+        outgoing.push('Transfer-Encoding', 'chunked');
       }
-      readBody(upstreamResponse)
-        .then((body) => {
-          const rewritten = interceptor.transform(
-            decision.target ?? '',
-            Buffer.concat(requestChunks),
-            body,
-          );
-          const withLength: string[] = [];
-          for (let i = 0; i + 1 < responseHeaders.length; i += 2) {
-            const name = responseHeaders[i] ?? '';
-            if (name.toLowerCase() === 'content-length') continue;
-            // The body changed: a CRC32 of the old one would make the SDK reject it.
-            if (name.toLowerCase() === 'x-amz-crc32') continue;
-            withLength.push(name, responseHeaders[i + 1] ?? '');
-          }
-          withLength.push('Content-Length', String(rewritten.length));
-          response.writeHead(status, upstreamResponse.statusMessage, withLength);
-          response.end(rewritten);
-        })
-        .catch((error: unknown) => {
-          sendRouterError(
-            response,
-            500,
-            'InternalFailure',
-            `Local endpoint could not amend ${decision.target ?? ''} response: ${String(error)}`,
-          );
-        });
-    });
-    upstreamRequest.on('error', (error: NodeJS.ErrnoException) => {
-      sendRouterError(
-        response,
-        502,
-        'ServiceUnavailableException',
-        `Local ${decision.service} emulator at ${upstream.origin} did not answer (${error.code ?? error.message})`,
+      const upstreamRequest = httpRequest({
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: outgoing,
+        agent,
+      });
+      upstreamRequest.on('response', (upstreamResponse) =>
+        relay(upstreamResponse, response, target, interceptor, body),
       );
-    });
-    if (interceptor !== undefined) {
-      request.on('data', (chunk: Buffer) => requestChunks.push(chunk));
+      upstreamRequest.on('error', (error: NodeJS.ErrnoException) => {
+        sendRouterError(
+          response,
+          502,
+          'ServiceUnavailableException',
+          `Local ${decision.service} emulator at ${upstream.origin} did not answer (${error.code ?? error.message})`,
+        );
+      });
+      if (body === undefined) request.pipe(upstreamRequest);
+      else upstreamRequest.end(body);
+    };
+
+    if (interceptor === undefined || target === undefined) {
+      send(undefined);
+      return;
     }
-    request.pipe(upstreamRequest);
+    readBody(request)
+      .then((body) => send(interceptor.transformRequest?.(target, body) ?? body))
+      .catch((error: unknown) =>
+        sendRouterError(
+          response,
+          400,
+          'SerializationException',
+          `Unreadable request: ${String(error)}`,
+        ),
+      );
+  }
+
+  function relay(
+    upstreamResponse: IncomingMessage,
+    response: ServerResponse,
+    target: string | undefined,
+    interceptor: JsonInterceptor | undefined,
+    requestBody: Buffer | undefined,
+  ): void {
+    const status = upstreamResponse.statusCode ?? 502;
+    const responseHeaders = forwardableRawHeaders(upstreamResponse.rawHeaders);
+    if (interceptor === undefined || target === undefined || status < 200 || status >= 300) {
+      response.writeHead(status, upstreamResponse.statusMessage, responseHeaders);
+      upstreamResponse.pipe(response);
+      return;
+    }
+    readBody(upstreamResponse)
+      .then((body) => {
+        const rewritten = interceptor.transform(target, requestBody ?? Buffer.alloc(0), body);
+        const outgoing: string[] = [];
+        for (let i = 0; i + 1 < responseHeaders.length; i += 2) {
+          const name = (responseHeaders[i] ?? '').toLowerCase();
+          // The body may have changed: a CRC32 of the old one would make the SDK reject it.
+          if (name === 'content-length' || name === 'x-amz-crc32') continue;
+          outgoing.push(responseHeaders[i] ?? '', responseHeaders[i + 1] ?? '');
+        }
+        outgoing.push('Content-Length', String(rewritten.length));
+        response.writeHead(status, upstreamResponse.statusMessage, outgoing);
+        response.end(rewritten);
+      })
+      .catch((error: unknown) => {
+        sendRouterError(
+          response,
+          500,
+          'InternalFailure',
+          `Local endpoint could not amend the ${target} response: ${String(error)}`,
+        );
+      });
   }
 
   const server: Server = createServer((request, response) => {

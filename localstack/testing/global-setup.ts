@@ -41,6 +41,7 @@ export default async function globalSetup(): Promise<void> {
       region: stack.region,
       endpoints: stack.endpoints,
       defaultEngine: config.kinesisEngine,
+      dynamodbLocal: stack.emulators.find((emulator) => emulator.service === 'dynamodb')?.endpoint,
     });
     backend = { stop: () => stack.stop() };
   }

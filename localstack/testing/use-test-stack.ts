@@ -37,6 +37,8 @@ export interface TestStack {
   readonly region: string;
   readonly kinesisEngine: KinesisEngine;
   readonly mode: TestStackDescriptor['mode'];
+  /** DynamoDB Local's own endpoint, bypassing the router (emulators only; rarely needed). */
+  readonly dynamodbLocalEndpoint: string | undefined;
   readonly prefix: string;
   readonly names: ResourceNames;
   readonly resources: ResourceDefinitions;
@@ -118,6 +120,7 @@ export async function useTestStack(options: UseTestStackOptions = {}): Promise<T
     region: found.region,
     kinesisEngine: engine,
     mode: found.mode,
+    dynamodbLocalEndpoint: found.dynamodbLocal,
     prefix,
     names: resources.names,
     resources,

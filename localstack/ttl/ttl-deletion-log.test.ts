@@ -9,6 +9,19 @@ function clock(startMs: number): { now: () => number; set: (ms: number) => void 
 }
 
 describe('TtlDeletionLog', () => {
+  it('matches a REMOVE record created up to a minute earlier (DynamoDB Local rounds to minutes)', () => {
+    const log = new TtlDeletionLog(() => 1_000_059_000);
+    log.begin('t', keys).complete(image);
+    expect(
+      log.isTtlDeletion({
+        tableName: 't',
+        keys,
+        oldImage: image,
+        approximateCreationDateTime: 1_000_000,
+      }),
+    ).toBe(true);
+  });
+
   it('matches a REMOVE record of a logged deletion (keys, old image, time window)', () => {
     // Arrange
     const time = clock(1_000_000);
@@ -49,16 +62,17 @@ describe('TtlDeletionLog', () => {
   });
 
   it('does not match another table, other keys, another image or another time', () => {
-    const log = new TtlDeletionLog(() => 10_000);
+    const log = new TtlDeletionLog(() => 10_000_000);
     log.begin('t', keys).complete(image);
-    const base = { tableName: 't', keys, oldImage: image, approximateCreationDateTime: 10 };
+    const base = { tableName: 't', keys, oldImage: image, approximateCreationDateTime: 10_000 };
     expect(log.isTtlDeletion({ ...base, tableName: 'other' })).toBe(false);
     expect(log.isTtlDeletion({ ...base, keys: { ...keys, sk: { S: 's2' } } })).toBe(false);
     expect(log.isTtlDeletion({ ...base, oldImage: { ...image, pageviews: { N: '4' } } })).toBe(
       false,
     );
-    // A user delete of a re-created item a minute later is not the TTL's.
-    expect(log.isTtlDeletion({ ...base, approximateCreationDateTime: 70 })).toBe(false);
+    // A user delete of a re-created item later on is not the TTL's, nor one long before.
+    expect(log.isTtlDeletion({ ...base, approximateCreationDateTime: 10_002 })).toBe(false);
+    expect(log.isTtlDeletion({ ...base, approximateCreationDateTime: 10_000 - 62 })).toBe(false);
   });
 
   it('knows a deletion while it is in flight, so no reader sees the record first', () => {

@@ -4,9 +4,12 @@
  * `userIdentity {type: "Service", principalId: "dynamodb.amazonaws.com"}`.
  *
  * A record matches a logged deletion when table, keys and (if the record carries one) the old
- * image are equal and the record was created while the delete was in flight (±1 s, because
- * ApproximateCreationDateTime is coarse). An entry is logged BEFORE the DeleteItem call, so a
- * stream reader can never see the record before the log knows it.
+ * image are equal and the record's ApproximateCreationDateTime fits the time the delete was in
+ * flight. That time is coarse: AWS rounds it down to the second, DynamoDB Local to the minute,
+ * so the window opens a minute early. (A false match would need a user to delete an item with
+ * an identical, already expired image in the minute before the sweeper deletes it again.)
+ * An entry is logged BEFORE the DeleteItem call, so a stream reader can never see the record
+ * before the log knows it.
  */
 import { canonicalJson } from './canonical-json';
 
@@ -37,7 +40,9 @@ export const TTL_SERVICE_IDENTITY = {
   principalId: 'dynamodb.amazonaws.com',
 } as const;
 
-const MATCH_SLACK_MS = 1_000;
+/** Creation times are rounded down (to the minute by DynamoDB Local), never up. */
+const EARLY_SLACK_MS = 61_000;
+const LATE_SLACK_MS = 1_000;
 /** DynamoDB Streams keep records 24 h; a deletion can't be read back later than that. */
 const RETENTION_MS = 24 * 60 * 60 * 1_000;
 const MAX_ENTRIES = 200_000;
@@ -110,7 +115,7 @@ export class TtlDeletionLog {
       }
       if (createdMs === undefined) return true;
       const end = entry.finishedAtMs ?? Number.POSITIVE_INFINITY;
-      return createdMs >= entry.startedAtMs - MATCH_SLACK_MS && createdMs <= end + MATCH_SLACK_MS;
+      return createdMs >= entry.startedAtMs - EARLY_SLACK_MS && createdMs <= end + LATE_SLACK_MS;
     });
   }
 

@@ -6,9 +6,13 @@
  * event-source-mapping runner, a test, the AWS CLI — sees it without extra calls.
  *
  * GetRecords names no table, so the interceptor follows iterators: GetShardIterator's request
- * names the stream ARN, and each GetRecords response hands the ARN on to its NextShardIterator.
+ * names the stream ARN, and each GetRecords response hands the ARN on to its NextShardIterator
+ * (DynamoDB Local's iterators also start with the ARN, the fallback).
+ *
+ * Records that DynamoDB Local's own TTL job wrote (eventName "UNKNOWN_TO_SDK_VERSION"; see
+ * ttl-shadow.ts for why that job normally finds nothing) become the REMOVE records AWS writes.
  */
-import type { JsonResponseInterceptor } from '../router/router';
+import type { JsonInterceptor } from '../router/router';
 import type { TtlDeletionLog, WireItem } from './ttl-deletion-log';
 
 const STREAMS_PREFIX = 'DynamoDBStreams_20120810.';
@@ -38,7 +42,16 @@ export function tableNameFromStreamArn(arn: string): string | undefined {
   return /:table\/([^/]+)\/stream\//.exec(arn)?.[1];
 }
 
-export function ttlStreamInterceptor(log: TtlDeletionLog): JsonResponseInterceptor {
+/** What DynamoDB Local 3.x puts as eventName on the records of its own TTL deletes. */
+const DYNAMODB_LOCAL_TTL_EVENT_NAME = 'UNKNOWN_TO_SDK_VERSION';
+
+const TTL_IDENTITY_WIRE = { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' } as const;
+
+function streamArnOfIterator(iterator: string): string | undefined {
+  return /^(arn:aws:dynamodb:[^|]+\/stream\/[^|]+)\|/.exec(iterator)?.[1];
+}
+
+export function ttlStreamInterceptor(log: TtlDeletionLog): JsonInterceptor {
   // Insertion-ordered map as a small LRU: iterators are short-lived (15 min on AWS).
   const iteratorStreams = new Map<string, string>();
   const remember = (iterator: unknown, streamArn: string): void => {
@@ -66,17 +79,26 @@ export function ttlStreamInterceptor(log: TtlDeletionLog): JsonResponseIntercept
       }
 
       const iterator = request.ShardIterator;
-      const streamArn = typeof iterator === 'string' ? iteratorStreams.get(iterator) : undefined;
-      if (streamArn === undefined) return responseBody;
-      remember(response.NextShardIterator, streamArn);
-      const tableName = tableNameFromStreamArn(streamArn);
-      if (tableName === undefined || !Array.isArray(response.Records)) return responseBody;
+      const streamArn =
+        typeof iterator === 'string'
+          ? (iteratorStreams.get(iterator) ?? streamArnOfIterator(iterator))
+          : undefined;
+      if (streamArn !== undefined) remember(response.NextShardIterator, streamArn);
+      const tableName = streamArn === undefined ? undefined : tableNameFromStreamArn(streamArn);
+      if (!Array.isArray(response.Records)) return responseBody;
 
       let changed = false;
       for (const candidate of response.Records) {
         const record = asObject(candidate);
         const change = asObject(record?.dynamodb);
-        if (record === undefined || change === undefined || record.eventName !== 'REMOVE') continue;
+        if (record === undefined || change === undefined) continue;
+        if (record.eventName === DYNAMODB_LOCAL_TTL_EVENT_NAME) {
+          record.eventName = 'REMOVE';
+          record.userIdentity = { ...TTL_IDENTITY_WIRE };
+          changed = true;
+          continue;
+        }
+        if (record.eventName !== 'REMOVE' || tableName === undefined) continue;
         const keys = asObject(change.Keys);
         if (keys === undefined) continue;
         const created = change.ApproximateCreationDateTime;
@@ -87,7 +109,7 @@ export function ttlStreamInterceptor(log: TtlDeletionLog): JsonResponseIntercept
           approximateCreationDateTime: typeof created === 'number' ? created : undefined,
         });
         if (isTtl) {
-          record.userIdentity = { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' };
+          record.userIdentity = { ...TTL_IDENTITY_WIRE };
           changed = true;
         }
       }

@@ -19,6 +19,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TtlDeletionLog, WireItem } from './ttl-deletion-log';
+import { clientTtlAttribute } from './ttl-shadow';
 
 export interface SweptItem {
   readonly tableName: string;
@@ -62,8 +63,10 @@ async function ttlAttributeOf(dynamodb: DynamoDBClient, tableName: string) {
   const { TimeToLiveDescription } = await dynamodb.send(
     new DescribeTimeToLiveCommand({ TableName: tableName }),
   );
-  return TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED'
-    ? TimeToLiveDescription.AttributeName
+  const stored = TimeToLiveDescription?.AttributeName;
+  // Talking to DynamoDB Local directly, the sweeper sees the shadow name (ttl-shadow.ts).
+  return TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' && stored !== undefined
+    ? clientTtlAttribute(stored)
     : undefined;
 }
 
