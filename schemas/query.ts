@@ -28,7 +28,6 @@ export const SESSIONS_PAGE = { defaultLimit: 50, maxLimit: 200 } as const;
  */
 export const REALTIME_VIEW_ATTRIBUTES = [
   'visitorId',
-  'lastSeen',
   'lastInteractionAt',
   'currentPage',
   'source',

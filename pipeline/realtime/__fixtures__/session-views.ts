@@ -10,13 +10,13 @@ export function epochMinute(ms: number): number {
 
 /** A human session last seen `agoMs` before NOW_MS, with one page view then. */
 export function realtimeView(
-  overrides: Partial<RealtimeSessionView> & { agoMs?: number } = {},
+  overrides: Partial<RealtimeSessionView> & { agoMs?: number; lastSeen?: number } = {},
 ): RealtimeSessionView {
-  const { agoMs = 60_000, ...rest } = overrides;
-  const lastSeen = rest.lastSeen ?? NOW_MS - agoMs;
+  const { agoMs = 60_000, lastSeen: seen, ...rest } = overrides;
+  // lastSeen is not projected for /realtime; it only sets the expiry and the last page view.
+  const lastSeen = seen ?? NOW_MS - agoMs;
   return {
     visitorId: 'v-1',
-    lastSeen,
     lastInteractionAt: lastSeen,
     currentPage: '/',
     source: 'direct',
