@@ -30,6 +30,7 @@ module.exports = {
       // The local AWS starts once per jest run; files get isolated resources (localstack/testing).
       globalSetup: '<rootDir>/localstack/testing/global-setup.ts',
       globalTeardown: '<rootDir>/localstack/testing/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/localstack/testing/integration-timeout.ts'],
       testPathIgnorePatterns: ['/node_modules/'],
       testTimeout: 60000,
     },
