@@ -1,0 +1,125 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ENV } from '../../handlers/env-names';
+import { PROCESSOR_MAPPING_SETTINGS, resourceNames } from '../resources';
+import { DataResources } from './data-resources';
+import { ProcessorFunction, type ProcessorFunctionProps } from './processor-function';
+
+const STAGE = 'processor-test';
+
+function synth(props: Partial<ProcessorFunctionProps> = {}): Template {
+  const stack = new Stack(new App(), 'ProcessorTest');
+  const data = new DataResources(stack, 'Data', { stage: STAGE });
+  new ProcessorFunction(stack, 'Processor', {
+    sessionsTable: data.tables.sessions,
+    activeSessionsTable: data.tables.activeSessions,
+    badRowsTable: data.tables.badRows,
+    failureBucket: data.buckets.failures,
+    code: { kind: 'prebuilt', dir: __dirname },
+    ...props,
+  });
+  return Template.fromStack(stack);
+}
+
+describe('ProcessorFunction', () => {
+  const template = synth();
+
+  test('runs nodejs22.x with 256 MB and 30 s', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      MemorySize: 256,
+      Timeout: 30,
+    });
+  });
+
+  test('gets its tables, bucket and namespace through the shared env names', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const env = (
+      Object.values(functions)[0] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
+
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        ENV.sessionsTable,
+        ENV.activeSessionsTable,
+        ENV.badRowsTable,
+        ENV.failureBucket,
+        ENV.metricsNamespace,
+      ].sort(),
+    );
+    expect(env[ENV.metricsNamespace]).toBe('LiveInsight');
+  });
+
+  test.each([
+    ['Sessions', 'DataSessionsTable'],
+    ['ActiveSessions', 'DataActiveSessionsTable'],
+  ])(
+    'maps the %s stream with the settings object the local mapping uses, S3 on failure',
+    (_name, table) => {
+      const s = PROCESSOR_MAPPING_SETTINGS;
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(table), 'StreamArn'] },
+        BatchSize: s.BatchSize,
+        MaximumBatchingWindowInSeconds: s.MaximumBatchingWindowInSeconds,
+        ParallelizationFactor: s.ParallelizationFactor,
+        BisectBatchOnFunctionError: s.BisectBatchOnFunctionError,
+        MaximumRetryAttempts: s.MaximumRetryAttempts,
+        MaximumRecordAgeInSeconds: s.MaximumRecordAgeInSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        StartingPosition: s.StartingPosition,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataFailuresBucket'), 'Arn'] },
+          },
+        },
+      });
+    },
+  );
+
+  test('has exactly two mappings, one per stream', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+
+  test('may read the streams and write bad rows and payloads, nothing more on the tables', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    for (const action of [
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:DescribeStream',
+      'dynamodb:BatchWriteItem',
+      's3:PutObject',
+    ]) {
+      expect(policies).toContain(action);
+    }
+    // The derivation never re-reads a table.
+    expect(policies).not.toContain('dynamodb:Query');
+    expect(policies).not.toContain('dynamodb:Scan');
+    expect(policies).not.toContain('cloudwatch:PutMetricData');
+    expect(JSON.stringify(template.toJSON())).toContain(resourceNames(STAGE).tables.badRows);
+  });
+
+  test('refuses out-of-range settings and names with the value received', () => {
+    expect(() =>
+      synth({
+        mappingSettings: {
+          processorFromActiveSessions: { ...PROCESSOR_MAPPING_SETTINGS, BatchSize: 20_000 },
+        },
+      }),
+    ).toThrow('BatchSize is 20000 (expected an integer 1–10000)');
+    expect(() => synth({ metricsNamespace: 'AWS/Lambda' })).toThrow(
+      'metricsNamespace is "AWS/Lambda"',
+    );
+    expect(() => synth({ memorySize: 64 })).toThrow('memorySize is 64');
+  });
+});
+
+test('bundles handlers/processor with esbuild at synth time, offline', () => {
+  const template = synth({ code: { kind: 'bundle' } });
+
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Handler: 'index.handler',
+    Runtime: 'nodejs22.x',
+  });
+});
