@@ -5,11 +5,12 @@
  */
 import { descendantsOf, runningPids, waitUntilGone } from '../testing/processes';
 import { runStartCli } from '../testing/cli-process';
+import { describeWithEmulators } from '../testing/use-test-stack';
 
 const ENV = { LIVEINSIGHT_AWS_PORT: '0', LIVEINSIGHT_TTL_SWEEP_MS: 'manual' };
 
 // Concurrent: three stacks start side by side instead of one after another.
-describe('npm start stopped by a signal', () => {
+describeWithEmulators()('npm start stopped by a signal', () => {
   it.concurrent.each<[NodeJS.Signals, number | null]>([
     ['SIGKILL', null],
     ['SIGTERM', 0],

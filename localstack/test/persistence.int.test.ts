@@ -11,8 +11,9 @@ import { createAwsClients } from '../../handlers/aws-clients';
 import { resourceDefinitions } from '../../infra/resources';
 import { bootstrapResources } from '../bootstrap/bootstrap';
 import { startLocalStack } from '../local-stack';
+import { describeWithEmulators } from '../testing/use-test-stack';
 
-describe('persistence with a data directory', () => {
+describeWithEmulators()('persistence with a data directory', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'liveinsight-persist-'));

@@ -11,6 +11,7 @@ import { startLocalStack } from '../local-stack';
 import { findFreePort } from '../supervisor/ports';
 import { startEmulator } from '../supervisor/start-emulator';
 import { runStartCli } from '../testing/cli-process';
+import { describeWithEmulators } from '../testing/use-test-stack';
 
 const MISSING_JAVA = 'liveinsight-test-no-such-java';
 
@@ -33,7 +34,7 @@ async function refusesConnections(port: number): Promise<boolean> {
   });
 }
 
-describe('start-up errors', () => {
+describeWithEmulators()('start-up errors', () => {
   it('names a missing Java and the way to fix it', async () => {
     const error = await startEmulator(dynamoDbLocal({ javaCommand: MISSING_JAVA }), {
       port: await findFreePort(),

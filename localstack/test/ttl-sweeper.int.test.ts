@@ -15,7 +15,7 @@ import { createAwsClients } from '../../handlers/aws-clients';
 import { TtlDeletionLog } from '../ttl/ttl-deletion-log';
 import { startTtlSweeper } from '../ttl/ttl-sweeper';
 import { readStreamRecords } from '../testing/stream-records';
-import { type TestStack, useTestStack } from '../testing/use-test-stack';
+import { type TestStack, describeWithEmulators, useTestStack } from '../testing/use-test-stack';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1_000);
 
@@ -27,7 +27,7 @@ function item(sk: string, expiresAt?: { N: string } | { S: string }) {
   };
 }
 
-describe('TTL sweeper', () => {
+describeWithEmulators()('TTL sweeper', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await useTestStack({ name: 'ttl-sweeper' });

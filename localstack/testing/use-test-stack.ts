@@ -14,6 +14,7 @@
  *   });
  *
  * `stack.env` holds the handlers' environment variables (handlers/env-names.ts) for this stack.
+ * Tests of the emulators themselves use `describeWithEmulators()('…', …)` (skipped on LocalStack).
  */
 import { randomBytes } from 'node:crypto';
 import { type AwsClients, createAwsClients } from '../../handlers/aws-clients';
@@ -74,6 +75,14 @@ function descriptor(): TestStackDescriptor {
     );
   }
   return found;
+}
+
+/**
+ * `describe` for tests of the emulators themselves (supervisor, TTL sweeper, persistence):
+ * skipped when the run targets LocalStack (LIVEINSIGHT_LOCAL=localstack).
+ */
+export function describeWithEmulators(): jest.Describe {
+  return readTestStackDescriptor()?.mode === 'localstack' ? describe.skip : describe;
 }
 
 /** Kinesis engines this run serves; parametrise Kinesis tests over these. */
