@@ -7,6 +7,8 @@ import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ConsumerFunction, type ConsumerFunctionProps } from './constructs/consumer-function';
 import { DataResources, type DataResourcesProps } from './constructs/data-resources';
+import { BusinessDashboard } from './constructs/business-dashboard';
+import { ProcessorFunction, type ProcessorFunctionProps } from './constructs/processor-function';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**
@@ -19,11 +21,23 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default { kind: 'bundle' }
    */
   readonly consumerCode?: ConsumerFunctionProps['code'];
+  /**
+   * The processor's code: bundled with esbuild at synth time, or a prebuilt directory.
+   * @default { kind: 'bundle' }
+   */
+  readonly processorCode?: ProcessorFunctionProps['code'];
+  /**
+   * Name of the CloudWatch business dashboard.
+   * @default `${stage}-business`
+   */
+  readonly businessDashboardName?: string;
 }
 
 export class LiveInsightStack extends Stack {
   readonly data: DataResources;
   readonly consumer: ConsumerFunction;
+  readonly processor: ProcessorFunction;
+  readonly businessDashboard: BusinessDashboard;
 
   constructor(scope: Construct, id: string, props: LiveInsightStackProps) {
     super(scope, id, props);
@@ -48,6 +62,18 @@ export class LiveInsightStack extends Stack {
         ? {}
         : { reservedConcurrentExecutions: props.consumerReservedConcurrency }),
       ...(props.consumerCode === undefined ? {} : { code: props.consumerCode }),
+    });
+    this.processor = new ProcessorFunction(this, 'Processor', {
+      sessionsTable: this.data.tables.sessions,
+      activeSessionsTable: this.data.tables.activeSessions,
+      badRowsTable: this.data.tables.badRows,
+      failureBucket: this.data.buckets.failures,
+      ...(props.processorCode === undefined ? {} : { code: props.processorCode }),
+    });
+    this.businessDashboard = new BusinessDashboard(this, 'BusinessDashboard', {
+      dashboardName: props.businessDashboardName ?? `${props.stage}-business`,
+      namespace: this.processor.metricsNamespace,
+      processor: this.processor.function,
     });
   }
 }
