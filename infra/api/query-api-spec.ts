@@ -1,0 +1,37 @@
+/**
+ * What API Gateway itself answers on the query API, as plain data read by both the CDK construct
+ * (infra/constructs/query-api.ts) and the local edge (localstack/query/): the 401 a missing or
+ * malformed read token gets. A Deny of the authorizer is the ingest API's ACCESS_DENIED (403).
+ *
+ * Why the query API adds its own UNAUTHORIZED response: the API's DEFAULT_4XX response sets
+ * status 400, which API Gateway would otherwise apply to an authorizer's 401 as well.
+ */
+import { GATEWAY_RESPONSES, gatewayResponseHeaders, type HeaderMap } from './ingest-api-spec';
+
+/** Seconds `GET /realtime` answers are cached by the stage, per siteId and token (issue 8). */
+export const REALTIME_CACHE_SECONDS = 3;
+
+/**
+ * Seconds API Gateway keeps an authorizer decision per (Authorization, siteId). Its default is
+ * 300; a shorter TTL makes a revoked token stop working sooner.
+ */
+export const AUTHORIZER_CACHE_SECONDS = 60;
+
+export const UNAUTHORIZED_RESPONSE = {
+  statusCode: 401,
+  code: 'unauthorized',
+  message:
+    'A read token is required: send Authorization: Bearer <read token> (not the ingest key) and ?siteId=<site id>',
+} as const;
+
+/** The body template (API Gateway substitutes nothing in it). */
+export function unauthorizedTemplate(): string {
+  return JSON.stringify({
+    error: { code: UNAUTHORIZED_RESPONSE.code, message: UNAUTHORIZED_RESPONSE.message },
+  });
+}
+
+/** The same headers as every other gateway response without Retry-After (ACCESS_DENIED's). */
+export function unauthorizedHeaders(): HeaderMap {
+  return gatewayResponseHeaders(GATEWAY_RESPONSES.ACCESS_DENIED);
+}

@@ -1,0 +1,376 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { match } from 'ts-pattern';
+import { ingestRequestModel } from '../../schemas/draft04';
+import { INGEST_CASES, type IngestCase } from '../api/__fixtures__/ingest-cases';
+import {
+  ACCESS_LOG_FIELDS,
+  EVENTS_METHOD_THROTTLE,
+  GATEWAY_RESPONSES,
+  SECURITY_HEADERS,
+  TEMPLATE_NAMES,
+  USAGE_PLAN_TIERS,
+  accessLogFormat,
+  readTemplate,
+  type GatewayResponseType,
+} from '../api/ingest-api-spec';
+import { IngestApi, type IngestApiProps } from './ingest-api';
+
+function synth(props: Partial<IngestApiProps> = {}, app = new App()) {
+  const stack = new Stack(app, 'Test');
+  const stream = new kinesis.Stream(stack, 'Events', {
+    streamName: 'liveinsight-test-events',
+    encryption: kinesis.StreamEncryption.MANAGED,
+  });
+  const ingest = new IngestApi(stack, 'Ingest', {
+    eventsStream: stream,
+    sites: [
+      { siteId: 'shop', allowedOrigins: ['https://shop.example.com', 'http://localhost:3000'] },
+    ],
+    ...props,
+  });
+  return { stack, ingest, template: Template.fromStack(stack) };
+}
+
+type Json = Record<string, unknown>;
+
+function method(template: Template, httpMethod: string): Json {
+  const found = Object.values(
+    template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: httpMethod } }),
+  );
+  expect(found).toHaveLength(1);
+  return (found[0] as { Properties: Json }).Properties;
+}
+
+function integrationResponses(template: Template): {
+  StatusCode: string;
+  SelectionPattern?: string;
+  ResponseTemplates: Json;
+  ResponseParameters: Json;
+}[] {
+  return (method(template, 'POST')['Integration'] as { IntegrationResponses: never[] })
+    .IntegrationResponses;
+}
+
+function gatewayResponse(template: Template, type: GatewayResponseType): Json {
+  const found = Object.values(
+    template.findResources('AWS::ApiGateway::GatewayResponse', {
+      Properties: { ResponseType: type },
+    }),
+  );
+  expect(found).toHaveLength(1);
+  return (found[0] as { Properties: Json }).Properties;
+}
+
+describe('IngestApi (synthesized CloudFormation)', () => {
+  const { template } = synth();
+
+  it('deploys exactly the .vtl text the local edge renders', () => {
+    const post = method(template, 'POST')['Integration'] as Json;
+    const options = method(template, 'OPTIONS')['Integration'] as Json;
+    const deployed = [
+      (post['RequestTemplates'] as Json)['application/json'],
+      ...integrationResponses(template).map((r) => r.ResponseTemplates['application/json']),
+      (options['RequestTemplates'] as Json)['application/json'],
+      ...(options['IntegrationResponses'] as { ResponseTemplates: Json }[]).map(
+        (r) => r.ResponseTemplates['application/json'],
+      ),
+    ];
+
+    expect([...deployed].sort()).toEqual(TEMPLATE_NAMES.map((name) => readTemplate(name)).sort());
+  });
+
+  it('integrates POST /events with Kinesis PutRecords through a role that may write the stream', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      ApiKeyRequired: true,
+      AuthorizationType: 'NONE',
+      Integration: {
+        Type: 'AWS',
+        IntegrationHttpMethod: 'POST',
+        PassthroughBehavior: 'NEVER',
+        Uri: {
+          'Fn::Join': [
+            '',
+            Match.arrayWith([Match.stringLikeRegexp(':kinesis:action/PutRecords$')]),
+          ],
+        },
+        Credentials: { 'Fn::GetAtt': [Match.stringLikeRegexp('KinesisPutRole'), 'Arn'] },
+        RequestParameters: {
+          'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['kinesis:PutRecords']), Effect: 'Allow' }),
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('KinesisPutRole') }],
+    });
+  });
+
+  it('maps Kinesis 2xx to the 200/207 template and 4xx/5xx to the error template', () => {
+    expect(integrationResponses(template).map((r) => [r.StatusCode, r.SelectionPattern])).toEqual([
+      ['200', undefined],
+      ['503', '[45]\\d{2}'],
+    ]);
+  });
+
+  it('validates the body with the draft-04 model exported by schemas/', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Name: 'IngestRequest',
+      Schema: ingestRequestModel(),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    const post = method(template, 'POST');
+    expect(post['RequestValidatorId']).toBeDefined();
+    expect(post['RequestModels']).toEqual({
+      'application/json': { Ref: expect.stringMatching(/IngestRequestModel/) as unknown },
+    });
+  });
+
+  it('sends the security and CORS headers on every integration answer', () => {
+    for (const response of integrationResponses(template)) {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        expect(response.ResponseParameters[`method.response.header.${name}`]).toBe(`'${value}'`);
+      }
+      expect(response.ResponseParameters['method.response.header.Vary']).toBe("'Origin'");
+    }
+  });
+
+  it('gives every gateway response the error shape, the security headers and the Origin', () => {
+    for (const spec of Object.values(GATEWAY_RESPONSES)) {
+      const response = gatewayResponse(template, spec.type);
+      const body = (response['ResponseTemplates'] as Json)['application/json'] as string;
+      expect(response['StatusCode']).toBe(String(spec.statusCode));
+      expect(body).toMatch(new RegExp(`^\\{"error":\\{"code":"${spec.code}","message":`));
+      const headers = response['ResponseParameters'] as Json;
+      expect(headers['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(
+        'method.request.header.Origin',
+      );
+      expect(headers['gatewayresponse.header.X-Content-Type-Options']).toBe("'nosniff'");
+    }
+  });
+
+  it('answers OPTIONS itself (MOCK) without an API key', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'OPTIONS',
+      ApiKeyRequired: false,
+      Integration: { Type: 'MOCK' },
+    });
+  });
+
+  it('logs access as JSON without IPs and traces the stage with X-Ray', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as {
+      Properties: Json;
+    };
+    const props = stage.Properties;
+    expect(props['TracingEnabled']).toBe(true);
+    const format = (props['AccessLogSetting'] as Json)['Format'] as string;
+    expect(format).toBe(accessLogFormat());
+    const sample = format
+      .replace(/\$context\.error\.messageString/g, '"boom"')
+      .replace(/\$context\.[A-Za-z.]+/g, 'x');
+    expect(Object.keys(JSON.parse(sample) as Json)).toEqual(Object.keys(ACCESS_LOG_FIELDS));
+    expect(format).not.toMatch(/sourceIp|userAgent/);
+    expect(props['MethodSettings']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ResourcePath: '/~1events',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: 500,
+          ThrottlingBurstLimit: 1000,
+        }),
+      ]),
+    );
+    expect(props['Variables']).toEqual({
+      eventsStream: { Ref: expect.stringMatching(/^Events/) as unknown },
+      origins_shop: 'https://shop.example.com,http://localhost:3000',
+    });
+  });
+
+  it('creates one usage plan per tier on the stage', () => {
+    for (const [tier, spec] of Object.entries(USAGE_PLAN_TIERS)) {
+      template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: `liveinsight-ingest-${tier}`,
+        Throttle: { RateLimit: spec.throttle.rateLimit, BurstLimit: spec.throttle.burstLimit },
+        Quota: { Limit: spec.quotaPerDay, Period: 'DAY' },
+        ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
+      });
+    }
+  });
+});
+
+describe('API-Gateway-side cases (the table the local edge is tested against by request)', () => {
+  const { template } = synth();
+  const post = method(template, 'POST');
+
+  /** What must hold in the deployed API for API Gateway to give the gateway response. */
+  const preconditionOf = (type: GatewayResponseType): void =>
+    match(type)
+      .with('INVALID_API_KEY', () => expect(post['ApiKeyRequired']).toBe(true))
+      .with('BAD_REQUEST_PARAMETERS', () =>
+        expect((post['RequestParameters'] as Json)['method.request.header.Content-Type']).toBe(
+          true,
+        ),
+      )
+      .with('BAD_REQUEST_BODY', () => {
+        template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+          ValidateRequestBody: true,
+        });
+        template.hasResourceProperties('AWS::ApiGateway::Model', {
+          Schema: Match.objectLike({
+            properties: Match.objectLike({ events: Match.objectLike({ maxItems: 500 }) }),
+          }),
+        });
+      })
+      .with('UNSUPPORTED_MEDIA_TYPE', () =>
+        expect(post['Integration']).toMatchObject({
+          PassthroughBehavior: 'NEVER',
+          RequestTemplates: { 'application/json': expect.any(String) as unknown },
+        }),
+      )
+      .with('MISSING_AUTHENTICATION_TOKEN', () =>
+        template.resourcePropertiesCountIs('AWS::ApiGateway::Resource', { PathPart: 'events' }, 1),
+      )
+      .with('THROTTLED', () => {
+        template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+          Throttle: Match.objectLike({ RateLimit: 1000 }),
+        });
+        template.hasResourceProperties('AWS::ApiGateway::Stage', {
+          MethodSettings: Match.arrayWith([
+            Match.objectLike({ ThrottlingRateLimit: EVENTS_METHOD_THROTTLE.rateLimit }),
+          ]),
+        });
+      })
+      .with('QUOTA_EXCEEDED', () =>
+        template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+          Quota: Match.objectLike({ Period: 'DAY' }),
+        }),
+      )
+      // API Gateway's own limit (10 MB) and failures need no configuration beyond the response.
+      .with(
+        'REQUEST_TOO_LARGE',
+        'DEFAULT_4XX',
+        'DEFAULT_5XX',
+        'ACCESS_DENIED',
+        'INTEGRATION_FAILURE',
+        'INTEGRATION_TIMEOUT',
+        'API_CONFIGURATION_ERROR',
+        () => undefined,
+      )
+      .exhaustive();
+
+  it.each(INGEST_CASES.map((c) => [c.name, c] as const))('%s', (_name, c: IngestCase) => {
+    match(c.deployedBy)
+      .with({ kind: 'gateway-response' }, ({ type }) => {
+        const response = gatewayResponse(template, type);
+        expect(response['StatusCode']).toBe(String(c.expect.status));
+        expect((response['ResponseTemplates'] as Json)['application/json']).toContain(
+          `"code":"${c.expect.code}"`,
+        );
+        expect((response['ResponseParameters'] as Json)['gatewayresponse.header.Retry-After']).toBe(
+          c.expect.retryAfter === undefined ? undefined : `'${c.expect.retryAfter}'`,
+        );
+        preconditionOf(type);
+      })
+      .with({ kind: 'template-verdict' }, ({ verdict }) => {
+        const request = (post['Integration'] as { RequestTemplates: Json }).RequestTemplates[
+          'application/json'
+        ] as string;
+        expect(request).toContain(`#set($verdict = '${verdict}')`);
+        expect(request).toContain('"StreamName": "liveinsight:reject:$verdict", "Records": []');
+        const error = integrationResponses(template).find(
+          (r) => r.SelectionPattern === '[45]\\d{2}',
+        );
+        const text = (error?.ResponseTemplates['application/json'] as string)
+          .split('\n')
+          .filter((line) => !line.startsWith('##'))
+          .join('\n');
+        const start = text.indexOf(`contains('liveinsight:reject:${verdict}')`);
+        const rest = text.slice(start);
+        const branch = rest.slice(0, rest.search(/\n#else/));
+        expect(start).toBeGreaterThan(-1);
+        expect(branch).toContain(`#set($context.responseOverride.status = ${c.expect.status})`);
+        expect(branch).toContain(`"code":"${c.expect.code}"`);
+      })
+      .exhaustive();
+  });
+});
+
+describe('IngestApi props', () => {
+  it('merges the query API stage options with its own method throttle', () => {
+    const { template } = synth({
+      stageOptions: {
+        cacheClusterEnabled: true,
+        cacheClusterSize: '0.5',
+        methodOptions: { '/realtime/GET': { cachingEnabled: true, cacheTtl: Duration.seconds(3) } },
+      },
+    });
+
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      CacheClusterEnabled: true,
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ResourcePath: '/~1realtime', HttpMethod: 'GET', CachingEnabled: true }),
+        Match.objectLike({
+          ResourcePath: '/~1events',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: 500,
+        }),
+      ]),
+    });
+  });
+
+  it.each([
+    [
+      {
+        sites: [
+          { siteId: 'a-site', allowedOrigins: ['https://a.example'] },
+          { siteId: 'a-site', allowedOrigins: [] },
+        ],
+      },
+      /a-site twice/,
+    ],
+    [
+      { sites: [{ siteId: 'a-site', allowedOrigins: ['https://a.example/path'] }] },
+      /scheme:\/\/host\[:port\]/,
+    ],
+    [{ methodThrottle: { rateLimit: 0, burstLimit: 1 } }, /methodThrottle is .*rateLimit > 0/],
+  ])('refuses %j naming the problem', (props, message) => {
+    expect(() => synth(props as Partial<IngestApiProps>)).toThrow(message);
+  });
+
+  it('passes the AwsSolutions checks, with the public-ingest exceptions stated', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'ingest-nag-'));
+    const app = new App({ outdir });
+    // Plugins run when the app synthesizes first (synth() below synthesizes for the Template).
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    // An unacknowledged error fails synthesis; warnings only reach the report.
+    expect(() => synth({}, app)).not.toThrow();
+    const file = join(outdir, 'validation-report.json');
+    if (!existsSync(file)) return;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as {
+      pluginReports: {
+        violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+      }[];
+    };
+    const findings = report.pluginReports.flatMap((plugin) =>
+      plugin.violations.flatMap((v) =>
+        v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`),
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
+});
