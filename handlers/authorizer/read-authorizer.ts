@@ -11,19 +11,17 @@ import {
   type ReadTokenStore,
 } from './decide-read';
 
-/** API Gateway's default authorizer result TTL is 300 s; ours is shorter so revocation bites sooner. */
-export const AUTHORIZER_CACHE_SECONDS = 60;
-
 export type ReadAuthorizer = (request: ReadRequest) => Promise<ReadDecision>;
 
 export function createReadAuthorizer(options: {
   readonly store: ReadTokenStore;
-  readonly ttlMs?: number;
+  /** How long a decision is kept (the deployed authorizer's result TTL). */
+  readonly ttlMs: number;
   readonly clock?: () => number;
 }): ReadAuthorizer {
   const clock = options.clock ?? Date.now;
   const cache = createTtlCache<ReadDecision>({
-    ttlMs: options.ttlMs ?? AUTHORIZER_CACHE_SECONDS * 1000,
+    ttlMs: options.ttlMs,
     clock,
   });
   return (request) => {

@@ -10,6 +10,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { DASHBOARD_HSTS_SECONDS, dashboardContentSecurityPolicy } from '../api/dashboard-spec';
 
 export interface DashboardHostingProps {
   /** Private bucket for the files (DataResources' `dashboard` bucket). */
@@ -28,25 +29,6 @@ export interface DashboardHostingProps {
 
 export const DASHBOARD_DIRECTORY = join(__dirname, '..', '..', 'dashboard');
 
-/**
- * Content-Security-Policy of the page: its own scripts and styles only, no inline code, no
- * framing; it may call the API of this region (`*.execute-api`: a wildcard rather than the API's
- * own host because the API's CORS setting depends on this distribution, and a reference back
- * would make a dependency cycle).
- */
-export function dashboardContentSecurityPolicy(region: string, urlSuffix: string): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' https://*.execute-api.${region}.${urlSuffix}`,
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 export class DashboardHosting extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
@@ -62,11 +44,15 @@ export class DashboardHosting extends Construct {
       // X-XSS-Protection is left out: browsers dropped the filter and the CSP does its job.
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: dashboardContentSecurityPolicy(stack.region, stack.urlSuffix),
+          // The API's own host would make a cycle (the API's CORS names this distribution), so
+          // the page may call any API Gateway API of this region.
+          contentSecurityPolicy: dashboardContentSecurityPolicy(
+            `'self' https://*.execute-api.${stack.region}.${stack.urlSuffix}`,
+          ),
           override: true,
         },
         strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
+          accessControlMaxAge: Duration.seconds(DASHBOARD_HSTS_SECONDS),
           includeSubdomains: true,
           preload: false,
           override: true,

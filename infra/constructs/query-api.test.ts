@@ -65,6 +65,22 @@ describe('QueryApi', () => {
     expect(methodOf('/health')).toMatchObject({ AuthorizationType: 'NONE' });
   });
 
+  it('answers a missing or malformed token with 401 and the contract error body', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp(
+          '^\\{"error":\\{"code":"unauthorized","message":"A read token is required',
+        ),
+      },
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin',
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+      }),
+    });
+  });
+
   it('caches GET /realtime on the stage for 3 s keyed by siteId and token', () => {
     expect(methodOf('/realtime')).toMatchObject({
       RequestParameters: {

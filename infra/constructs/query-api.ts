@@ -18,9 +18,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../handlers/env-names';
 import { QUERY_PATHS } from '../../handlers/query/query-api';
-
-/** Seconds `GET /realtime` answers are cached by the stage (issue 8: 3 s). */
-export const REALTIME_CACHE_SECONDS = 3;
+import {
+  AUTHORIZER_CACHE_SECONDS,
+  REALTIME_CACHE_SECONDS,
+  unauthorizedHeaders,
+  unauthorizedTemplate,
+  UNAUTHORIZED_RESPONSE,
+} from '../api/query-api-spec';
 
 const REALTIME_CACHE_KEYS = [
   'method.request.querystring.siteId',
@@ -57,7 +61,7 @@ export interface QueryApiProps {
   readonly dashboardOrigin?: string;
   /**
    * How long API Gateway caches an authorizer decision per token and site.
-   * @default Duration.seconds(60)
+   * @default Duration.seconds(AUTHORIZER_CACHE_SECONDS) (60 s)
    */
   readonly authorizerCacheTtl?: Duration;
   /**
@@ -158,7 +162,20 @@ export class QueryApi extends Construct {
         apigateway.IdentitySource.header('Authorization'),
         apigateway.IdentitySource.queryString('siteId'),
       ],
-      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(60),
+      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+    });
+
+    // The authorizer's 401 (no usable token); see infra/api/query-api-spec.ts for why.
+    props.api.addGatewayResponse('GatewayResponseUNAUTHORIZED', {
+      type: apigateway.ResponseType.UNAUTHORIZED,
+      statusCode: String(UNAUTHORIZED_RESPONSE.statusCode),
+      responseHeaders: Object.fromEntries(
+        Object.entries(unauthorizedHeaders()).map(([name, value]) => [
+          name,
+          value.kind === 'static' ? `'${value.value}'` : `method.request.header.${value.name}`,
+        ]),
+      ),
+      templates: { 'application/json': unauthorizedTemplate() },
     });
 
     const cors: apigateway.CorsOptions | undefined =

@@ -1,0 +1,92 @@
+/**
+ * Test harness: the local edge on a test stack with the ingest API, the query API and the
+ * dashboard mounted, two sites each with an ingest key and a read token, and a clock tests may
+ * move (the stage and authorizer caches read it; DynamoDB items are written with real time).
+ */
+import { createAwsClients, type AwsClients } from '../../../handlers/aws-clients';
+import { issueReadToken } from '../../../handlers/authorizer/dynamo-read-tokens';
+import type { TestStack } from '../../testing/use-test-stack';
+import { type RunningEdge, startEdge } from '../../edge/server';
+import { SiteRegistry, memoryRegistryStore } from '../../edge/site-registry';
+import { dashboardRoutes } from '../dashboard-routes';
+import { queryRoutes } from '../query-routes';
+
+export interface QueryEdge {
+  readonly edge: RunningEdge;
+  readonly url: string;
+  readonly sites: {
+    readonly a: { readonly siteId: string; readonly ingestKey: string; readonly readToken: string };
+    readonly b: { readonly siteId: string; readonly ingestKey: string; readonly readToken: string };
+  };
+  /** Moves the edge's clock (caches) forward. */
+  advance(ms: number): void;
+  readonly errors: unknown[];
+  stop(): Promise<void>;
+}
+
+export interface QueryEdgeOptions {
+  readonly realtimeCacheTtlMs?: number;
+  readonly activeSessionShards?: number;
+}
+
+export async function startQueryEdge(
+  stack: TestStack,
+  options: QueryEdgeOptions = {},
+): Promise<QueryEdge> {
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  const clients: AwsClients = createAwsClients(
+    { endpoint: stack.endpoint, region: stack.region },
+    { maxAttempts: 1 },
+  );
+  const registry = new SiteRegistry(memoryRegistryStore());
+  const site = async (siteId: string) => {
+    registry.addSite({ siteId, origins: ['any'], tier: 'standard' });
+    return {
+      siteId,
+      ingestKey: registry.addKey(siteId).ingestKey,
+      readToken: await issueReadToken(clients.dynamodb, stack.names.tables.readTokens, siteId, {
+        nowMs: Date.now(),
+        label: 'test',
+      }),
+    };
+  };
+  const sites = { a: await site('site-a'), b: await site('site-b') };
+  const errors: unknown[] = [];
+  const edge = await startEdge({
+    port: 0,
+    streamName: stack.names.eventsStream,
+    kinesis: clients.kinesis,
+    registry,
+    seedDemoSite: false,
+    clock,
+    logError: (error) => errors.push(error),
+    routes: [
+      ...queryRoutes({
+        dynamodb: clients.dynamodb,
+        activeSessionsTable: stack.names.tables.activeSessions,
+        readTokensTable: stack.names.tables.readTokens,
+        activeSessionShards: options.activeSessionShards ?? stack.resources.activeSessionShards,
+        ...(options.realtimeCacheTtlMs === undefined
+          ? {}
+          : { realtimeCacheTtlMs: options.realtimeCacheTtlMs }),
+        clock,
+        logError: (error) => errors.push(error),
+      }),
+      ...dashboardRoutes(),
+    ],
+  });
+  return {
+    edge,
+    url: edge.url,
+    sites,
+    advance(ms) {
+      offset += ms;
+    },
+    errors,
+    async stop() {
+      await edge.stop();
+      clients.destroy();
+    },
+  };
+}
