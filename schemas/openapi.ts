@@ -31,10 +31,20 @@ export const IngestPartialSchema = Type.Object(
     accepted: Type.Integer({ minimum: 0 }),
     failed: Type.Array(
       Type.Object(
-        { eventId: Type.String(), errorCode: Type.String() },
+        {
+          // The position, not the eventId: API Gateway's response template sees Kinesis'
+          // answer, never the request body (infra/api/templates/events-response-ok.vtl).
+          index: Type.Integer({ minimum: 0, description: 'position in the request’s `events`' }),
+          errorCode: Type.String({
+            description: 'Kinesis’ code, e.g. ProvisionedThroughputExceededException',
+          }),
+        },
         { additionalProperties: false },
       ),
-      { minItems: 1, description: 'events Kinesis refused; retry exactly these, same eventIds' },
+      {
+        minItems: 1,
+        description: 'events Kinesis refused; retry exactly these events, with the same eventIds',
+      },
     ),
   },
   { additionalProperties: false },
@@ -60,6 +70,11 @@ function errorResponse(description: string, headers?: { [key: string]: Json }) {
     content: jsonContent(ref('Error')),
   };
 }
+
+const retryAfter = {
+  description: 'Seconds to wait before retrying.',
+  schema: { type: 'integer' },
+};
 
 const siteIdParameter = {
   name: 'siteId',
@@ -124,12 +139,19 @@ export function openApiDocument(): { [key: string]: Json } {
             ),
             '403': errorResponse('Unknown or revoked ingest key, or a key of another site.'),
             '413': errorResponse('The body is too large.'),
-            '429': errorResponse('Throttled by the usage plan.', {
-              'Retry-After': {
-                description: 'Seconds to wait before retrying.',
-                schema: { type: 'integer' },
-              },
+            '415': errorResponse('The body is not sent as Content-Type: application/json.'),
+            '429': errorResponse('Throttled (usage plan or stage) or daily quota used up.', {
+              'Retry-After': retryAfter,
             }),
+            '503': errorResponse('The event stream could not be reached; nothing was stored.', {
+              'Retry-After': retryAfter,
+            }),
+            '504': errorResponse(
+              'The event stream did not answer in time; retry the whole batch.',
+              {
+                'Retry-After': retryAfter,
+              },
+            ),
           },
         },
       },

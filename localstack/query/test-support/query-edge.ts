@@ -8,11 +8,14 @@ import { issueReadToken } from '../../../handlers/authorizer/dynamo-read-tokens'
 import type { TestStack } from '../../testing/use-test-stack';
 import { type RunningEdge, startEdge } from '../../edge/server';
 import { SiteRegistry, memoryRegistryStore } from '../../edge/site-registry';
+import type { UsageLimits } from '../../edge/usage-limiter';
 import { dashboardRoutes } from '../dashboard-routes';
 import { queryRoutes } from '../query-routes';
 
 export interface QueryEdge {
   readonly edge: RunningEdge;
+  /** The edge's own clients (maxAttempts 1, as API Gateway's integration): tests add faults. */
+  readonly clients: AwsClients;
   readonly url: string;
   readonly sites: {
     readonly a: { readonly siteId: string; readonly ingestKey: string; readonly readToken: string };
@@ -26,6 +29,7 @@ export interface QueryEdge {
 
 export interface QueryEdgeOptions {
   readonly realtimeCacheTtlMs?: number;
+  readonly limits?: UsageLimits;
   readonly activeSessionShards?: number;
 }
 
@@ -60,6 +64,7 @@ export async function startQueryEdge(
     registry,
     seedDemoSite: false,
     clock,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
     logError: (error) => errors.push(error),
     routes: [
       ...queryRoutes({
@@ -78,6 +83,7 @@ export async function startQueryEdge(
   });
   return {
     edge,
+    clients,
     url: edge.url,
     sites,
     advance(ms) {
