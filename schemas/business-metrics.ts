@@ -17,7 +17,7 @@ export interface MetricDefinition {
   readonly unit: MetricUnit;
   /** Which stream and which change produce it. */
   readonly source: 'sessions' | 'activeSessions' | 'processor';
-  /** What one unit of the metric means; the README table is generated from this. */
+  /** What one unit of the metric means; handlers/processor/README.md lists exactly these (tested). */
   readonly definition: string;
 }
 
