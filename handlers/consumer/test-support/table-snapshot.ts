@@ -61,3 +61,20 @@ export async function snapshot(
     badRows: badRows.map((item) => fromItem(BadRowItemSchema, tables.badRows, item)),
   };
 }
+
+/** The part of a snapshot that belongs to `sessionIds` and to records at `sequenceNumbers`. */
+export function restrictTo(
+  all: TableSnapshot,
+  sessionIds: ReadonlySet<string>,
+  sequenceNumbers: ReadonlySet<string>,
+): TableSnapshot {
+  const keep = <V extends { sessionId: string }>(map: ReadonlyMap<string, V>) =>
+    new Map([...map].filter(([, value]) => sessionIds.has(value.sessionId)));
+  return {
+    events: all.events.filter((item) => sessionIds.has(item.sessionId)),
+    sessions: keep(all.sessions),
+    sessionStates: keep(all.sessionStates),
+    activeSessions: keep(all.activeSessions),
+    badRows: all.badRows.filter((row) => sequenceNumbers.has(row.origin.sequenceNumber)),
+  };
+}
