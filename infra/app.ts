@@ -38,5 +38,7 @@ export function buildApp(app = new App()): { app: App; stack: LiveInsightStack }
 }
 
 if (require.main === module) {
-  buildApp().app.synth();
+  // Under the CDK CLI (cdk.json) the output goes where the CLI says; run directly, say where.
+  const assembly = buildApp().app.synth();
+  process.stdout.write(`synthesized to ${assembly.directory}\n`);
 }

@@ -15,7 +15,8 @@ import { KINESIS_ENGINES, type KinesisEngine } from './kinesis-engine';
 import { s3rver } from './emulators/s3rver';
 import { type RunningRouter, startRouter } from './router/router';
 import { findFreePort, resolvePort } from './supervisor/ports';
-import { type RunningEmulator, startEmulator } from './supervisor/start-emulator';
+import type { RunningEmulator } from './supervisor/start-emulator';
+import { startOnFreePort } from './supervisor/start-on-free-port';
 import { TtlDeletionLog } from './ttl/ttl-deletion-log';
 import { ttlShadowInterceptor } from './ttl/ttl-shadow';
 import { ttlStreamInterceptor } from './ttl/ttl-stream-interceptor';
@@ -126,29 +127,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await mkdir(s3Directory, { recursive: true });
     }
 
-    const definitions: EmulatorDefinition[] = [
-      dynamoDbLocal({
-        ...(dynamoDbPath === undefined ? {} : { dbPath: dynamoDbPath }),
-        ...(options.javaCommand === undefined ? {} : { javaCommand: options.javaCommand }),
-      }),
-      s3rver({ directory: s3Directory }),
+    // Factories, not definitions: a retry on a new port needs a fresh definition (kinesis-mock
+    // takes its second, TLS port at creation).
+    const factories: (() => Promise<EmulatorDefinition>)[] = [
+      async () =>
+        dynamoDbLocal({
+          ...(dynamoDbPath === undefined ? {} : { dbPath: dynamoDbPath }),
+          ...(options.javaCommand === undefined ? {} : { javaCommand: options.javaCommand }),
+        }),
+      async () => s3rver({ directory: s3Directory }),
+      ...engines.map(
+        (engine) => async () =>
+          engine === 'kinesalite' ? kinesalite() : kinesisMock({ tlsPort: await findFreePort() }),
+      ),
     ];
-    for (const engine of engines) {
-      definitions.push(
-        engine === 'kinesalite' ? kinesalite() : kinesisMock({ tlsPort: await findFreePort() }),
-      );
-    }
-    log(`starting ${definitions.map((definition) => definition.name).join(', ')}`);
+    log(`starting dynamodb-local, s3rver, ${engines.join(', ')}`);
 
     // Start in parallel; on any failure, stop the ones that did start, then report.
     const results = await Promise.allSettled(
-      definitions.map(async (definition) => {
-        const emulator = await startEmulator(definition, {
-          port: await findFreePort(),
-          ...(options.readyTimeoutMs === undefined
-            ? {}
-            : { readyTimeoutMs: options.readyTimeoutMs }),
-        });
+      factories.map(async (factory) => {
+        const emulator = await startOnFreePort(factory, options.readyTimeoutMs, log);
         started.emulators.push(emulator);
         log(`${emulator.name} ready on ${emulator.endpoint} in ${emulator.startupMs} ms`);
         return emulator;

@@ -45,9 +45,8 @@ export async function startLocalStackContainer(
     );
   }
   const { LocalstackContainer } = await import('@testcontainers/localstack');
-  const container = await new LocalstackContainer(options.image ?? LOCALSTACK_IMAGE)
-    .withEnvironment({ SERVICES: 'dynamodb,kinesis,s3', KINESIS_PROVIDER: 'kinesis-mock' })
-    .start();
+  // LocalStack starts DynamoDB (DynamoDB Local), Kinesis (kinesis-mock) and S3 on first use.
+  const container = await new LocalstackContainer(options.image ?? LOCALSTACK_IMAGE).start();
   return {
     endpoint: container.getConnectionUri(),
     region: LOCAL_REGION,

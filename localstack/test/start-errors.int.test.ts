@@ -10,6 +10,7 @@ import { EmulatorStartError, MissingRuntimeError, PortInUseError } from '../erro
 import { startLocalStack } from '../local-stack';
 import { findFreePort } from '../supervisor/ports';
 import { startEmulator } from '../supervisor/start-emulator';
+import { startOnFreePort } from '../supervisor/start-on-free-port';
 import { runStartCli } from '../testing/cli-process';
 import { describeWithEmulators } from '../testing/use-test-stack';
 
@@ -94,6 +95,30 @@ describeWithEmulators()('start-up errors', () => {
         /^Emulator kinesalite failed to start: exited before answering/,
       );
       expect(startError.outputTail.join('\n')).toContain('EADDRINUSE');
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('retries on a new port when its free port was taken before the emulator bound it', async () => {
+    // Arrange: the first attempt is steered onto a held port (the race, injected).
+    const { server, port: taken } = await holdPort();
+    const lines: string[] = [];
+    let attempts = 0;
+    const factory = async () => {
+      attempts += 1;
+      const definition = kinesalite();
+      if (attempts > 1) return definition;
+      return { ...definition, processSpec: () => definition.processSpec(taken) };
+    };
+    try {
+      // Act
+      const emulator = await startOnFreePort(factory, 20_000, (line) => lines.push(line));
+      await emulator.process.stop();
+      // Assert
+      expect(attempts).toBe(2);
+      expect(emulator.port).not.toBe(taken);
+      expect(lines).toEqual([expect.stringMatching(/^kinesalite: port \d+ was taken meanwhile/)]);
     } finally {
       await close(server);
     }
