@@ -147,18 +147,19 @@ export function startGuardedProcess(spec: ProcessSpec): Promise<GuardedProcess> 
           exited,
           hasExited: () => exitedFlag,
           async stop() {
-            if (exitedFlag) return;
-            // Closing the IPC channel is the guard's signal to stop its emulator.
-            if (guard.connected) guard.disconnect();
-            else killQuietly(guardPid, 'SIGTERM');
-            const grace = (spec.stopGraceMs ?? 3_000) + 2_000;
-            const timer = setTimeout(() => {
-              killQuietly(pid, 'SIGKILL');
-              killQuietly(guardPid, 'SIGKILL');
-            }, grace);
-            await exited;
-            clearTimeout(timer);
-            // The guard mirrors its child's exit, but a SIGKILLed guard can't: check by PID.
+            if (!exitedFlag) {
+              // Closing the IPC channel is the guard's signal to stop its emulator.
+              if (guard.connected) guard.disconnect();
+              else killQuietly(guardPid, 'SIGTERM');
+              const grace = (spec.stopGraceMs ?? 3_000) + 2_000;
+              const timer = setTimeout(() => {
+                killQuietly(pid, 'SIGKILL');
+                killQuietly(guardPid, 'SIGKILL');
+              }, grace);
+              await exited;
+              clearTimeout(timer);
+            }
+            // The guard waits for its emulator, but a guard killed from outside cannot: by PID.
             if (isAlive(pid)) killQuietly(pid, 'SIGKILL');
           },
           killNow() {
