@@ -44,6 +44,11 @@ export interface ShardReader<E = unknown> {
 export interface StreamSource<E = unknown> {
   readonly kind: SourceKind;
   readonly streamArn: string;
+  /**
+   * Identifies this incarnation of the stream: a stream deleted and created again under the same
+   * name (emulators restart empty) must not resume from the old stream's checkpoints.
+   */
+  readonly incarnation: string;
   /** Most GetRecords can return in one call (Kinesis 10,000; DynamoDB Streams 1,000). */
   readonly maxRecordsPerRead: number;
   listShards(signal: AbortSignal): Promise<ReadonlyArray<ShardDescription>>;

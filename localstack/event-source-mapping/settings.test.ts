@@ -29,7 +29,6 @@ test('reads every setting under its Lambda name', () => {
       StartingPosition: 'AT_TIMESTAMP',
       StartingPositionTimestamp: 1_700_000_000,
       DestinationConfig: { OnFailure: { Destination: 'arn:aws:s3:::failed-batches' } },
-      FunctionName: 'consumer',
     },
     'kinesis',
   );

@@ -52,10 +52,6 @@ export const EventSourceMappingSettingsSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    // Identity fields that a shared settings object may carry; they do not change semantics here.
-    FunctionName: Type.Optional(Type.String()),
-    EventSourceArn: Type.Optional(Type.String()),
-    Enabled: Type.Optional(Type.Boolean()),
   },
   // A misspelt or unsupported setting (TumblingWindowInSeconds, FilterCriteria…) must fail loudly
   // rather than be ignored: the local run would silently differ from the deployed one.
@@ -63,6 +59,13 @@ export const EventSourceMappingSettingsSchema = Type.Object(
 );
 
 export type EventSourceMappingSettings = Static<typeof EventSourceMappingSettingsSchema>;
+
+/** What callers may pass: the same settings, readonly (infra/resources.ts declares them so). */
+export type EventSourceMappingSettingsInput = Readonly<
+  Omit<EventSourceMappingSettings, 'FunctionResponseTypes'>
+> & {
+  readonly FunctionResponseTypes?: ReadonlyArray<typeof REPORT_BATCH_ITEM_FAILURES>;
+};
 
 /** Lambda's rule for each setting, in words, for error messages. */
 const EXPECTED: Record<string, string> = {
@@ -76,9 +79,6 @@ const EXPECTED: Record<string, string> = {
   StartingPosition: 'TRIM_HORIZON, LATEST or AT_TIMESTAMP',
   StartingPositionTimestamp: 'Unix time in seconds',
   DestinationConfig: '{OnFailure: {Destination: "<ARN>"}}',
-  FunctionName: 'a string',
-  EventSourceArn: 'a string',
-  Enabled: 'a boolean',
 };
 
 export type SourceKind = 'kinesis' | 'dynamodb';

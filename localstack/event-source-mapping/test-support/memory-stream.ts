@@ -80,6 +80,7 @@ export class MemoryStream {
     return {
       kind: 'kinesis',
       streamArn: MEMORY_STREAM_ARN,
+      incarnation: MEMORY_STREAM_ARN,
       maxRecordsPerRead: 10_000,
       listShards: async () => {
         this.listings += 1;
