@@ -4,7 +4,6 @@
  * API Gateway evaluates with Jayway JsonPath; filters, slices and recursive descent (`..`) are
  * refused here rather than guessed at.
  */
-import { match } from 'ts-pattern';
 import { TemplateRenderError } from './errors';
 
 type Step =
@@ -86,15 +85,21 @@ export function evaluateJsonPath(root: unknown, path: string): unknown {
   return current;
 }
 
+// A switch, not ts-pattern: this runs once per path step per event on the ingest hot path.
 function applyStep(value: unknown, step: Step): unknown {
   if (value === null || typeof value !== 'object') return undefined;
-  return match(step)
-    .with({ kind: 'member' }, ({ name }) =>
-      Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, name)
+  switch (step.kind) {
+    case 'member':
+      return Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, step.name)
         ? undefined
-        : (value as Record<string, unknown>)[name],
-    )
-    .with({ kind: 'index' }, ({ index }) => (Array.isArray(value) ? value[index] : undefined))
-    .with({ kind: 'wildcard' }, () => (Array.isArray(value) ? value : Object.values(value)))
-    .exhaustive();
+        : (value as Record<string, unknown>)[step.name];
+    case 'index':
+      return Array.isArray(value) ? value[step.index] : undefined;
+    case 'wildcard':
+      return Array.isArray(value) ? value : Object.values(value);
+    default: {
+      const unreachable: never = step;
+      throw new TemplateRenderError(`Unknown JSONPath step ${JSON.stringify(unreachable)}`);
+    }
+  }
 }

@@ -1,0 +1,367 @@
+/**
+ * `npm run bench:edge`: latency and errors of POST /events on the local edge at 1,000 requests/s
+ * of 10-event batches for 30 s, beside the same load against a bare node:http server that
+ * answers 200 without work (the floor), in one run. Every accepted event must be on the stream.
+ *
+ * Three runs with the same client, rate and batches: `floor` (bare node:http, no work),
+ * `kinesis` (the same PutRecords straight to kinesalite: what the emulator itself takes) and
+ * `edge` (POST /events through the local edge to kinesalite). Layout (2 cores): kinesalite in
+ * its own process, the server under test in another (edge-bench-server.ts), autocannon here. kinesalite, not kinesis-mock: kinesis-mock manages
+ * about 70–100 PutRecords/s (≈1,000 records/s, DESIGN.md section 5) — a tenth of this load.
+ * The edge's throttles are lifted for the run (tests cover them); the Kinesis client does one
+ * attempt per request, as API Gateway's integration does, so an overloaded emulator shows up as
+ * errors rather than hidden retries. Local timings compare the edge with its floor on this
+ * machine; they say nothing about API Gateway's latency.
+ *
+ * Env: BENCH_DURATION (s, default 30), BENCH_RATE (requests/s, default 1000), BENCH_PROFILE
+ * (a directory: writes a V8 CPU profile of the edge process there).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
+import autocannon from 'autocannon';
+import { createAwsClients } from '../../handlers/aws-clients';
+import { DEFAULT_LOCAL_SHARD_COUNT } from '../../infra/resources';
+import { kinesalite } from '../../localstack/emulators/kinesalite';
+import { startEmulator } from '../../localstack/supervisor/start-emulator';
+import { type LatencySummary, summarize } from './percentiles';
+
+const DURATION_S = Number(process.env['BENCH_DURATION'] ?? 30);
+const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
+const EVENTS_PER_REQUEST = 10;
+const SESSIONS = 2000;
+const CONNECTIONS = 32;
+const WARMUP_S = 3;
+const STREAM = 'bench-edge-events';
+/** The kinesis run writes elsewhere, so that the edge's stream holds only what the edge accepted. */
+const KINESIS_RUN_STREAM = 'bench-kinesis-direct';
+const SITE = 'demo-shop';
+const PROFILE_DIR = process.env['BENCH_PROFILE'];
+
+interface Run {
+  readonly name: string;
+  readonly latency: LatencySummary;
+  readonly sent: number;
+  readonly ok: number;
+  readonly partial: number;
+  readonly errors: number;
+  readonly accepted: number;
+  readonly rps: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Reference workload: 10 pageviews per request, 2,000 sessions round-robin, unique eventIds. */
+function bodies(): () => string {
+  let n = 0;
+  const run = Date.now().toString(36);
+  return () => {
+    const events = Array.from({ length: EVENTS_PER_REQUEST }, () => {
+      const i = n++;
+      const session = i % SESSIONS;
+      return {
+        eventId: `evt_${run}_${String(i).padStart(10, '0')}`,
+        sessionId: `sess_${run}_${String(session).padStart(5, '0')}`,
+        seq: Math.floor(i / SESSIONS),
+        type: 'pageview',
+        ts: Date.now(),
+        url: `https://shop.example.com/products/${i % 500}?ref=bench`,
+        referrer: 'https://www.google.com/',
+        title: `Product ${i % 500}`,
+        screen: { w: 1440, h: 900 },
+        lang: 'en-GB',
+      };
+    });
+    return JSON.stringify({ siteId: SITE, events });
+  };
+}
+
+async function startServer(
+  mode: 'edge' | 'floor',
+  endpoint: string,
+): Promise<{ child: ChildProcess; port: number; ingestKey: string }> {
+  const child = fork(join(__dirname, 'edge-bench-server.ts'), [mode, endpoint, STREAM], {
+    execArgv: [
+      '--require',
+      require.resolve('tsx/cjs'),
+      ...(mode === 'edge' && PROFILE_DIR !== undefined
+        ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]
+        : []),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ port: number; ingestKey: string }>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { port: number; ingestKey: string }));
+    child.once('exit', (code) =>
+      reject(new Error(`bench ${mode} server exited with ${String(code)} before it was ready`)),
+    );
+  });
+  return { child, ...ready };
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.disconnect();
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+interface Target {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** Turns the next ingest body into this target's request body. */
+  readonly body: (ingestBody: string) => string;
+}
+
+function ingestTarget(url: string, ingestKey: string): Target {
+  return {
+    url: `${url}/events`,
+    headers: {
+      'content-type': 'application/json',
+      'x-api-key': ingestKey,
+      origin: 'http://localhost:3000',
+    },
+    body: (ingestBody) => ingestBody,
+  };
+}
+
+/**
+ * The emulator alone: the same batches as the PutRecords the edge sends, straight to kinesalite
+ * (which checks that a request is signed, not the signature), so edge − kinesis is the edge.
+ */
+function kinesisTarget(endpoint: string): Target {
+  return {
+    url: endpoint,
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'Kinesis_20131202.PutRecords',
+      'x-amz-date': '20260101T000000Z',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
+    },
+    body: (ingestBody) => {
+      const { siteId, events } = JSON.parse(ingestBody) as {
+        siteId: string;
+        events: { sessionId: string }[];
+      };
+      return JSON.stringify({
+        StreamName: KINESIS_RUN_STREAM,
+        Records: events.map((event) => ({
+          PartitionKey: event.sessionId,
+          Data: Buffer.from(JSON.stringify({ v: 1, siteId, event })).toString('base64'),
+        })),
+      });
+    },
+  };
+}
+
+function load(
+  name: string,
+  target: Target,
+  durationS: number,
+  nextBody: () => string,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const samples: number[] = [];
+    let accepted = 0;
+    let partial = 0;
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: 'POST',
+        headers: target.headers,
+        connections: CONNECTIONS,
+        overallRate: RATE,
+        // A fixed amount, not a duration: autocannon then waits for every answer, so no request
+        // is cut off in flight and accepted can be compared with the stream exactly.
+        amount: Math.round(RATE * durationS),
+        timeout: 10,
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, body: target.body(nextBody()) }),
+            onResponse: (status, body) => {
+              if (status === 207) partial++;
+              if (status === 200 || status === 207) {
+                const parsed = JSON.parse(body) as {
+                  accepted?: unknown;
+                  Records?: unknown[];
+                  FailedRecordCount?: number;
+                };
+                if (typeof parsed.accepted === 'number') accepted += parsed.accepted;
+                if (Array.isArray(parsed.Records))
+                  accepted += parsed.Records.length - (parsed.FailedRecordCount ?? 0);
+              }
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error !== null) return reject(error);
+        resolve({
+          name,
+          latency: summarize(samples.length > 0 ? samples : [0]),
+          sent: result.requests.sent,
+          ok: result['2xx'] - partial,
+          partial,
+          errors: result.errors + result.timeouts + result.non2xx,
+          accepted,
+          rps: Math.round(result.requests.total / result.duration),
+        });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime));
+  });
+}
+
+async function countOnStream(kinesis: KinesisClient): Promise<number> {
+  const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: STREAM }));
+  let count = 0;
+  for (const shard of Shards ?? []) {
+    let { ShardIterator } = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: STREAM,
+        ShardId: shard.ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    while (ShardIterator !== undefined) {
+      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
+      count += page.Records?.length ?? 0;
+      if ((page.Records?.length ?? 0) === 0) break;
+      ShardIterator = page.NextShardIterator;
+    }
+  }
+  return count;
+}
+
+async function createStream(kinesis: KinesisClient, name: string): Promise<void> {
+  await kinesis.send(
+    new CreateStreamCommand({ StreamName: name, ShardCount: DEFAULT_LOCAL_SHARD_COUNT }),
+  );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { StreamDescriptionSummary } = await kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: name }),
+    );
+    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`stream ${name} not ACTIVE within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function row(cells: readonly (string | number)[]): string {
+  return cells.map((cell, i) => String(cell).padStart(i === 0 ? 6 : 9)).join(' ');
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg()[0] ?? 0;
+  const emulator = await startEmulator(kinesalite(), { port: await freePort() });
+  const clients = createAwsClients({ endpoint: emulator.endpoint, region: 'us-east-1' });
+  const children: ChildProcess[] = [];
+  try {
+    await createStream(clients.kinesis, STREAM);
+    await createStream(clients.kinesis, KINESIS_RUN_STREAM);
+    const nextBody = bodies();
+    const runs: Run[] = [];
+    let acceptedTotal = 0;
+    for (const mode of ['floor', 'kinesis', 'edge'] as const) {
+      let target: Target;
+      let child: ChildProcess | undefined;
+      if (mode === 'kinesis') {
+        target = kinesisTarget(emulator.endpoint);
+      } else {
+        const server = await startServer(mode, emulator.endpoint);
+        child = server.child;
+        children.push(child);
+        target = ingestTarget(`http://127.0.0.1:${server.port}`, server.ingestKey);
+      }
+      const warm = await load(`${mode}-warmup`, target, WARMUP_S, nextBody);
+      const run = await load(mode, target, DURATION_S, nextBody);
+      if (mode === 'edge') acceptedTotal = warm.accepted + run.accepted;
+      runs.push(run);
+      if (child !== undefined) await stopServer(child);
+    }
+    const onStream = await countOnStream(clients.kinesis);
+    const floor = runs.find((r) => r.name === 'floor');
+    const kinesis = runs.find((r) => r.name === 'kinesis');
+    const edge = runs.find((r) => r.name === 'edge');
+    if (floor === undefined || kinesis === undefined || edge === undefined)
+      throw new Error('a run is missing');
+
+    console.log(
+      `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]?.toFixed(1) ?? '?'} after (2 cores shared with other work)`,
+    );
+    console.log(
+      `POST /events, ${RATE} requests/s × ${EVENTS_PER_REQUEST} events, ${DURATION_S} s (+${WARMUP_S} s warm-up), ` +
+        `${CONNECTIONS} connections, kinesalite ${DEFAULT_LOCAL_SHARD_COUNT} shards, ${SESSIONS} sessions round-robin`,
+    );
+    console.log(row(['', 'rps', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', '200', '207', 'errors']));
+    for (const r of runs) {
+      console.log(
+        row([
+          r.name,
+          r.rps,
+          r.latency.p50,
+          r.latency.p95,
+          r.latency.p99,
+          r.latency.max,
+          r.ok,
+          r.partial,
+          r.errors,
+        ]),
+      );
+    }
+    console.log(
+      `edge accepted ${acceptedTotal} events (warm-up included); ${onStream} records on its stream; ` +
+        `edge p95 ${edge.latency.p95} ms vs floor ${floor.latency.p95} ms and kinesalite alone ${kinesis.latency.p95} ms ` +
+        '(target < 100 ms, zero errors)',
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'edge',
+        rps: edge.rps,
+        p50Ms: edge.latency.p50,
+        p95Ms: edge.latency.p95,
+        p99Ms: edge.latency.p99,
+        floorP95Ms: floor.latency.p95,
+        kinesisP95Ms: kinesis.latency.p95,
+        errors: edge.errors,
+        partial: edge.partial,
+        accepted: acceptedTotal,
+        onStream,
+        loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+      }),
+    );
+  } finally {
+    await Promise.all(children.map(stopServer));
+    clients.destroy();
+    await emulator.process.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:edge failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
