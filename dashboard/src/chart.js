@@ -6,7 +6,6 @@
  */
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 600;
 const HEIGHT = 180;
 const PAD = { left: 32, right: 8, top: 10, bottom: 22 };
 
@@ -16,8 +15,10 @@ const PAD = { left: 32, right: 8, top: 10, bottom: 22 };
  * @param {number} minutesFrom epoch ms of the first bar
  */
 export function renderPageviewsChart(container, perMinute, minutesFrom) {
+  // The drawing is as wide as its box, so text keeps its size and bars use the whole width.
+  const WIDTH = Math.max(300, Math.round(container.clientWidth || 600));
   const svg = element('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img' });
-  const max = Math.max(1, ...perMinute);
+  const max = niceCeiling(Math.max(...perMinute));
   const total = perMinute.reduce((sum, n) => sum + n, 0);
   svg.setAttribute(
     'aria-label',
@@ -30,7 +31,7 @@ export function renderPageviewsChart(container, perMinute, minutesFrom) {
   for (const fraction of [0, 0.5, 1]) {
     const y = PAD.top + plotH * (1 - fraction);
     svg.append(element('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: y, y2: y }));
-    svg.append(text(String(Math.round(max * fraction)), PAD.left - 6, y + 4, 'end'));
+    svg.append(text(String(max * fraction), PAD.left - 6, y + 4, 'end'));
   }
   perMinute.forEach((count, i) => {
     const h = (count / max) * plotH;
@@ -53,6 +54,21 @@ export function renderPageviewsChart(container, perMinute, minutesFrom) {
     svg.append(text(label, PAD.left + i * slot + slot / 2, HEIGHT - 6, 'middle'));
   }
   container.replaceChildren(svg);
+}
+
+/**
+ * The axis top: the smallest of 2, 4, 5, 10, 20, 40, 50, 100, … at or above `max`, so that the
+ * middle grid line is a whole number too (1 when there is at most one page view a minute).
+ * @param {number} max
+ */
+function niceCeiling(max) {
+  if (max <= 1) return 2;
+  const magnitude = 10 ** Math.floor(Math.log10(max));
+  for (const step of [1, 2, 4, 5, 10]) {
+    const candidate = step * magnitude;
+    if (candidate >= max && candidate % 2 === 0) return candidate;
+  }
+  return 10 * magnitude;
 }
 
 /**

@@ -90,6 +90,15 @@ describe('aggregateRealtime', () => {
     expect(answer.countries[0]).toEqual({ name: 'US', sessions: 2 });
   });
 
+  it('leaves a session without a page (engagement only) out of the top pages', () => {
+    const items = [realtimeView({ currentPage: '' }), realtimeView({ currentPage: '/a' })];
+
+    const answer = aggregateRealtime(items, { siteId, nowMs: NOW_MS });
+
+    expect(answer.activeSessions).toBe(2);
+    expect(answer.topPages).toEqual([{ name: '/a', sessions: 1 }]);
+  });
+
   it('reports bots apart and keeps them out of every human figure', () => {
     const items = [
       realtimeView({ visitorId: 'h' }),

@@ -61,7 +61,8 @@ export function aggregateRealtime(
     }
     humans += 1;
     if (isCurrent(item, nowMs)) currentVisitors.add(item.visitorId);
-    increment(pages, item.currentPage);
+    // A session with engagement pings only has no current page to rank.
+    if (item.currentPage !== '') increment(pages, item.currentPage);
     increment(sources, item.source);
     increment(devices, item.deviceType);
     increment(countries, item.country);

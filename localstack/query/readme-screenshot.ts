@@ -1,0 +1,96 @@
+/**
+ * `npm run screenshot:dashboard`: renders docs/dashboard.png for the README — the dashboard in
+ * Debian's Chromium over a seeded, realistic half hour of one site (the benchmarks' reference
+ * workload, 420 active sessions), served by the local edge from the emulators. Starts and stops
+ * everything it needs.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { createAwsClients, type AwsClients } from '../../handlers/aws-clients';
+import { issueReadToken } from '../../handlers/authorizer/dynamo-read-tokens';
+import { resourceDefinitions } from '../../infra/resources';
+import { realtimeWorkload } from '../../loadtest/bench/realtime-workload';
+import { bootstrapResources } from '../bootstrap/bootstrap';
+import { startEdge, type RunningEdge } from '../edge/server';
+import { SiteRegistry, memoryRegistryStore } from '../edge/site-registry';
+import { startLocalStack, type LocalStack } from '../local-stack';
+import { dashboardRoutes } from './dashboard-routes';
+import { dashboardUrl } from './dashboard-path';
+import { queryRoutes } from './query-routes';
+import { launchChromium, type Browser } from './test-support/chromium';
+
+const SITE = 'demo-shop';
+const OUTPUT = join(__dirname, '..', '..', 'docs', 'dashboard.png');
+
+async function main(): Promise<void> {
+  let stack: LocalStack | undefined;
+  let clients: AwsClients | undefined;
+  let edge: RunningEdge | undefined;
+  let browser: Browser | undefined;
+  try {
+    stack = await startLocalStack({ port: 0 });
+    clients = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
+    const resources = resourceDefinitions('readme-screenshot');
+    await bootstrapResources(clients, resources);
+    const items = realtimeWorkload({
+      siteId: SITE,
+      sessions: 420,
+      shardCount: resources.activeSessionShards,
+      nowMs: Date.now(),
+      seed: 7,
+    });
+    for (let i = 0; i < items.length; i += 25) {
+      await clients.dynamodb.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [resources.names.tables.activeSessions]: items
+              .slice(i, i + 25)
+              .map((item) => ({ PutRequest: { Item: marshall(item) } })),
+          },
+        }),
+      );
+    }
+    const token = await issueReadToken(clients.dynamodb, resources.names.tables.readTokens, SITE, {
+      nowMs: Date.now(),
+      label: 'readme screenshot',
+    });
+    edge = await startEdge({
+      port: 0,
+      streamName: resources.names.eventsStream,
+      kinesis: clients.kinesis,
+      registry: new SiteRegistry(memoryRegistryStore()),
+      seedDemoSite: false,
+      routes: [
+        ...queryRoutes({
+          dynamodb: clients.dynamodb,
+          activeSessionsTable: resources.names.tables.activeSessions,
+          readTokensTable: resources.names.tables.readTokens,
+          activeSessionShards: resources.activeSessionShards,
+        }),
+        ...dashboardRoutes(),
+      ],
+    });
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
+    await page.goto(dashboardUrl(edge.url, SITE, token));
+    await page
+      .getByTestId('active-sessions')
+      .filter({ hasText: /^\s*[\d,]+\s*$/ })
+      .waitFor();
+    await mkdir(join(OUTPUT, '..'), { recursive: true });
+    await page.screenshot({ path: OUTPUT, fullPage: true });
+    console.log(`wrote ${OUTPUT}`);
+  } finally {
+    await browser?.close();
+    await edge?.stop();
+    clients?.destroy();
+    await stack?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,55 @@
+/**
+ * The consumer Lambda fed by the local event-source mapping from the test stack's Kinesis
+ * stream, as `npm start` runs it: events POSTed to the edge reach ActiveSessions through the
+ * real path (edge → Kinesis → mapping → consumer → DynamoDB).
+ */
+import { createAwsClients } from '../../../handlers/aws-clients';
+import { readConsumerConfig } from '../../../handlers/config';
+import { createConsumer } from '../../../handlers/consumer/handler';
+import { CONSUMER_MAPPING_SETTINGS } from '../../../infra/resources';
+import {
+  MemoryCheckpointStore,
+  startEventSourceMapping,
+  type EventSourceMappingHandle,
+  type KinesisMappingOptions,
+  type Timing,
+} from '../../event-source-mapping';
+import type { TestStack } from '../../testing/use-test-stack';
+
+export interface LiveConsumer {
+  readonly mapping: EventSourceMappingHandle;
+  stop(): Promise<void>;
+}
+
+export async function startLiveConsumer(
+  stack: Pick<TestStack, 'env' | 'names'>,
+  options: { readonly timing?: Partial<Timing>; readonly batchingWindowSeconds?: number } = {},
+): Promise<LiveConsumer> {
+  const config = readConsumerConfig(stack.env);
+  const clients = createAwsClients(config.aws);
+  const consumer = createConsumer(config, clients, { onReport: () => undefined });
+  const mappingOptions: KinesisMappingOptions = {
+    source: { type: 'kinesis', streamName: stack.names.eventsStream },
+    settings: {
+      ...CONSUMER_MAPPING_SETTINGS,
+      ...(options.batchingWindowSeconds === undefined
+        ? {}
+        : { MaximumBatchingWindowInSeconds: options.batchingWindowSeconds }),
+    },
+    handler: consumer.handler,
+    function: { name: 'consumer', timeoutSeconds: 15, memorySizeMb: 512 },
+    clients: { kinesis: clients.kinesis, s3: clients.s3 },
+    checkpointStore: new MemoryCheckpointStore(),
+    destination: { type: 's3', bucket: stack.names.buckets.failures },
+    ...(options.timing === undefined ? {} : { timing: options.timing }),
+    onError: () => undefined,
+  };
+  const mapping = await startEventSourceMapping(mappingOptions);
+  return {
+    mapping,
+    async stop() {
+      await mapping.stop();
+      clients.destroy();
+    },
+  };
+}
