@@ -12,6 +12,7 @@ describe('readLocalConfig', () => {
       ttl: { intervalMs: 10_000, lagSeconds: 0 },
       stage: 'liveinsight-dev',
       kinesisShards: 2,
+      edgePort: 3000,
     });
   });
 
@@ -27,6 +28,7 @@ describe('readLocalConfig', () => {
         LIVEINSIGHT_TTL_LAG_SECONDS: '3600',
         LIVEINSIGHT_STAGE: 'demo',
         LIVEINSIGHT_KINESIS_SHARDS: '4',
+        LIVEINSIGHT_EDGE_PORT: '3100',
       }),
     ).toEqual({
       mode: 'localstack',
@@ -37,6 +39,7 @@ describe('readLocalConfig', () => {
       ttl: { intervalMs: 'manual', lagSeconds: 3600 },
       stage: 'demo',
       kinesisShards: 4,
+      edgePort: 3100,
     });
   });
 

@@ -24,6 +24,8 @@ export const LOCAL_ENV = {
   stage: 'LIVEINSIGHT_STAGE',
   /** Shards of the local events stream (default 2). */
   kinesisShards: 'LIVEINSIGHT_KINESIS_SHARDS',
+  /** Port of the local HTTP edge: ingest, query, dashboard (default 3000; 0 = a free one). */
+  edgePort: 'LIVEINSIGHT_EDGE_PORT',
   /** Set by jest's globalSetup for test workers: where the shared test stack runs (JSON). */
   testStack: 'LIVEINSIGHT_TEST_STACK',
 } as const;
@@ -39,6 +41,7 @@ export interface LocalConfig {
   readonly ttl: { readonly intervalMs: number | 'manual'; readonly lagSeconds: number };
   readonly stage: string;
   readonly kinesisShards: number;
+  readonly edgePort: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -100,6 +103,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     },
     stage: value(env, LOCAL_ENV.stage) ?? 'liveinsight-dev',
     kinesisShards: integer(env, LOCAL_ENV.kinesisShards, 2, [1, 50], problems),
+    edgePort: integer(env, LOCAL_ENV.edgePort, 3000, [0, 65_535], problems),
   };
   if (problems.length > 0) {
     throw new LocalConfigError(`Invalid local stack configuration: ${problems.join('; ')}`);

@@ -5,6 +5,7 @@
  */
 import { readLocalConfig } from './local-config';
 import { type LocalProduct, startLocalProduct } from './local-product';
+import { startEdgePart } from './edge/edge-part';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -50,6 +51,12 @@ export async function main(): Promise<void> {
   );
   const product = await startLocalProduct({ config, log: (line) => print(`  · ${line}`) });
   current.product = product;
+  try {
+    product.addPart(await startEdgePart(product, { port: config.edgePort }));
+  } catch (error) {
+    await product.stop();
+    throw error;
+  }
   print(`ready in ${product.startupMs} ms`);
   for (const line of product.describe()) print(`  ${line}`);
   print('Ctrl-C stops everything.');

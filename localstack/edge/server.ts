@@ -13,7 +13,7 @@ import { gatewayResponse } from './http-answer';
 import { ingestApiRoutes } from './ingest-api';
 import { DEFAULT_SITES_FILE, fileRegistryStore } from './registry-file-store';
 import { EdgeRouter, type EdgeRequest, type EdgeResponse, type Route } from './router';
-import { DEMO_SITE, SiteRegistry, demoOrigins, type IssuedKey } from './site-registry';
+import { DEMO_SITE, MAX_ORIGINS, SiteRegistry, demoOrigins, type IssuedKey } from './site-registry';
 import { DEFAULT_USAGE_LIMITS, UsageLimiter, type UsageLimits } from './usage-limiter';
 
 export const DEFAULT_EDGE_PORT = 3000;
@@ -90,6 +90,25 @@ function sourceIpOf(message: IncomingMessage): string {
   const address = message.socket.remoteAddress ?? '';
   // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; API Gateway reports a.b.c.d.
   return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/**
+ * The demo site with its fixed key; its allow-list always holds this edge's own origins, so the
+ * demo page works whatever port the edge runs on.
+ */
+function seedDemoSite(registry: SiteRegistry, port: number): IssuedKey {
+  const own = demoOrigins(port);
+  const issued = registry.ensureSite(
+    { siteId: DEMO_SITE.siteId, name: DEMO_SITE.name, origins: own },
+    DEMO_SITE.secret,
+  );
+  const current = registry.site(DEMO_SITE.siteId)?.origins ?? [];
+  const missing = own.filter((origin) => !current.includes(origin));
+  if (missing.length > 0) {
+    const next = [...current, ...missing];
+    registry.setOrigins(DEMO_SITE.siteId, next.length > MAX_ORIGINS ? own : next);
+  }
+  return issued;
 }
 
 function send(res: ServerResponse, response: EdgeResponse): void {
@@ -197,13 +216,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   }
   const bound = (server.address() as AddressInfo).port;
 
-  const demo =
-    (options.seedDemoSite ?? true)
-      ? registry.ensureSite(
-          { siteId: DEMO_SITE.siteId, name: DEMO_SITE.name, origins: demoOrigins(bound) },
-          DEMO_SITE.secret,
-        )
-      : undefined;
+  const demo = (options.seedDemoSite ?? true) ? seedDemoSite(registry, bound) : undefined;
 
   let stopping: Promise<void> | undefined;
   return {

@@ -23,6 +23,9 @@ import {
 import { SiteIdSchema } from '../../schemas/ingest';
 import { formatIssues, parseWith } from '../../schemas/validator';
 
+/** Per site; a stage variable holds at most 512 characters anyway. */
+export const MAX_ORIGINS = 20;
+
 const KeyRecordSchema = Type.Object(
   {
     keyId: Type.String({ pattern: '^k_[0-9a-f]{8}$' }),
@@ -38,7 +41,7 @@ const SiteRecordSchema = Type.Object(
     siteId: SiteIdSchema,
     name: Type.String({ maxLength: 200 }),
     tier: Type.Union(TIER_NAMES.map((tier) => Type.Literal(tier))),
-    origins: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 20 }),
+    origins: Type.Array(Type.String({ maxLength: 300 }), { maxItems: MAX_ORIGINS }),
     keys: Type.Array(KeyRecordSchema),
   },
   { additionalProperties: false },
@@ -77,6 +80,15 @@ export function parseRegistryData(raw: unknown, location: string): RegistryData 
     );
   }
   return parsed.value;
+}
+
+function checkOrigins(siteId: string, origins: readonly string[]): void {
+  if (origins.length > MAX_ORIGINS) {
+    throw new SiteRegistryError(
+      `Site ${siteId} lists ${origins.length} origins (expected at most ${MAX_ORIGINS})`,
+    );
+  }
+  if (origins.length > 0) originsStageValue(siteId, origins);
 }
 
 export function hashKey(key: string): string {
@@ -160,7 +172,7 @@ export class SiteRegistry {
       throw new SiteRegistryError(`Site ${spec.siteId} already exists in ${this.store.location}`);
     }
     const origins = [...(spec.origins ?? [])];
-    if (origins.length > 0) originsStageValue(spec.siteId, origins);
+    checkOrigins(spec.siteId, origins);
     const site: SiteRecord = {
       siteId: spec.siteId,
       name: spec.name ?? spec.siteId,
@@ -173,7 +185,7 @@ export class SiteRegistry {
   }
 
   setOrigins(siteId: string, origins: readonly string[]): SiteRecord {
-    if (origins.length > 0) originsStageValue(siteId, origins);
+    checkOrigins(siteId, origins);
     return this.updateSite(siteId, (site) => ({ ...site, origins: [...origins] }));
   }
 

@@ -60,8 +60,9 @@ async function eventually(check: () => Promise<boolean>, deadlineMs = 5000): Pro
   }
 }
 
-it('seeds the demo site with its fixed key', async () => {
+it('seeds the demo site with its fixed key, allowing the edge’s own origin', async () => {
   expect(edge.demo?.siteId).toBe(DEMO_SITE.siteId);
+  expect(edge.registry.site(DEMO_SITE.siteId)?.origins).toContain(`http://localhost:${edge.port}`);
   expect(await post(edge.demo?.ingestKey ?? '', DEMO_SITE.siteId)).toBe(200);
 });
 
