@@ -1,10 +1,16 @@
 // Flat config: typescript-eslint's type-aware rules on our sources, prettier owns formatting.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', 'coverage/**', 'dashboard/vendor/**'] },
   js.configs.recommended,
+  {
+    // Config files and the jest reporter are CommonJS scripts run by Node.
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
