@@ -9,6 +9,7 @@ import { ConsumerFunction, type ConsumerFunctionProps } from './constructs/consu
 import { DataResources, type DataResourcesProps } from './constructs/data-resources';
 import { BusinessDashboard } from './constructs/business-dashboard';
 import { ProcessorFunction, type ProcessorFunctionProps } from './constructs/processor-function';
+import { IngestApi, type IngestSite } from './constructs/ingest-api';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**
@@ -31,6 +32,12 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default `${stage}-business`
    */
   readonly businessDashboardName?: string;
+  /**
+   * Sites whose browsers may send events, with their allowed origins (the ingest API's stage
+   * variables). Ingest keys are created outside CloudFormation (localstack/edge/README.md).
+   * @default []
+   */
+  readonly ingestSites?: readonly IngestSite[];
 }
 
 export class LiveInsightStack extends Stack {
@@ -38,6 +45,7 @@ export class LiveInsightStack extends Stack {
   readonly consumer: ConsumerFunction;
   readonly processor: ProcessorFunction;
   readonly businessDashboard: BusinessDashboard;
+  readonly ingest: IngestApi;
 
   constructor(scope: Construct, id: string, props: LiveInsightStackProps) {
     super(scope, id, props);
@@ -74,6 +82,12 @@ export class LiveInsightStack extends Stack {
       dashboardName: props.businessDashboardName ?? `${props.stage}-business`,
       namespace: this.processor.metricsNamespace,
       processor: this.processor.function,
+    });
+    this.ingest = new IngestApi(this, 'Ingest', {
+      eventsStream: this.data.eventsStream,
+      restApiName: `${props.stage}-api`,
+      sites: props.ingestSites ?? [],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
   }
 }
