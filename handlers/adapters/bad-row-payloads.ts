@@ -18,9 +18,12 @@ import { itemSize } from './item-size';
 
 export const BAD_ROW_INLINE_LIMIT_BYTES = 64 * 1024;
 
+/** Key prefix of offloaded payloads in the failures bucket (the consumer may write only there). */
+export const BAD_ROW_PAYLOAD_PREFIX = 'bad-rows/';
+
 /** Object key of an offloaded payload: `bad-rows/<pk>/<sk>` with `#` as path separators. */
 export function badRowPayloadKey(item: Pick<BadRowItem, 'pk' | 'sk'>): string {
-  return `bad-rows/${item.pk}/${item.sk}`.replace(/#/g, '/');
+  return `${BAD_ROW_PAYLOAD_PREFIX}${item.pk}/${item.sk}`.replace(/#/g, '/');
 }
 
 export class BadRowPayloadStore {

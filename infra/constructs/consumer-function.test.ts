@@ -1,4 +1,8 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../handlers/env-names';
 import { CONSUMER_MAPPING_SETTINGS, resourceNames } from '../resources';
@@ -7,9 +11,16 @@ import { ConsumerFunction, type ConsumerFunctionProps } from './consumer-functio
 
 const STAGE = 'consumer-test';
 
-function synth(props: Partial<ConsumerFunctionProps> = {}): Template {
-  const stack = new Stack(new App(), 'ConsumerTest');
+function synth(props: Partial<ConsumerFunctionProps> = {}, app = new App()): Template {
+  const stack = new Stack(app, 'ConsumerTest');
   const data = new DataResources(stack, 'Data', { stage: STAGE });
+  // The data resources are not under test here (their buckets' access logs are the stack's call).
+  for (const id of ['AwsSolutions::AwsSolutions-S1', 'AwsSolutions::AwsSolutions-DDB3']) {
+    Validations.of(data).acknowledge({
+      id,
+      reason: 'DataResources is not the construct under test',
+    });
+  }
   new ConsumerFunction(stack, 'Consumer', {
     eventsStream: data.eventsStream,
     eventsTable: data.tables.events,
@@ -79,18 +90,31 @@ describe('ConsumerFunction', () => {
     });
   });
 
-  test('is granted writes on the tables, read-write on Sessions, puts on the bucket', () => {
+  test('is granted exactly the calls it makes: no deletes, no indexes, no secret reads', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     for (const action of [
       'dynamodb:BatchWriteItem',
       'dynamodb:PutItem',
       'dynamodb:GetItem',
       's3:PutObject',
+      's3:ListBucket',
       'kinesis:GetRecords',
-      'secretsmanager:GetSecretValue',
+      'logs:PutLogEvents',
     ]) {
       expect(policies).toContain(action);
     }
+    for (const absent of [
+      'dynamodb:DeleteItem',
+      '/index/*',
+      'secretsmanager:',
+      's3:GetObject',
+      's3:Delete',
+    ]) {
+      expect(policies).not.toContain(absent);
+    }
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain(
+      'AWSLambdaBasicExecutionRole',
+    );
   });
 
   test('infinite retries and record age (-1) leave CDK defaults unset', () => {
@@ -127,4 +151,27 @@ test('bundles handlers/consumer with esbuild at synth time, offline', () => {
     Handler: 'index.handler',
     Runtime: 'nodejs22.x',
   });
+});
+
+test('passes the AwsSolutions checks of its own resources, with the exceptions stated', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'consumer-nag-'));
+  const app = new App({ outdir });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  expect(() => synth({}, app)).not.toThrow();
+  const file = join(outdir, 'validation-report.json');
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    pluginReports: {
+      violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+    }[];
+  };
+  const findings = report.pluginReports
+    .flatMap((plugin) =>
+      plugin.violations.flatMap((v) =>
+        v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`),
+      ),
+    )
+    .filter((finding) => !finding.includes('/Data/'));
+  expect(findings).toEqual([]);
 });

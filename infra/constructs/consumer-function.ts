@@ -5,23 +5,29 @@
  * S3 on-failure destination carries the records, not just their positions).
  */
 import { join } from 'node:path';
-import { Duration, SecretValue } from 'aws-cdk-lib';
+import { CfnElement, Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource, S3OnFailureDestination } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../../handlers/env-names';
+import { BAD_ROW_PAYLOAD_PREFIX } from '../../handlers/adapters/bad-row-payloads';
 import {
   CONSUMER_MAPPING_SETTINGS,
   DEFAULT_ACTIVE_SESSION_SHARDS,
   type EventSourceMappingSettings,
   validateEventSourceMappingSettings,
 } from '../resources';
+import {
+  LeastPrivilegeS3OnFailureDestination,
+  ON_FAILURE_KEY_PREFIX,
+} from './s3-on-failure-destination';
 
 export interface ConsumerFunctionProps {
   readonly eventsStream: kinesis.IStream;
@@ -108,14 +114,22 @@ export class ConsumerFunction extends Construct {
         this.visitorSaltSecret.secretArn,
       ).unsafeUnwrap(),
     };
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    // An own role instead of AWSLambdaBasicExecutionRole: logs to this log group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'LiveInsight consumer',
+    });
+    logGroup.grantWrite(role);
     const common = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.X86_64,
       memorySize,
       timeout: props.timeout ?? Duration.seconds(15),
       environment,
+      role,
       ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
-      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+      logGroup,
       description:
         'LiveInsight consumer: Kinesis events → Events, Sessions, ActiveSessions, bad rows',
     };
@@ -142,13 +156,16 @@ export class ConsumerFunction extends Construct {
             handler: 'index.handler',
           });
 
-    props.eventsTable.grantWriteData(this.function);
-    props.badRowsTable.grantWriteData(this.function);
-    // Sessions: conditional PutItem with ALL_OLD on failure, GetItem on the rare fallback path.
-    props.sessionsTable.grantReadWriteData(this.function);
-    props.activeSessionsTable.grantWriteData(this.function);
-    props.failureBucket.grantPut(this.function);
-    this.visitorSaltSecret.grantRead(this.function);
+    // Exactly the calls the consumer makes (least privilege; no index ARNs, no deletes).
+    const allow = (actions: string[], resources: string[]) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+    allow(['dynamodb:BatchWriteItem'], [props.eventsTable.tableArn, props.badRowsTable.tableArn]);
+    // Conditional PutItem (ALL_OLD on a refused condition); GetItem is the store's read port.
+    allow(['dynamodb:PutItem', 'dynamodb:GetItem'], [props.sessionsTable.tableArn]);
+    allow(['dynamodb:PutItem'], [props.activeSessionsTable.tableArn]);
+    allow(['s3:PutObject'], [props.failureBucket.arnForObjects(`${BAD_ROW_PAYLOAD_PREFIX}*`)]);
+    // The salt secret reaches the function through a dynamic reference that CloudFormation
+    // resolves at deploy time: the function itself never reads Secrets Manager.
 
     this.eventSource = new KinesisEventSource(props.eventsStream, {
       batchSize: settings.BatchSize,
@@ -167,8 +184,44 @@ export class ConsumerFunction extends Construct {
         settings.StartingPosition === 'LATEST'
           ? lambda.StartingPosition.LATEST
           : lambda.StartingPosition.TRIM_HORIZON,
-      onFailure: new S3OnFailureDestination(props.failureBucket),
+      onFailure: new LeastPrivilegeS3OnFailureDestination(props.failureBucket),
     });
     this.function.addEventSource(this.eventSource);
+
+    // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    const bucketArn = nagArnOf(props.failureBucket);
+    if (policy !== undefined) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${BAD_ROW_PAYLOAD_PREFIX}*]`,
+        reason:
+          'Bad-row payload objects are keyed by day, bucket, shard and sequence number: unknown at deploy time.',
+      });
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${ON_FAILURE_KEY_PREFIX}*]`,
+        reason:
+          'Lambda names on-failure objects aws/lambda/<mapping UUID>/<shard>/<date>/…: unknown at deploy time (Lambda documents s3:PutObject for S3 destinations).',
+      });
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime the design pins (DESIGN.md section 1): the bundle targets node20 so the same code runs on the Node 20 of the local machines; move with the toolchain.',
+    });
+    if (props.visitorSaltSecret === undefined) {
+      Validations.of(this.visitorSaltSecret).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SMG4',
+        reason:
+          'The secret is the HMAC key a new salt is derived from every day, so visitor ids already rotate daily; rotating the key itself is possible at any time (ids change once) and needs no rotation function.',
+      });
+    }
   }
+}
+
+/** How cdk-nag prints a bucket's ARN in a finding id: `<LogicalId.Arn>` for one of this app. */
+function nagArnOf(bucket: s3.IBucket): string {
+  const resource = bucket.node.defaultChild;
+  return resource instanceof CfnElement
+    ? `<${Stack.of(resource).getLogicalId(resource)}.Arn>`
+    : bucket.bucketArn;
 }
