@@ -9,6 +9,10 @@
  * sink.sum('PageViews', 'my-site', minute);         // one metric, one site, one epoch minute
  * await sink.stop();
  * ```
+ *
+ * `startLocalProcessor` (./local-processor) runs the processor on the local event-source mapping
+ * with this sink, as one part of `npm start`; it is kept out of this index so that reading
+ * metrics does not load the handlers.
  */
 export { LocalMetricsSink } from './metrics-sink';
 export type {
