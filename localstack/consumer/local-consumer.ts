@@ -1,0 +1,71 @@
+/**
+ * The consumer as `npm start` runs it: the Lambda handler in-process on the local event-source
+ * mapping of the events stream, with the consumer's mapping settings (CONSUMER_MAPPING_SETTINGS,
+ * the ones CDK deploys) and the S3 on-failure destination.
+ *
+ *   const consumer = await startLocalConsumer({ env: product.env, clients: product.clients,
+ *     checkpointDir: '.liveinsight/esm' });
+ *   product.addPart(consumer);             // stops with the product
+ */
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import type { AwsClients } from '../../handlers/aws-clients';
+import { readConsumerConfig } from '../../handlers/config';
+import type { BatchReport } from '../../handlers/consumer/consume-batch';
+import { createConsumer } from '../../handlers/consumer/handler';
+import { ENV, type EnvName } from '../../handlers/env-names';
+import { CONSUMER_MAPPING_SETTINGS } from '../../infra/resources';
+import {
+  FileCheckpointStore,
+  MemoryCheckpointStore,
+  startEventSourceMapping,
+  type EventSourceMappingHandle,
+} from '../event-source-mapping';
+import type { LocalPart } from '../local-product';
+
+export interface LocalConsumerOptions {
+  /** The handlers' environment of the local product (handler-env.ts). */
+  readonly env: Readonly<Partial<Record<EnvName, string>>>;
+  readonly clients: Pick<AwsClients, 'dynamodb' | 'kinesis' | 's3'>;
+  /**
+   * Folder of durable mapping checkpoints, so a restart resumes where it stopped.
+   * @default in memory (a restart reads the stream from TRIM_HORIZON again — harmless, every
+   * write is idempotent or guarded, but slower)
+   */
+  readonly checkpointDir?: string;
+  /** Receives each batch's report. @default nothing */
+  readonly onReport?: (report: BatchReport) => void;
+}
+
+export interface LocalConsumer extends LocalPart {
+  readonly mapping: EventSourceMappingHandle;
+}
+
+export async function startLocalConsumer(options: LocalConsumerOptions): Promise<LocalConsumer> {
+  const config = readConsumerConfig(options.env);
+  const { handler } = createConsumer(config, options.clients, {
+    onReport: options.onReport ?? (() => undefined),
+  });
+  const streamName = options.env[ENV.eventsStream];
+  if (streamName === undefined || streamName === '') {
+    throw new Error(
+      `${ENV.eventsStream} is missing from the local env (expected the events stream name)`,
+    );
+  }
+  const mapping = await startEventSourceMapping({
+    source: { type: 'kinesis', streamName },
+    settings: CONSUMER_MAPPING_SETTINGS,
+    handler: (event: KinesisStreamEvent, context: Context) => handler(event, context),
+    function: { name: 'liveinsight-consumer', timeoutSeconds: 15, memorySizeMb: 512 },
+    clients: { kinesis: options.clients.kinesis, s3: options.clients.s3 },
+    checkpointStore:
+      options.checkpointDir === undefined
+        ? new MemoryCheckpointStore()
+        : new FileCheckpointStore(options.checkpointDir),
+    destination: { type: 's3', bucket: config.failureBucket },
+  });
+  return {
+    mapping,
+    summary: `consumer  Kinesis ${streamName} → ${config.eventsTable}, ${config.sessionsTable}, ${config.activeSessionsTable}, ${config.badRowsTable}`,
+    stop: () => mapping.stop(),
+  };
+}
