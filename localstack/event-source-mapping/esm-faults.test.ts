@@ -76,3 +76,45 @@ test('lag() counts records read and not yet checkpointed, with the age of the ol
     millisBehindLatest: undefined,
   });
 });
+
+test('a shard runner that breaks stops all its loops and is restarted from its checkpoint', async () => {
+  const stream = new MemoryStream([SHARD]);
+  const first = stream.put(SHARD, { partitionKey: 'k', data: 'a' });
+  let broken = false;
+  // The clock is read before each invocation: one throw breaks the lane mid-batch.
+  const clock = () => {
+    if (broken) {
+      broken = false;
+      throw new Error('clock fault');
+    }
+    return Date.now();
+  };
+  const { handler, invocations } = scriptedHandler();
+  const { mapping, errors } = await startMemoryMapping({ stream, handler, clock });
+  await waitFor(
+    () => mapping.stats().shards[SHARD]?.checkpoint === first.sequenceNumber,
+    'first checkpoint',
+  );
+
+  broken = true;
+  const second = stream.put(SHARD, { partitionKey: 'k', data: 'b' });
+  await waitFor(
+    () => mapping.stats().shards[SHARD]?.checkpoint === second.sequenceNumber,
+    'checkpoint after restart',
+  );
+  // The broken runner's reader must be idle while its replacement keeps polling.
+  const [brokenReader, newReader] = stream.readers;
+  if (brokenReader === undefined || newReader === undefined)
+    throw new Error('expected two readers');
+  const brokenReads = brokenReader.reads;
+  const newReads = newReader.reads;
+  await waitFor(() => newReader.reads >= newReads + 5, 'the new reader to poll on');
+  await mapping.stop();
+
+  expect(stream.readers).toHaveLength(2);
+  expect(brokenReader.reads).toBe(brokenReads);
+  expect(invocations.flatMap((i) => i.data)).toEqual(['a', 'b']);
+  expect(errors.map((e) => [e.name, (e.cause as Error).message])).toEqual([
+    ['StreamSourceError', 'clock fault'],
+  ]);
+});

@@ -122,7 +122,7 @@ export async function runEventSourceMapping<E>(
         checkpoints.set(shard.shardId, checkpoint);
       },
     });
-    const done = runner.run().then(
+    const done = runner.run(signal).then(
       () => {
         running.delete(shard.shardId);
         // A closed shard finished: its children may start now rather than at the next interval.

@@ -36,7 +36,15 @@ export class ShardRunner<E> {
   /** Read-ahead bound, so a blocked lane does not make the poller buffer the whole stream. */
   private readonly maxBuffered: number;
 
-  constructor(private readonly deps: ShardRunnerDeps<E>) {
+  /**
+   * The runner's own stop signal: it follows the mapping's, and also fires when one of the
+   * runner's loops fails, so that a broken runner never leaves its other loops polling.
+   */
+  private readonly controller = new AbortController();
+  private readonly deps: ShardRunnerDeps<E>;
+
+  constructor(deps: ShardRunnerDeps<E>) {
+    this.deps = { ...deps, signal: this.controller.signal };
     this.tracker = new CheckpointTracker(deps.initialCheckpoint);
     this.lanes = Array.from({ length: deps.settings.parallelizationFactor }, () => ({
       queue: [],
@@ -46,16 +54,38 @@ export class ShardRunner<E> {
       1000,
       2 * deps.settings.batchSize * deps.settings.parallelizationFactor,
     );
-    this.checkpoints = new CheckpointWriter(deps);
+    this.checkpoints = new CheckpointWriter(this.deps);
   }
 
-  async run(): Promise<ShardRunEnd> {
-    await Promise.all([this.readLoop(), ...this.lanes.map((lane) => this.laneLoop(lane))]);
+  async run(mappingSignal: AbortSignal): Promise<ShardRunEnd> {
+    const follow = (): void => this.controller.abort();
+    if (mappingSignal.aborted) follow();
+    mappingSignal.addEventListener('abort', follow, { once: true });
+    try {
+      await this.runLoops();
+    } finally {
+      mappingSignal.removeEventListener('abort', follow);
+    }
     await this.checkpoints.flush();
     if (this.deps.signal.aborted || !this.readerDone || this.tracker.pending > 0) return 'stopped';
     this.checkpoints.schedule({ sequenceNumber: this.tracker.checkpoint, ended: true });
     await this.checkpoints.flush();
     return this.checkpoints.savedEnd ? 'ended' : 'stopped';
+  }
+
+  private async runLoops(): Promise<void> {
+    const loops = [this.readLoop(), ...this.lanes.map((lane) => this.laneLoop(lane))].map((loop) =>
+      loop.catch((error: unknown) => {
+        this.controller.abort();
+        throw error;
+      }),
+    );
+    const outcomes = await Promise.allSettled(loops);
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) {
+      await this.checkpoints.flush();
+      throw failed.reason;
+    }
   }
 
   status(): ShardStatus {

@@ -34,6 +34,8 @@ export class MemoryStream {
   private readFaults: Error[] = [];
   reads = 0;
   listings = 0;
+  /** One entry per openShard call, counting the reads made through that reader. */
+  readonly readers: Array<{ readonly shardId: string; reads: number }> = [];
 
   constructor(shardIds: ReadonlyArray<string> = ['shardId-000000000000']) {
     for (const shardId of shardIds) this.addShard({ shardId });
@@ -92,9 +94,12 @@ export class MemoryStream {
 
   private reader(shard: MemoryShard, position: ReadPosition): ShardReader<KinesisStreamRecord> {
     let index = startIndex(shard, position);
+    const counter = { shardId: shard.description.shardId, reads: 0 };
+    this.readers.push(counter);
     return {
       read: async (limit): Promise<ShardPage<KinesisStreamRecord>> => {
         this.reads += 1;
+        counter.reads += 1;
         const fault = this.readFaults.shift();
         if (fault !== undefined) throw fault;
         const records = shard.records.slice(index, index + limit);
