@@ -137,7 +137,6 @@ export function readProcessorConfig(env: Env = process.env): ProcessorConfig {
 
 export interface QueryConfig {
   readonly aws: AwsConfig;
-  readonly sessionsTable: string;
   readonly activeSessionsTable: string;
   readonly activeSessionShards: number;
   /** The dashboard's origin when it is not the API's (CloudFront): allowed by CORS. */
@@ -148,7 +147,6 @@ export function readQueryConfig(env: Env = process.env): QueryConfig {
   const reader = new EnvReader(env);
   return reader.done('query', {
     aws: readAws(reader),
-    sessionsTable: reader.required(ENV.sessionsTable),
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
     activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
     dashboardOrigin: reader.url(ENV.dashboardOrigin),

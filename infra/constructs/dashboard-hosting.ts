@@ -4,7 +4,8 @@
  * headers policy, plus a `config.json` that tells the page where the query API is.
  */
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -25,6 +26,17 @@ export interface DashboardHostingProps {
    * @default the repository's dashboard/ folder
    */
   readonly sourceDirectory?: string;
+  /**
+   * Your own domain names and their certificate (ACM, us-east-1). With them viewers must speak
+   * TLS 1.2 or later; the default *.cloudfront.net certificate lets CloudFront pick TLSv1.
+   * @default - the distribution's *.cloudfront.net name
+   */
+  readonly domain?: { readonly names: readonly string[]; readonly certificate: acm.ICertificate };
+  /**
+   * A WAFv2 web ACL (CLOUDFRONT scope, ARN) for the distribution.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
 
 export const DASHBOARD_DIRECTORY = join(__dirname, '..', '..', 'dashboard');
@@ -68,6 +80,10 @@ export class DashboardHosting extends Construct {
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'LiveInsight live dashboard',
+      ...(props.domain === undefined
+        ? {}
+        : { domainNames: [...props.domain.names], certificate: props.domain.certificate }),
+      ...(props.webAclArn === undefined ? {} : { webAclId: props.webAclArn }),
       defaultRootObject: 'index.html',
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -96,5 +112,64 @@ export class DashboardHosting extends Construct {
       distributionPaths: ['/*'],
       prune: true,
     });
+
+    // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
+    const distribution = this.distribution.node.defaultChild ?? this.distribution;
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-CFR3',
+      reason:
+        'CloudFront access logs would hold viewer IPs (personal data in the EU) for a static page; every data read is logged by the API instead.',
+    });
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-CFR1',
+      reason:
+        'The dashboard is for site owners anywhere; its data is behind the read token, not the geography.',
+    });
+    if (props.domain === undefined) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-CFR4',
+        reason:
+          'With the default *.cloudfront.net certificate CloudFront sets the minimum protocol itself; pass `domain` (names + ACM certificate) for TLSv1.2_2021.',
+      });
+    }
+    if (props.webAclArn === undefined) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-CFR2',
+        reason:
+          'WAF is optional (prop webAclArn): the page is static and its data needs a read token.',
+      });
+    }
+    // BucketDeployment's handler is a CDK-provided singleton at stack level; cdk-nag names each
+    // of its wildcards, so each is acknowledged by name.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const findings = [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
+        (action) => `AwsSolutions-IAM5[Action::${action}]`,
+      ),
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*]`,
+      `AwsSolutions-IAM5[Resource::${nagArnOf(props.bucket)}/*]`,
+      // cloudfront:CreateInvalidation, which IAM grants on * only for this use.
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+    ];
+    for (const child of stack.node.children) {
+      if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+      for (const finding of findings) {
+        Validations.of(child).acknowledge({
+          id: `AwsSolutions::${finding}`,
+          reason:
+            'CDK’s own BucketDeployment handler, which copies the files at deploy time: its role, its wildcards within the asset and destination buckets and its runtime are CDK’s.',
+        });
+      }
+    }
   }
+}
+
+/** How cdk-nag prints a bucket's ARN in a finding id: `<LogicalId.Arn>` for one of this app. */
+function nagArnOf(bucket: s3.IBucket): string {
+  const resource = bucket.node.defaultChild;
+  return resource instanceof CfnElement
+    ? `<${Stack.of(resource).getLogicalId(resource)}.Arn>`
+    : bucket.bucketArn;
 }

@@ -4,7 +4,11 @@
  * least-privilege Query access, and a private bucket behind HTTPS-only CloudFront with a
  * security headers policy.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,11 +16,21 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DashboardHosting } from './dashboard-hosting';
 import { QUERY_STAGE_OPTIONS, QueryApi } from './query-api';
 
-function synth(): Template {
-  const stack = new Stack(new App(), 'QueryTest', { env: { region: 'eu-west-1' } });
+function synth(app = new App()): Template {
+  const stack = new Stack(app, 'QueryTest', { env: { region: 'eu-west-1' } });
   const api = new apigateway.RestApi(stack, 'Api', {
     deployOptions: { stageName: 'prod', ...QUERY_STAGE_OPTIONS },
   });
+  // The REST API, its stage and the tables stand in for IngestApi and DataResources, which
+  // check themselves; only what QueryApi and DashboardHosting add is under test here.
+  const cloudWatchPolicy =
+    'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]';
+  for (const id of ['APIG1', 'APIG2', 'APIG3', 'APIG6', cloudWatchPolicy, 'S1', 'DDB3']) {
+    Validations.of(stack).acknowledge({
+      id: `AwsSolutions::AwsSolutions-${id}`,
+      reason: 'fixture',
+    });
+  }
   const key = { name: 'pk', type: dynamodb.AttributeType.STRING };
   const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
   const activeSessionsTable = new dynamodb.Table(stack, 'Active', {
@@ -25,7 +39,7 @@ function synth(): Template {
   });
   const readTokensTable = new dynamodb.Table(stack, 'Tokens', { partitionKey: key, sortKey: sk });
   const hosting = new DashboardHosting(stack, 'Dashboard', {
-    bucket: new s3.Bucket(stack, 'DashboardBucket'),
+    bucket: new s3.Bucket(stack, 'DashboardBucket', { enforceSSL: true }),
     apiUrl: api.url,
   });
   new QueryApi(stack, 'Query', {
@@ -225,5 +239,35 @@ describe('DashboardHosting', () => {
         Match.objectLike({ '<<marker:0xbaba:0>>': Match.anyValue() }),
       ]),
     });
+  });
+});
+
+describe('QueryApi and DashboardHosting under cdk-nag', () => {
+  it('pass the AwsSolutions checks, with the exceptions stated', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'query-nag-'));
+    const app = new App({ outdir });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    expect(() => synth(app)).not.toThrow();
+    const file = join(outdir, 'validation-report.json');
+    const report = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as {
+          pluginReports: {
+            violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+          }[];
+        })
+      : { pluginReports: [] };
+    // The REST API, its stage, the tables and the bucket are this test's fixtures (IngestApi and
+    // DataResources own and check them); the methods and everything else here are ours.
+    const fixture =
+      /^QueryTest\/(Api\/(Resource|CloudWatchRole|DeploymentStage)|Active|Tokens|DashboardBucket)\//;
+    const findings = report.pluginReports
+      .flatMap((plugin) =>
+        plugin.violations.flatMap((v) =>
+          v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`),
+        ),
+      )
+      .filter((finding) => !fixture.test(finding.split(' at ')[1] ?? ''));
+    expect(findings).toEqual([]);
   });
 });
