@@ -3,13 +3,15 @@
  * API, Lambdas, event-source mappings and dashboards add their constructs here, receiving the
  * tables, stream and buckets as objects (`this.data`).
  */
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ConsumerFunction, type ConsumerFunctionProps } from './constructs/consumer-function';
 import { DataResources, type DataResourcesProps } from './constructs/data-resources';
 import { BusinessDashboard } from './constructs/business-dashboard';
 import { ProcessorFunction, type ProcessorFunctionProps } from './constructs/processor-function';
 import { IngestApi, type IngestSite } from './constructs/ingest-api';
+import { DashboardHosting, type DashboardHostingProps } from './constructs/dashboard-hosting';
+import { QUERY_STAGE_OPTIONS, QueryApi, type FunctionCode } from './constructs/query-api';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**
@@ -38,6 +40,22 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default []
    */
   readonly ingestSites?: readonly IngestSite[];
+  /**
+   * The query and authorizer functions' code: bundled with esbuild at synth time, or prebuilt.
+   * @default { kind: 'bundle' } for both
+   */
+  readonly queryCode?: FunctionCode;
+  readonly authorizerCode?: FunctionCode;
+  /**
+   * The live dashboard's own domain names and ACM certificate (us-east-1).
+   * @default the distribution's *.cloudfront.net name
+   */
+  readonly dashboardDomain?: DashboardHostingProps['domain'];
+  /**
+   * A WAFv2 web ACL (CLOUDFRONT scope) for the dashboard's distribution.
+   * @default none
+   */
+  readonly dashboardWebAclArn?: string;
 }
 
 export class LiveInsightStack extends Stack {
@@ -46,6 +64,8 @@ export class LiveInsightStack extends Stack {
   readonly processor: ProcessorFunction;
   readonly businessDashboard: BusinessDashboard;
   readonly ingest: IngestApi;
+  readonly dashboard: DashboardHosting;
+  readonly query: QueryApi;
 
   constructor(scope: Construct, id: string, props: LiveInsightStackProps) {
     super(scope, id, props);
@@ -88,6 +108,31 @@ export class LiveInsightStack extends Stack {
       restApiName: `${props.stage}-api`,
       sites: props.ingestSites ?? [],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // The query API shares this REST API; GET /realtime is cached on its stage (issue 8).
+      stageOptions: QUERY_STAGE_OPTIONS,
+    });
+    this.dashboard = new DashboardHosting(this, 'Dashboard', {
+      bucket: this.data.buckets.dashboard,
+      apiUrl: this.ingest.api.url,
+      ...(props.dashboardDomain === undefined ? {} : { domain: props.dashboardDomain }),
+      ...(props.dashboardWebAclArn === undefined ? {} : { webAclArn: props.dashboardWebAclArn }),
+    });
+    this.query = new QueryApi(this, 'Query', {
+      api: this.ingest.api,
+      activeSessionsTable: this.data.tables.activeSessions,
+      readTokensTable: this.data.tables.readTokens,
+      activeSessionShards: this.data.definitions.activeSessionShards,
+      dashboardOrigin: this.dashboard.origin,
+      ...(props.queryCode === undefined ? {} : { queryCode: props.queryCode }),
+      ...(props.authorizerCode === undefined ? {} : { authorizerCode: props.authorizerCode }),
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The live dashboard; open it with ?siteId=<site>#token=<read token>',
+      value: `${this.dashboard.origin}/`,
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Ingest (POST /events) and query (GET /realtime, /sessions/active, /health) API',
+      value: this.ingest.api.url,
     });
   }
 }
