@@ -6,6 +6,8 @@
 import { readLocalConfig } from './local-config';
 import { type LocalProduct, startLocalProduct } from './local-product';
 import { startEdgePart } from './edge/edge-part';
+import { join } from 'node:path';
+import { startLocalConsumer } from './consumer/local-consumer';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -53,6 +55,14 @@ export async function main(): Promise<void> {
   current.product = product;
   try {
     product.addPart(await startEdgePart(product, { port: config.edgePort }));
+    // Consumer: Kinesis events → tables; checkpoints persist with the data directory, if any.
+    product.addPart(
+      await startLocalConsumer({
+        env: product.env,
+        clients: product.clients,
+        ...(config.dataDir === undefined ? {} : { checkpointDir: join(config.dataDir, 'esm') }),
+      }),
+    );
   } catch (error) {
     await product.stop();
     throw error;
