@@ -1,6 +1,7 @@
 // The mapping core over the ports: finds shards, starts a runner per shard (children only after
 // their parents are fully processed, which keeps per-key order across splits and merges),
 // resumes from durable checkpoints, and stops cleanly. Knows nothing of Kinesis or DynamoDB.
+import { setMaxListeners } from 'node:events';
 import { Notifier } from './abortable-wait';
 import { StreamSourceError } from './errors';
 import { invokeHandler, type FunctionIdentity, type StreamHandler } from './invoke-handler';
@@ -61,6 +62,8 @@ export async function runEventSourceMapping<E>(
   const { mappingId, source, settings, checkpointStore, timing } = options;
   const controller = new AbortController();
   const signal = controller.signal;
+  // Each shard runner and the discovery loop listen on it: bounded, but past Node's warning at 10.
+  setMaxListeners(1000, signal);
   const counters = emptyCounters();
   let lastError: string | undefined;
   const onError = (error: Error): void => {

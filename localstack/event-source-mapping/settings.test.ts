@@ -1,6 +1,7 @@
 // Lambda's names, defaults and ranges for stream event-source-mapping settings.
+import { CONSUMER_MAPPING_SETTINGS, PROCESSOR_MAPPING_SETTINGS } from '../../infra/resources';
 import { EventSourceMappingConfigError } from './errors';
-import { resolveSettings } from './settings';
+import { resolveSettings, type EventSourceMappingSettingsInput } from './settings';
 
 test('applies Lambda defaults and turns -1 into infinity', () => {
   expect(resolveSettings({ StartingPosition: 'LATEST' }, 'kinesis')).toEqual({
@@ -107,4 +108,15 @@ test('AT_TIMESTAMP needs a timestamp, is Kinesis-only, and the timestamp needs A
   expect(() =>
     resolveSettings({ StartingPosition: 'LATEST', StartingPositionTimestamp: 1 }, 'kinesis'),
   ).toThrow(/only valid with StartingPosition AT_TIMESTAMP/);
+});
+
+test('takes the settings objects of infra/resources.ts as they are (the ones CDK deploys)', () => {
+  const consumer: EventSourceMappingSettingsInput = CONSUMER_MAPPING_SETTINGS;
+  const processor: EventSourceMappingSettingsInput = PROCESSOR_MAPPING_SETTINGS;
+  expect(resolveSettings(consumer, 'kinesis')).toMatchObject({
+    batchSize: CONSUMER_MAPPING_SETTINGS.BatchSize,
+    parallelizationFactor: CONSUMER_MAPPING_SETTINGS.ParallelizationFactor,
+    reportBatchItemFailures: true,
+  });
+  expect(() => resolveSettings(processor, 'dynamodb')).not.toThrow();
 });

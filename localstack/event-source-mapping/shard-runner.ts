@@ -2,6 +2,7 @@
 // second for Kinesis, four times for DynamoDB Streams, at once again while it is behind), lanes
 // that batch and invoke (ParallelizationFactor of them, one batch in flight each, keys hashed to
 // lanes), and a checkpoint that only moves over records that are all done.
+import { setMaxListeners } from 'node:events';
 import { Notifier, sleep } from './abortable-wait';
 import { decideBatch } from './batch-assembly';
 import { processBatch, type BatchProcessorDeps, type QueuedRecord } from './batch-processor';
@@ -45,6 +46,9 @@ export class ShardRunner<E> {
 
   constructor(deps: ShardRunnerDeps<E>) {
     this.deps = { ...deps, signal: this.controller.signal };
+    // Every lane, the reader and each pending sleep listen on this signal: more than Node's
+    // default warning threshold of 10 by design, and bounded.
+    setMaxListeners(1000, this.controller.signal);
     this.tracker = new CheckpointTracker(deps.initialCheckpoint);
     this.lanes = Array.from({ length: deps.settings.parallelizationFactor }, () => ({
       queue: [],
