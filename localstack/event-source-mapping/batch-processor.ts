@@ -52,9 +52,9 @@ export async function processBatch<E>(
   const chunks: Array<Chunk<QueuedRecord<E>>> = [
     { records: batch, retriesUsed: 0, invokeCount: 0 },
   ];
-  while (chunks.length > 0) {
+  for (let head = chunks[0]; head !== undefined; head = chunks[0]) {
     if (signal.aborted) return;
-    let chunk = chunks[0] as Chunk<QueuedRecord<E>>;
+    let chunk = head;
     const { expired, fresh } = splitByAge(
       chunk.records,
       (queued) => queued.record.arrivalMs,

@@ -1,6 +1,9 @@
 // The S3 on-failure destination: one JSON object per discarded chunk, holding Lambda's metadata
 // document and the whole invocation payload, under Lambda's key scheme
 // aws/lambda/<ESM-UUID>/<shardID>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<Random UUID>.
+// AWS documents the payload as `"payload": "<Whole Event>"` without saying whether it is the
+// event object or its JSON text; it is stored here as the object ({Records: [...]}), so a
+// reader can take it either way with one check.
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FailureDestination, OnFailureRecord } from './ports';

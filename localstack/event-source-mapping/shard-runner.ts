@@ -3,6 +3,7 @@
 // that batch and invoke (ParallelizationFactor of them, one batch in flight each, keys hashed to
 // lanes), and a checkpoint that only moves over records that are all done.
 import { setMaxListeners } from 'node:events';
+import { match } from 'ts-pattern';
 import { Notifier, sleep } from './abortable-wait';
 import { decideBatch } from './batch-assembly';
 import { processBatch, type BatchProcessorDeps, type QueuedRecord } from './batch-processor';
@@ -156,16 +157,14 @@ export class ShardRunner<E> {
     const batchDeps: BatchProcessorDeps<E> = { ...this.deps, onDone: (done) => this.onDone(done) };
     while (!signal.aborted) {
       const now = Date.now();
-      const decision = decideBatch(lane.queue, settings, now, this.readerDone);
-      if (decision.kind === 'invoke') {
-        await processBatch(lane.queue.splice(0, decision.count), batchDeps);
-      } else if (decision.kind === 'wait-until') {
-        await lane.wake.wait(signal, decision.atMs - now);
-      } else if (this.readerDone) {
-        return;
-      } else {
-        await lane.wake.wait(signal);
-      }
+      const next = match(decideBatch(lane.queue, settings, now, this.readerDone))
+        .with({ kind: 'invoke' }, ({ count }) =>
+          processBatch(lane.queue.splice(0, count), batchDeps),
+        )
+        .with({ kind: 'wait-until' }, ({ atMs }) => lane.wake.wait(signal, atMs - now))
+        .with({ kind: 'idle' }, () => (this.readerDone ? 'lane-done' : lane.wake.wait(signal)))
+        .exhaustive();
+      if ((await next) === 'lane-done') return;
     }
   }
 

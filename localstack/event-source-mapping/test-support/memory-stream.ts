@@ -2,6 +2,7 @@
 // are unit-tested without I/O. Records go through the real Kinesis event builder, so every event
 // a scripted handler receives is the shape Lambda would send.
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { match } from 'ts-pattern';
 import { toKinesisStreamRecord } from '../kinesis-event';
 import type {
   ReadPosition,
@@ -121,19 +122,20 @@ export class MemoryStream {
 }
 
 function startIndex(shard: MemoryShard, position: ReadPosition): number {
-  switch (position.type) {
-    case 'TRIM_HORIZON':
-      return 0;
-    case 'LATEST':
-      return shard.records.length;
-    case 'AT_TIMESTAMP': {
-      const index = shard.records.findIndex((record) => record.arrivalMs >= position.timestampMs);
-      return index === -1 ? shard.records.length : index;
-    }
-    case 'AFTER_SEQUENCE_NUMBER': {
-      const after = BigInt(position.sequenceNumber);
-      const index = shard.records.findIndex((record) => BigInt(record.sequenceNumber) > after);
-      return index === -1 ? shard.records.length : index;
-    }
-  }
+  const firstIndex = (
+    predicate: (record: StreamRecord<KinesisStreamRecord>) => boolean,
+  ): number => {
+    const index = shard.records.findIndex(predicate);
+    return index === -1 ? shard.records.length : index;
+  };
+  return match(position)
+    .with({ type: 'TRIM_HORIZON' }, () => 0)
+    .with({ type: 'LATEST' }, () => shard.records.length)
+    .with({ type: 'AT_TIMESTAMP' }, ({ timestampMs }) =>
+      firstIndex((r) => r.arrivalMs >= timestampMs),
+    )
+    .with({ type: 'AFTER_SEQUENCE_NUMBER' }, ({ sequenceNumber }) =>
+      firstIndex((r) => BigInt(r.sequenceNumber) > BigInt(sequenceNumber)),
+    )
+    .exhaustive();
 }
