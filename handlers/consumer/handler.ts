@@ -27,8 +27,6 @@ export interface ConsumerHandlerOptions {
 
 export interface ConsumerRuntime {
   readonly handler: ConsumerHandler;
-  /** The process's session cache; tests drop it to act as a fresh process (a crash, a cold start). */
-  readonly cache: SessionCache;
 }
 
 export function createConsumer(
@@ -58,7 +56,6 @@ export function createConsumer(
   };
   const onReport = options.onReport ?? logReport;
   return {
-    cache,
     handler: async (event, context) => {
       const { response, report } = await consumeBatch(event, context, deps);
       onReport(report);
