@@ -49,14 +49,3 @@ export class FailureDestinationError extends Error {
     super(message, options);
   }
 }
-
-/** Lambda-side description of why a handler response counts as a whole-batch failure. */
-export class HandlerResponseError extends Error {
-  override readonly name = 'HandlerResponseError';
-  constructor(
-    message: string,
-    readonly received: unknown,
-  ) {
-    super(message);
-  }
-}
