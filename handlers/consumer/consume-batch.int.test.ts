@@ -4,6 +4,7 @@
  * retries, max age) are covered through the local event-source mapping in
  * exactly-once.int.test.ts; here the handler's own contract: what it writes, what it answers.
  */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
 import { activeSessionShard } from '../../pipeline/items';
 import { itemWithPk } from '../faults/fault-injector';
@@ -265,4 +266,21 @@ test('a batch of bad data only: every record is a bad row, the batch succeeds', 
 
   expect(response).toEqual({ batchItemFailures: [] });
   expectExactlyOnce(await stored(), { events: [], badRecords: 2 }, consumer.config);
+});
+
+test('a 1 MB record is one bad row whose payload waits in the failures bucket, byte for byte', async () => {
+  const huge = `{"v":1,"siteId":"demo-shop","event":{"eventId":"${'x'.repeat(1024 * 1024)}"}}`;
+
+  const response = await invoke([{ poison: huge }, ...interleavedSessions(1, [0])]);
+
+  expect(response).toEqual({ batchItemFailures: [] });
+  const state = await stored();
+  expect(state.badRows).toHaveLength(1);
+  const row = state.badRows[0];
+  expect(row).toMatchObject({ reason: 'too_large', payloadBase64: '', siteId: 'demo-shop' });
+  const object = await stack.clients.s3.send(
+    new GetObjectCommand({ Bucket: row?.payloadObject?.bucket, Key: row?.payloadObject?.key }),
+  );
+  expect(await object.Body?.transformToString()).toBe(Buffer.from(huge).toString('base64'));
+  expectExactlyOnce(state, { events: interleavedSessions(1, [0]), badRecords: 1 }, consumer.config);
 });
