@@ -1,6 +1,42 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { toQueryRequest } from './index';
 
+type Context = APIGatewayProxyEvent['requestContext'];
+
+/** A REST API proxy request context as API Gateway sends it (authorizer context varies). */
+function requestContext(authorizer: Context['authorizer']): Context {
+  return {
+    accountId: '123456789012',
+    apiId: 'api123',
+    authorizer,
+    protocol: 'HTTP/1.1',
+    httpMethod: 'GET',
+    identity: {
+      accessKey: null,
+      accountId: null,
+      apiKey: null,
+      apiKeyId: null,
+      caller: null,
+      clientCert: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: '203.0.113.7',
+      user: null,
+      userAgent: 'test',
+      userArn: null,
+    },
+    path: '/prod/realtime',
+    stage: 'prod',
+    requestId: 'request-1',
+    requestTimeEpoch: 1_800_000_000_000,
+    resourceId: 'res1',
+    resourcePath: '/realtime',
+  };
+}
+
 function proxyEvent(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
   return {
     body: null,
@@ -14,9 +50,7 @@ function proxyEvent(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEv
     multiValueQueryStringParameters: null,
     stageVariables: null,
     resource: '/realtime',
-    requestContext: {
-      authorizer: { siteId: 'site-a', principalId: 'site:site-a' },
-    } as APIGatewayProxyEvent['requestContext'],
+    requestContext: requestContext({ siteId: 'site-a', principalId: 'site:site-a' }),
     ...overrides,
   };
 }
@@ -36,7 +70,7 @@ describe('toQueryRequest', () => {
       proxyEvent({
         resource: '/health',
         queryStringParameters: null,
-        requestContext: { authorizer: null } as APIGatewayProxyEvent['requestContext'],
+        requestContext: requestContext(null),
       }),
     );
 
