@@ -13,10 +13,12 @@
  * errors rather than hidden retries. Local timings compare the edge with its floor on this
  * machine; they say nothing about API Gateway's latency.
  *
- * Env: BENCH_DURATION (s, default 30), BENCH_RATE (requests/s, default 1000), BENCH_PROFILE
+ * Env: BENCH_DURATION (s, default 30), BENCH_RATE (requests/s, default 1000), BENCH_CONNECTIONS
+ * (default 100), BENCH_PROFILE
  * (a directory: writes a V8 CPU profile of the edge process there).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +41,11 @@ const DURATION_S = Number(process.env['BENCH_DURATION'] ?? 30);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
 const EVENTS_PER_REQUEST = 10;
 const SESSIONS = 2000;
-const CONNECTIONS = 32;
+/**
+ * Enough connections that the offered rate holds even at 100 ms latency (autocannon keeps one
+ * request in flight per connection): 1,000 rps × 0.1 s = 100.
+ */
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 100);
 const WARMUP_S = 3;
 const STREAM = 'bench-edge-events';
 /** The kinesis run writes elsewhere, so that the edge's stream holds only what the edge accepted. */
@@ -47,8 +53,25 @@ const KINESIS_RUN_STREAM = 'bench-kinesis-direct';
 const SITE = 'demo-shop';
 const PROFILE_DIR = process.env['BENCH_PROFILE'];
 
+/** CPU time (user + system) a process has used, from /proc (Linux; undefined elsewhere). */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: state is field 3, utime 14 and stime 15 (1-based).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
 interface Run {
   readonly name: string;
+  /** CPU ms per request of the server under test and of kinesalite, during the measured run. */
+  readonly serverCpuMsPerRequest?: number;
+  readonly kinesisCpuMsPerRequest?: number;
   readonly latency: LatencySummary;
   readonly sent: number;
   readonly ok: number;
@@ -296,7 +319,19 @@ async function main(): Promise<void> {
         target = ingestTarget(`http://127.0.0.1:${server.port}`, server.ingestKey);
       }
       const warm = await load(`${mode}-warmup`, target, WARMUP_S, nextBody);
-      const run = await load(mode, target, DURATION_S, nextBody);
+      const before = { server: cpuMs(child?.pid), kinesis: cpuMs(emulator.process.pid) };
+      const measured = await load(mode, target, DURATION_S, nextBody);
+      const perRequest = (start: number | undefined, end: number | undefined) =>
+        start === undefined || end === undefined
+          ? undefined
+          : Math.round(((end - start) / measured.sent) * 100) / 100;
+      const run: Run = {
+        ...measured,
+        ...(child === undefined
+          ? {}
+          : { serverCpuMsPerRequest: perRequest(before.server, cpuMs(child.pid)) }),
+        kinesisCpuMsPerRequest: perRequest(before.kinesis, cpuMs(emulator.process.pid)),
+      };
       if (mode === 'edge') acceptedTotal = warm.accepted + run.accepted;
       runs.push(run);
       if (child !== undefined) await stopServer(child);
@@ -309,13 +344,30 @@ async function main(): Promise<void> {
       throw new Error('a run is missing');
 
     console.log(
+      'cpu/req: CPU ms per request of the server under test; kin.cpu: of kinesalite (from /proc)',
+    );
+    console.log(
       `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]?.toFixed(1) ?? '?'} after (2 cores shared with other work)`,
     );
     console.log(
       `POST /events, ${RATE} requests/s × ${EVENTS_PER_REQUEST} events, ${DURATION_S} s (+${WARMUP_S} s warm-up), ` +
         `${CONNECTIONS} connections, kinesalite ${DEFAULT_LOCAL_SHARD_COUNT} shards, ${SESSIONS} sessions round-robin`,
     );
-    console.log(row(['', 'rps', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', '200', '207', 'errors']));
+    console.log(
+      row([
+        '',
+        'rps',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        '200',
+        '207',
+        'errors',
+        'cpu/req',
+        'kin.cpu',
+      ]),
+    );
     for (const r of runs) {
       console.log(
         row([
@@ -328,6 +380,8 @@ async function main(): Promise<void> {
           r.ok,
           r.partial,
           r.errors,
+          r.serverCpuMsPerRequest ?? '-',
+          r.kinesisCpuMsPerRequest ?? '-',
         ]),
       );
     }
@@ -345,6 +399,8 @@ async function main(): Promise<void> {
         p99Ms: edge.latency.p99,
         floorP95Ms: floor.latency.p95,
         kinesisP95Ms: kinesis.latency.p95,
+        edgeCpuMsPerRequest: edge.serverCpuMsPerRequest,
+        kinesaliteCpuMsPerRequest: kinesis.kinesisCpuMsPerRequest,
         errors: edge.errors,
         partial: edge.partial,
         accepted: acceptedTotal,
