@@ -26,6 +26,10 @@ export const LOCAL_ENV = {
   kinesisShards: 'LIVEINSIGHT_KINESIS_SHARDS',
   /** Port of the local HTTP edge: ingest, query, dashboard (default 3000; 0 = a free one). */
   edgePort: 'LIVEINSIGHT_EDGE_PORT',
+  /** `off` runs the product without demo traffic (default `on`). */
+  demo: 'LIVEINSIGHT_DEMO',
+  /** Where `npm start` keeps its local state: sites, checkpoints, metrics, demo.json (default .liveinsight). */
+  stateDir: 'LIVEINSIGHT_STATE_DIR',
   /** Set by jest's globalSetup for test workers: where the shared test stack runs (JSON). */
   testStack: 'LIVEINSIGHT_TEST_STACK',
 } as const;
@@ -42,6 +46,8 @@ export interface LocalConfig {
   readonly stage: string;
   readonly kinesisShards: number;
   readonly edgePort: number;
+  readonly demoTraffic: boolean;
+  readonly stateDir: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -104,6 +110,8 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     stage: value(env, LOCAL_ENV.stage) ?? 'liveinsight-dev',
     kinesisShards: integer(env, LOCAL_ENV.kinesisShards, 2, [1, 50], problems),
     edgePort: integer(env, LOCAL_ENV.edgePort, 3000, [0, 65_535], problems),
+    demoTraffic: oneOf(env, LOCAL_ENV.demo, ['on', 'off'], 'on', problems) === 'on',
+    stateDir: value(env, LOCAL_ENV.stateDir) ?? '.liveinsight',
   };
   if (problems.length > 0) {
     throw new LocalConfigError(`Invalid local stack configuration: ${problems.join('; ')}`);

@@ -5,9 +5,7 @@
  */
 import { readLocalConfig } from './local-config';
 import { type LocalProduct, startLocalProduct } from './local-product';
-import { startEdgePart } from './edge/edge-part';
-import { join } from 'node:path';
-import { startLocalConsumer } from './consumer/local-consumer';
+import { type ProductParts, startProductParts } from './product-parts';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -53,22 +51,16 @@ export async function main(): Promise<void> {
   );
   const product = await startLocalProduct({ config, log: (line) => print(`  · ${line}`) });
   current.product = product;
+  let parts: ProductParts;
   try {
-    product.addPart(await startEdgePart(product, { port: config.edgePort }));
-    // Consumer: Kinesis events → tables; checkpoints persist with the data directory, if any.
-    product.addPart(
-      await startLocalConsumer({
-        env: product.env,
-        clients: product.clients,
-        ...(config.dataDir === undefined ? {} : { checkpointDir: join(config.dataDir, 'esm') }),
-      }),
-    );
+    parts = await startProductParts(product, config, print);
   } catch (error) {
     await product.stop();
     throw error;
   }
   print(`ready in ${product.startupMs} ms`);
   for (const line of product.describe()) print(`  ${line}`);
+  for (const line of parts.banner) print(line);
   print('Ctrl-C stops everything.');
   if (signalled !== undefined) stop(signalled, product);
 }

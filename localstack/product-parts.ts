@@ -1,0 +1,182 @@
+/**
+ * Everything `npm start` runs on top of the local AWS: the edge (ingest API, query API, live
+ * dashboard), the consumer and the processor on their local event-source mappings, the metrics
+ * sink, the demo sites with their keys and read tokens, demo traffic, and a live one-line
+ * summary. Each piece registers with the product so Ctrl-C stops them newest first.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BatchReport } from '../handlers/consumer/consume-batch';
+import { startDemoTraffic, type DemoTrafficSite } from '../loadtest/demo-traffic/demo-traffic';
+import { startLocalConsumer } from './consumer/local-consumer';
+import { startEdgePart } from './edge/edge-part';
+import { DEMO_SITE, type IssuedKey } from './edge/site-registry';
+import type { LocalConfig } from './local-config';
+import type { LocalProduct } from './local-product';
+import { startLocalProcessor } from './metrics-sink/local-processor';
+import { dashboardUrl, issueLocalReadToken, queryPartRoutes } from './query/query-part';
+
+/** More demo sites beside the edge's seeded `demo-shop`; their keys are fixed and local-only. */
+const EXTRA_DEMO_SITES = [
+  { siteId: 'demo-blog', name: 'Demo blog (local)', secret: 'LocalDemoBlogKeyNotASecret000000' },
+  { siteId: 'demo-docs', name: 'Demo docs (local)', secret: 'LocalDemoDocsKeyNotASecret000000' },
+] as const;
+
+/** How many visits each demo site keeps running at once (the shop is the busy one). */
+const DEMO_CONCURRENCY: Readonly<Record<string, number>> = {
+  'demo-shop': 25,
+  'demo-blog': 10,
+  'demo-docs': 5,
+};
+
+/** What scripts read from `.liveinsight/demo.json` (DESIGN.md section 3a). */
+export interface DemoDescriptor {
+  readonly siteId: string;
+  readonly ingestKey: string;
+  readonly readToken: string;
+  readonly edgeUrl: string;
+  readonly awsEndpoint: string;
+}
+
+export interface ProductParts {
+  readonly demo: DemoDescriptor;
+  readonly dashboardUrl: string;
+  /** Lines for the start-up banner. */
+  readonly banner: readonly string[];
+}
+
+/** Running totals of the consumer's batch reports (for the live summary line). */
+class ConsumerTotals {
+  stored = 0;
+  bad = 0;
+  duplicates = 0;
+  add(report: BatchReport): void {
+    this.stored += report.stats.stored;
+    this.bad += report.stats.bad;
+    this.duplicates += report.stats.duplicates;
+  }
+}
+
+export async function startProductParts(
+  product: LocalProduct,
+  config: LocalConfig,
+  print: (line: string) => void,
+): Promise<ProductParts> {
+  const stateDir = config.stateDir;
+  await mkdir(stateDir, { recursive: true });
+
+  const edgePart = await startEdgePart(product, {
+    port: config.edgePort,
+    sitesFile: join(stateDir, 'sites.json'),
+    routes: queryPartRoutes(product),
+  });
+  product.addPart(edgePart);
+  const edge = edgePart.edge;
+  const origin = edge.url.replace(/\/$/, '');
+  const demoKey = edge.demo;
+  if (demoKey === undefined)
+    throw new Error('The edge did not seed the demo site (expected demo-shop and its key)');
+  const siteKeys: IssuedKey[] = [
+    demoKey,
+    ...EXTRA_DEMO_SITES.map((site) =>
+      edge.registry.ensureSite(
+        { siteId: site.siteId, name: site.name, origins: [origin] },
+        site.secret,
+      ),
+    ),
+  ];
+  const readTokens = new Map<string, string>();
+  for (const key of siteKeys)
+    readTokens.set(key.siteId, await issueLocalReadToken(product, key.siteId));
+
+  const totals = new ConsumerTotals();
+  const consumer = await startLocalConsumer({
+    env: product.env,
+    clients: product.clients,
+    // Kinesis data lives only as long as the emulator: keep checkpoints only with persistence.
+    ...(config.dataDir === undefined ? {} : { checkpointDir: join(config.dataDir, 'esm') }),
+    onReport: (report) => totals.add(report),
+  });
+  product.addPart(consumer);
+
+  const processor = await startLocalProcessor({
+    env: product.env,
+    clients: product.clients,
+    metricsFile: join(stateDir, 'metrics.jsonl'),
+    ...(config.dataDir === undefined
+      ? {}
+      : { checkpointDir: join(config.dataDir, 'esm-processor') }),
+    print: (text) => print(text),
+  });
+  product.addPart(processor);
+
+  const readToken = readTokens.get(DEMO_SITE.siteId) ?? '';
+  const demo: DemoDescriptor = {
+    siteId: DEMO_SITE.siteId,
+    ingestKey: demoKey.ingestKey,
+    readToken,
+    edgeUrl: origin,
+    awsEndpoint: product.endpoint,
+  };
+  await writeFile(join(stateDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`);
+
+  const traffic = config.demoTraffic
+    ? startDemoTraffic({
+        edgeUrl: origin,
+        sites: siteKeys.map((key): DemoTrafficSite => ({
+          siteId: key.siteId,
+          origin,
+          ingestKey: key.ingestKey,
+          concurrentVisits: DEMO_CONCURRENCY[key.siteId] ?? 5,
+        })),
+        onError: (error) =>
+          print(`demo traffic: ${error instanceof Error ? error.message : String(error)}`),
+      })
+    : undefined;
+  if (traffic !== undefined) {
+    product.addPart({
+      summary:
+        'demo      traffic on demo-shop, demo-blog, demo-docs (LIVEINSIGHT_DEMO=off to stop it)',
+      stop: () => traffic.stop(),
+    });
+  }
+
+  // The live line: what arrived, what the consumer stored or set aside, and how far it runs behind.
+  const SUMMARY_EVERY_MS = 5_000;
+  let last = { accepted: 0, stored: 0, at: Date.now() };
+  const ticker = setInterval(() => {
+    const now = Date.now();
+    const accepted = traffic?.stats().eventsAccepted ?? 0;
+    const seconds = Math.max((now - last.at) / 1000, 0.001);
+    const lag = consumer.mapping.lag();
+    const rate = (n: number): string => (n / seconds).toFixed(1);
+    print(
+      `live  accepted ${rate(accepted - last.accepted)}/s (demo)  stored ${rate(totals.stored - last.stored)}/s` +
+        `  total stored ${totals.stored}  bad rows ${totals.bad}  duplicates ${totals.duplicates}` +
+        `  consumer lag ${lag.pendingRecords} records${lag.millisBehindLatest === undefined ? '' : `, ${lag.millisBehindLatest} ms`}`,
+    );
+    last = { accepted, stored: totals.stored, at: now };
+  }, SUMMARY_EVERY_MS);
+  ticker.unref();
+  product.addPart({
+    summary: 'summary   one live line every 5 s',
+    stop: async () => clearInterval(ticker),
+  });
+
+  const url = dashboardUrl(origin, DEMO_SITE.siteId, readToken);
+  const banner = [
+    '',
+    `Dashboard     ${url}`,
+    `Ingest        curl -X POST ${origin}/events -H 'x-api-key: ${demoKey.ingestKey}' -H 'content-type: application/json' -d @event.json`,
+    `Query         curl '${origin}/realtime?siteId=${DEMO_SITE.siteId}' -H 'authorization: Bearer ${readToken}'`,
+    ...siteKeys.map(
+      (key) =>
+        `site ${key.siteId.padEnd(10)} ingest key ${key.ingestKey}  read token ${readTokens.get(key.siteId) ?? ''}`,
+    ),
+    `demo.json     ${join(stateDir, 'demo.json')}`,
+    traffic === undefined
+      ? 'Demo traffic  off (LIVEINSIGHT_DEMO=off)'
+      : 'Demo traffic  on (LIVEINSIGHT_DEMO=off to run without it)',
+  ];
+  return { demo, dashboardUrl: url, banner };
+}
