@@ -13,6 +13,11 @@ export interface Payload {
   readonly bytes: number;
 }
 
+/** The payload of a record that decoded as base64 (its size follows from the text). */
+export function payloadOf(base64: string): Payload {
+  return { base64, bytes: Buffer.byteLength(base64, 'base64') };
+}
+
 export interface Attribution {
   readonly siteId?: string | undefined;
   readonly eventId?: string | undefined;

@@ -80,8 +80,8 @@ describe('coalesce', () => {
         message: expect.stringContaining('already used by event evt_holder_0000000'),
         siteId: 'demo-shop',
         eventId: 'evt_intruder_00000',
-        payloadBase64: input[0]?.payload.base64,
-        origin: input[0]?.origin,
+        payloadBase64: input[0]?.input.kinesis.data,
+        origin: expect.objectContaining({ sequenceNumber: sequenceNumber(8) }),
       }),
     ]);
     expect(batch.sessionDeltas[0]?.summary.events).toBe(1);

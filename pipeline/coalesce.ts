@@ -12,17 +12,16 @@
  *   folded into a summary.
  */
 import type { BadRow, EnrichedEvent, EventItem, SessionState } from '../schemas';
-import { makeBadRow, type Payload } from './bad-rows';
-import { comparePositions, type KinesisOrigin } from './kinesis-record';
-import { sessionKey, toEventItem } from './items';
+import { makeBadRow, payloadOf } from './bad-rows';
+import { kinesisOrder, kinesisOrigin, type KinesisInputRecord } from './kinesis-record';
+import { sessionKey } from './items';
 import type { RecordOutcome } from './outcomes';
 import { foldEvents } from './session-aggregate';
 
-/** An event that passed decode and enrichment, with where it came from. */
+/** An event that passed decode and enrichment (as its Events item), with its record. */
 export interface AcceptedEvent {
-  readonly event: EnrichedEvent;
-  readonly origin: KinesisOrigin;
-  readonly payload: Payload;
+  readonly event: EventItem;
+  readonly input: KinesisInputRecord;
 }
 
 /** One session's part of a batch. */
@@ -31,8 +30,8 @@ export interface SessionDelta {
   readonly pk: string;
   readonly siteId: string;
   readonly sessionId: string;
-  /** The batch's distinct events of this session, by seq then ts. */
-  readonly events: readonly EnrichedEvent[];
+  /** The batch's distinct events of this session, by seq then ts (each is its Events item). */
+  readonly events: readonly EventItem[];
   /**
    * The events folded. Combine with the stored state through `applyEvents(stored, events)`,
    * which drops what an earlier delivery already applied; the summary alone is for a session
@@ -53,79 +52,116 @@ export interface CoalescedBatch {
 }
 
 interface SessionGroup {
-  readonly pk: string;
-  readonly events: EnrichedEvent[];
-  /** eventIds stored so far (with the session, the Events key). */
-  readonly eventIds: Set<string>;
-  /** seq → eventId that holds it. */
-  readonly seqs: Map<number, string>;
+  readonly siteId: string;
+  readonly sessionId: string;
+  readonly events: EventItem[];
+  /** Built once the session has more than SCAN_LIMIT events in the batch. */
+  index:
+    | { readonly eventIds: Map<string, EventItem>; readonly seqs: Map<number, EventItem> }
+    | undefined;
 }
 
+/**
+ * Up to this many events, a session's earlier events are scanned for a repeated eventId or seq
+ * (a handful of comparisons, no per-session maps); a bigger session gets an index.
+ */
+const SCAN_LIMIT = 16;
+
+/**
+ * Coalesces events added one by one in Kinesis order: what `processBatch` uses while it decodes,
+ * so each event is grouped while its data is still in the CPU's cache.
+ */
+export class BatchCoalescer {
+  private readonly bySession = new Map<string, SessionGroup>();
+  // The same session id on two sites (rare): the other site's group, by Sessions key.
+  private readonly byKey = new Map<string, SessionGroup>();
+  private readonly groups: SessionGroup[] = [];
+  private readonly eventItems: EventItem[] = [];
+  private readonly badRows: BadRow[] = [];
+
+  /** Adds the next event in Kinesis order and returns its record's outcome. */
+  add(event: EventItem, input: KinesisInputRecord): RecordOutcome {
+    const group = this.groupOf(event);
+    const earlier = earlierOf(group, event);
+    const sequenceNumber = input.kinesis.sequenceNumber;
+    if (earlier !== undefined && earlier.eventId === event.eventId) {
+      return { kind: 'stored', sequenceNumber, eventId: event.eventId, duplicate: true };
+    }
+    if (earlier !== undefined) {
+      this.badRows.push(duplicateSeq(event, earlier.eventId, input));
+      return { kind: 'bad', sequenceNumber, reason: 'duplicate_seq' };
+    }
+    add(group, event);
+    this.eventItems.push(event);
+    return { kind: 'stored', sequenceNumber, eventId: event.eventId, duplicate: false };
+  }
+
+  finish(): Omit<CoalescedBatch, 'outcomes'> {
+    const sessionDeltas: SessionDelta[] = [];
+    for (const group of this.groups) {
+      const events = group.events.sort(bySeqThenTs);
+      sessionDeltas.push({
+        pk: sessionKey(group.siteId, group.sessionId),
+        siteId: group.siteId,
+        sessionId: group.sessionId,
+        events,
+        summary: foldEvents(events),
+      });
+    }
+    return { eventItems: this.eventItems, sessionDeltas, badRows: this.badRows };
+  }
+
+  private groupOf(event: EventItem): SessionGroup {
+    let group = this.bySession.get(event.sessionId);
+    if (group !== undefined && group.siteId === event.siteId) return group;
+    if (group !== undefined) group = this.byKey.get(event.pk);
+    if (group === undefined) {
+      group = { siteId: event.siteId, sessionId: event.sessionId, events: [], index: undefined };
+      if (this.bySession.has(event.sessionId)) this.byKey.set(event.pk, group);
+      else this.bySession.set(event.sessionId, group);
+      this.groups.push(group);
+    }
+    return group;
+  }
+}
+
+/** Coalesces accepted events given in any order (they are taken in Kinesis order). */
 export function coalesce(accepted: readonly AcceptedEvent[]): CoalescedBatch {
   const outcomes = new Array<RecordOutcome>(accepted.length);
-  const eventItems: EventItem[] = [];
-  const badRows: BadRow[] = [];
-  const groups = new Map<string, SessionGroup>();
-
-  for (const index of kinesisOrder(accepted)) {
-    const { event, origin, payload } = accepted[index] as AcceptedEvent;
-    const pk = sessionKey(event.siteId, event.sessionId);
-    let group = groups.get(pk);
-    if (group === undefined) {
-      group = { pk, events: [], eventIds: new Set(), seqs: new Map() };
-      groups.set(pk, group);
-    }
-    const sequenceNumber = origin.sequenceNumber;
-    if (group.eventIds.has(event.eventId)) {
-      outcomes[index] = { kind: 'stored', sequenceNumber, eventId: event.eventId, duplicate: true };
-      continue;
-    }
-    const holder = group.seqs.get(event.seq);
-    if (holder !== undefined) {
-      badRows.push(duplicateSeq(event, holder, origin, payload));
-      outcomes[index] = { kind: 'bad', sequenceNumber, reason: 'duplicate_seq' };
-      continue;
-    }
-    group.eventIds.add(event.eventId);
-    group.seqs.set(event.seq, event.eventId);
-    group.events.push(event);
-    eventItems.push(toEventItem(event));
-    outcomes[index] = { kind: 'stored', sequenceNumber, eventId: event.eventId, duplicate: false };
+  const order = kinesisOrder(accepted.map((a) => a.input));
+  const coalescer = new BatchCoalescer();
+  for (let i = 0; i < accepted.length; i += 1) {
+    const index = order === undefined ? i : (order[i] as number);
+    const { event, input } = accepted[index] as AcceptedEvent;
+    outcomes[index] = coalescer.add(event, input);
   }
-
-  const sessionDeltas: SessionDelta[] = [];
-  for (const group of groups.values()) {
-    const events = group.events.sort(bySeqThenTs);
-    const summary = foldEvents(events);
-    sessionDeltas.push({
-      pk: group.pk,
-      siteId: summary.siteId,
-      sessionId: summary.sessionId,
-      events,
-      summary,
-    });
-  }
-  return { eventItems, sessionDeltas, badRows, outcomes };
+  return { ...coalescer.finish(), outcomes };
 }
 
-/** Indices of `accepted` in Kinesis order; a batch from Lambda is usually in order already. */
-function kinesisOrder(accepted: readonly AcceptedEvent[]): number[] {
-  const order = accepted.map((_, index) => index);
-  let sorted = true;
-  for (let i = 1; i < accepted.length && sorted; i += 1) {
-    const previous = accepted[i - 1] as AcceptedEvent;
-    if (comparePositions(previous.origin, (accepted[i] as AcceptedEvent).origin) > 0)
-      sorted = false;
+/** The stored event with the same eventId (preferred) or else the same seq, if any. */
+function earlierOf(group: SessionGroup, event: EventItem): EventItem | undefined {
+  if (group.index !== undefined) {
+    return group.index.eventIds.get(event.eventId) ?? group.index.seqs.get(event.seq);
   }
-  if (!sorted) {
-    order.sort((a, b) =>
-      comparePositions(
-        (accepted[a] as AcceptedEvent).origin,
-        (accepted[b] as AcceptedEvent).origin,
-      ),
-    );
+  let sameSeq: EventItem | undefined;
+  for (const stored of group.events) {
+    if (stored.eventId === event.eventId) return stored;
+    if (stored.seq === event.seq) sameSeq = stored;
   }
-  return order;
+  return sameSeq;
+}
+
+function add(group: SessionGroup, event: EventItem): void {
+  group.events.push(event);
+  if (group.index !== undefined) {
+    group.index.eventIds.set(event.eventId, event);
+    group.index.seqs.set(event.seq, event);
+  } else if (group.events.length > SCAN_LIMIT) {
+    group.index = {
+      eventIds: new Map(group.events.map((e) => [e.eventId, e])),
+      seqs: new Map(group.events.map((e) => [e.seq, e])),
+    };
+  }
 }
 
 function bySeqThenTs(a: EnrichedEvent, b: EnrichedEvent): number {
@@ -134,18 +170,13 @@ function bySeqThenTs(a: EnrichedEvent, b: EnrichedEvent): number {
   );
 }
 
-function duplicateSeq(
-  event: EnrichedEvent,
-  holder: string,
-  origin: KinesisOrigin,
-  payload: Payload,
-): BadRow {
+function duplicateSeq(event: EnrichedEvent, holder: string, input: KinesisInputRecord): BadRow {
   return makeBadRow(
     'duplicate_seq',
     `seq ${event.seq} of session ${event.sessionId} is already used by event ${holder} in this ` +
       `batch (received event ${event.eventId}; expected each event of a session to have its own seq)`,
-    origin,
-    payload,
+    kinesisOrigin(input),
+    payloadOf(input.kinesis.data),
     { siteId: event.siteId, eventId: event.eventId },
   );
 }

@@ -25,12 +25,12 @@ describe('decode', () => {
     expect(isValid(EdgeRecordSchema, result.record)).toBe(true);
   });
 
-  it("keeps the record's origin: stream, shard from eventID, sequence number, arrival in ms", () => {
-    const input = kinesisRecord(edgeRecord(), { position: 7, arrivedAt: RECEIVED_AT + 250 });
+  it("keeps a bad record's origin: stream, shard from eventID, sequence number, arrival in ms", () => {
+    const input = kinesisRecordWithText('{', { position: 7, arrivedAt: RECEIVED_AT + 250 });
 
     const result = decode(input);
 
-    expect(result.ok && result.origin).toEqual({
+    expect(!result.ok && result.badRow.origin).toEqual({
       kind: 'kinesis',
       streamArn: STREAM_ARN,
       shardId: SHARD_ID,

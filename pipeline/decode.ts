@@ -3,8 +3,8 @@
  * typed reason. Never throws for bad data. Checks, in order (each reason names what was received
  * and what was expected):
  *
- * - `not_base64`: `data` must be canonical base64. Buffer.from silently skips junk, so the
- *   decoded bytes are re-encoded and compared (cheaper than a regex over the text);
+ * - `not_base64`: `data` must be canonical base64. Buffer.from silently skips junk, so the text
+ *   is checked against the decoded length without allocating (see base64.ts);
  * - `too_large`: the decoded length, before any parsing, is at most LIMITS.maxEdgeRecordBytes;
  * - `not_utf8`: a fatal TextDecoder, so broken bytes are refused rather than replaced by U+FFFD;
  * - `not_json`;
@@ -21,7 +21,6 @@ import {
   LIMITS,
   WINDOWS,
   formatIssues,
-  isValid,
   parseWith,
   type BadRow,
   type BadRowReason,
@@ -34,15 +33,13 @@ import {
   type Attribution,
   type Payload,
 } from './bad-rows';
-import { kinesisOrigin, type KinesisInputRecord, type KinesisOrigin } from './kinesis-record';
+import { isCanonicalBase64 } from './base64';
+import { isEdgeRecord } from './fast-accept';
+import { kinesisOrigin, type KinesisInputRecord } from './kinesis-record';
 
 export type DecodeResult =
-  | {
-      readonly ok: true;
-      readonly record: EdgeRecord;
-      readonly origin: KinesisOrigin;
-      readonly payload: Payload;
-    }
+  /** The record's origin and payload are only built for bad rows (see `kinesisOrigin`). */
+  | { readonly ok: true; readonly record: EdgeRecord }
   | { readonly ok: false; readonly badRow: BadRow };
 
 /**
@@ -58,11 +55,10 @@ const EVENT_SIZE_SLACK = 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decode(input: KinesisInputRecord): DecodeResult {
-  const origin = kinesisOrigin(input);
   const data = input.kinesis.data;
   const bytes = Buffer.from(data, 'base64');
-  if (bytes.toString('base64') !== data) {
-    return bad('not_base64', notBase64Message(data), origin, {
+  if (!isCanonicalBase64(data, bytes.length)) {
+    return bad('not_base64', notBase64Message(data), input, {
       base64: data,
       bytes: Buffer.byteLength(data),
     });
@@ -72,7 +68,7 @@ export function decode(input: KinesisInputRecord): DecodeResult {
     return bad(
       'too_large',
       `The record is ${bytes.length} bytes (expected at most ${LIMITS.maxEdgeRecordBytes})`,
-      origin,
+      input,
       payload,
       sniffAttribution(bytes.toString('utf8', 0, 16 * 1024)),
     );
@@ -85,7 +81,7 @@ export function decode(input: KinesisInputRecord): DecodeResult {
     return bad(
       'not_utf8',
       `The record's ${bytes.length} bytes are not valid UTF-8 (${errorMessage(cause)})`,
-      origin,
+      input,
       payload,
       sniffAttribution(bytes.toString('utf8')),
     );
@@ -98,13 +94,14 @@ export function decode(input: KinesisInputRecord): DecodeResult {
     return bad(
       'not_json',
       `The record is not JSON (${errorMessage(cause)}; expected an edge record object)`,
-      origin,
+      input,
       payload,
       sniffAttribution(text),
     );
   }
 
-  if (!isValid(EdgeRecordSchema, value)) return schemaBadRow(value, origin, payload);
+  // The fast pre-check accepts only what the schema accepts; the schema decides the rest.
+  if (!isEdgeRecord(value)) return schemaBadRow(value, input, payload);
   const record = value;
 
   if (bytes.length + EVENT_SIZE_SLACK > LIMITS.maxEventBytes) {
@@ -113,7 +110,7 @@ export function decode(input: KinesisInputRecord): DecodeResult {
       return bad(
         'too_large',
         `The event is ${eventBytes} bytes serialised (expected at most ${LIMITS.maxEventBytes})`,
-        origin,
+        input,
         payload,
         attributionOf(record),
       );
@@ -130,15 +127,15 @@ export function decode(input: KinesisInputRecord): DecodeResult {
       'ts_out_of_range',
       `event.ts ${record.event.ts} is ${relation} (expected at most ` +
         `${WINDOWS.maxFutureSkewMs} ms after and ${WINDOWS.maxEventAgeMs} ms before)`,
-      origin,
+      input,
       payload,
       attributionOf(record),
     );
   }
-  return { ok: true, record, origin, payload };
+  return { ok: true, record };
 }
 
-function schemaBadRow(value: unknown, origin: KinesisOrigin, payload: Payload): DecodeResult {
+function schemaBadRow(value: unknown, input: KinesisInputRecord, payload: Payload): DecodeResult {
   const result = parseWith(EdgeRecordSchema, value);
   const issues = result.ok ? [] : result.issues;
   const details = issues.map((i) => `${i.field}: expected ${i.expected}, received ${i.received}`);
@@ -153,7 +150,7 @@ function schemaBadRow(value: unknown, origin: KinesisOrigin, payload: Payload): 
   return bad(
     'schema',
     `${summary}: ${formatIssues(issues)}`,
-    origin,
+    input,
     payload,
     attributionOf(value),
     details,
@@ -172,11 +169,12 @@ function notBase64Message(data: string): string {
 function bad(
   reason: BadRowReason,
   message: string,
-  origin: KinesisOrigin,
+  input: KinesisInputRecord,
   payload: Payload,
   attribution: Attribution = {},
   details?: readonly string[],
 ): DecodeResult {
+  const origin = kinesisOrigin(input);
   return { ok: false, badRow: makeBadRow(reason, message, origin, payload, attribution, details) };
 }
 

@@ -1,4 +1,4 @@
-import { EnrichedEventSchema, isValid, type EdgeRecord, type EnrichedEvent } from '../schemas';
+import { EventItemSchema, isValid, type EdgeRecord, type EventItem } from '../schemas';
 import { createEnricher } from './enrich';
 import {
   RECEIVED_AT,
@@ -12,14 +12,14 @@ import { recordingSalt } from './__fixtures__/ports';
 
 const DAY_MS = 86_400_000;
 
-function enrichOk(record: EdgeRecord, enricher = createEnricher(recordingSalt())): EnrichedEvent {
+function enrichOk(record: EdgeRecord, enricher = createEnricher(recordingSalt())): EventItem {
   const result = enricher.enrich(record);
   if (!result.ok) throw new Error(`expected enrichment to succeed: ${result.message}`);
   return result.event;
 }
 
 describe('enrich', () => {
-  it('produces an event that matches the enriched event schema, for every type', () => {
+  it('produces the Events item of the event, valid for every type', () => {
     // Prepare
     const records = [pageviewEvent(), engagementEvent(), customEvent()].map((event) =>
       edgeRecord({ event }),
@@ -29,7 +29,12 @@ describe('enrich', () => {
     const events = records.map((record) => enrichOk(record));
 
     // Assess
-    for (const event of events) expect(isValid(EnrichedEventSchema, event)).toBe(true);
+    for (const event of events) expect(isValid(EventItemSchema, event)).toBe(true);
+    expect(events[0]).toMatchObject({
+      pk: 'demo-shop#sess_01234567',
+      sk: records[0]?.event.eventId,
+      expiresAt: Math.floor(RECEIVED_AT / 1000) + 90 * 86_400,
+    });
     expect(events[1]?.engagedMs).toBe(4_000);
     expect(events[2]).toMatchObject({ name: 'signup', props: { plan: 'pro' } });
     expect(events[0]).not.toHaveProperty('engagedMs');

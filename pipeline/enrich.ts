@@ -5,11 +5,13 @@
  * event carries neither.
  *
  * The hot path memoises everything that repeats, in bounded caches that live as long as the
- * enricher (one per warm Lambda): user agents (ua-parser-js and isbot cost tens of µs),
- * page URLs, referrers and visitor hashes (an HMAC per (day, site, IP, user agent)).
+ * enricher (one per warm Lambda): user agents (ua-parser-js and isbot cost tens of µs), page
+ * URLs, referrers, and per session the visitor (its user agent's device and bot flag and the
+ * HMAC of (day, site, IP, user agent)), since a session's records share them.
  */
-import type { EdgeRecord, EnrichedEvent, TrafficSource } from '../schemas';
+import type { EdgeRecord, EventItem, TrafficSource } from '../schemas';
 import { BoundedCache } from './bounded-cache';
+import { eventExpiresAt, sessionKey } from './items';
 import { parsePageUrl, type PageUrl } from './page-url';
 import type { SaltProvider } from './ports';
 import { referrerHost, sourceFromReferrer, withUtm, DIRECT } from './traffic-source';
@@ -18,7 +20,11 @@ import { dayNumber, utcDay } from './utc-day';
 import { visitorHash } from './visitor-id';
 
 export type EnrichResult =
-  | { readonly ok: true; readonly event: EnrichedEvent }
+  /**
+   * The enriched event, built directly as its Events item (the event plus its keys and TTL):
+   * one object per event instead of an event and a copy (it is assignable to EnrichedEvent).
+   */
+  | { readonly ok: true; readonly event: EventItem }
   | {
       readonly ok: false;
       readonly reason: 'schema';
@@ -38,11 +44,25 @@ export interface Enricher {
 export const DEFAULT_ENRICHER_CACHE_SIZE = 10_000;
 
 const DAY_MS = 86_400_000;
-const COUNTRY = /^[A-Za-z]{2}$/;
 
-interface UserAgentEntry extends UserAgentInfo {
-  /** Stands in for the (long) user agent in visitor cache keys; never reused. */
-  readonly id: number;
+/**
+ * What a session's records share: one visitor on one site (same user agent, IP and day in
+ * practice), and often the page (pings and custom events follow their page view). Looked up by
+ * the short session id and confirmed by comparing the fields, which is cheaper than hashing the
+ * long user agent and URL strings of every record.
+ */
+interface SessionMemo {
+  readonly siteId: string;
+  readonly userAgent: string;
+  readonly sourceIp: string;
+  readonly day: number;
+  readonly info: UserAgentInfo;
+  readonly visitorId: string;
+  /** The last (url, referrer) of the session and what they gave. */
+  url: string;
+  referrer: string | undefined;
+  page: PageUrl | null;
+  source: TrafficSource;
 }
 
 /** The two possible sources of one referrer: seen from its own site, or from another. */
@@ -54,20 +74,20 @@ interface ReferrerEntry {
 
 export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}): Enricher {
   const cacheSize = options.cacheSize ?? DEFAULT_ENRICHER_CACHE_SIZE;
-  const userAgents = new BoundedCache<string, UserAgentEntry>(cacheSize);
+  const userAgents = new BoundedCache<string, UserAgentInfo>(cacheSize);
   const pages = new BoundedCache<string, PageUrl | null>(cacheSize);
   const referrers = new BoundedCache<string, ReferrerEntry>(cacheSize);
-  const visitors = new BoundedCache<string, string>(cacheSize);
+  const bySession = new BoundedCache<string, SessionMemo>(cacheSize);
+  const visitorIds = new BoundedCache<string, string>(cacheSize);
   const salts = new Map<number, string>();
-  let nextUserAgentId = 0;
 
-  function userAgentOf(userAgent: string): UserAgentEntry {
-    let entry = userAgents.get(userAgent);
-    if (entry === undefined) {
-      entry = { ...classifyUserAgent(userAgent), id: nextUserAgentId++ };
-      userAgents.set(userAgent, entry);
+  function userAgentOf(userAgent: string): UserAgentInfo {
+    let info = userAgents.get(userAgent);
+    if (info === undefined) {
+      info = classifyUserAgent(userAgent);
+      userAgents.set(userAgent, info);
     }
-    return entry;
+    return info;
   }
 
   function pageOf(url: string): PageUrl | null {
@@ -109,13 +129,50 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
     return daySalt;
   }
 
-  function visitorOf(record: EdgeRecord, userAgent: UserAgentEntry): string {
+  function sessionOf(record: EdgeRecord): SessionMemo {
     const day = dayNumber(record.receivedAt);
-    const key = `${day}|${record.siteId}|${userAgent.id}|${record.sourceIp}`;
-    let id = visitors.get(key);
+    const event = record.event;
+    const hit = bySession.get(event.sessionId);
+    if (
+      hit !== undefined &&
+      hit.day === day &&
+      hit.sourceIp === record.sourceIp &&
+      hit.userAgent === record.userAgent &&
+      hit.siteId === record.siteId
+    ) {
+      if (hit.url !== event.url || hit.referrer !== event.referrer) {
+        hit.url = event.url;
+        hit.referrer = event.referrer;
+        hit.page = pageOf(event.url);
+        hit.source = hit.page === null ? DIRECT : sourceOf(event.referrer, hit.page);
+      }
+      return hit;
+    }
+    const page = pageOf(event.url);
+    const memo: SessionMemo = {
+      siteId: record.siteId,
+      userAgent: record.userAgent,
+      sourceIp: record.sourceIp,
+      day,
+      info: userAgentOf(record.userAgent),
+      visitorId: visitorIdOf(day, record),
+      url: event.url,
+      referrer: event.referrer,
+      page,
+      source: page === null ? DIRECT : sourceOf(event.referrer, page),
+    };
+    bySession.set(event.sessionId, memo);
+    return memo;
+  }
+
+  /** A new session of a known visitor (another tab, a return visit) reuses the hash. */
+  function visitorIdOf(day: number, record: EdgeRecord): string {
+    // The IP's length makes the key unambiguous (IPs and user agents are untrusted text).
+    const key = `${day}\n${record.siteId}\n${record.sourceIp.length}:${record.sourceIp}${record.userAgent}`;
+    let id = visitorIds.get(key);
     if (id === undefined) {
       id = visitorHash(saltOf(day), record.siteId, record.sourceIp, record.userAgent);
-      visitors.set(key, id);
+      visitorIds.set(key, id);
     }
     return id;
   }
@@ -123,10 +180,13 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
   return {
     enrich(record: EdgeRecord): EnrichResult {
       const event = record.event;
-      const page = pageOf(event.url);
+      const session = sessionOf(record);
+      const page = session.page;
       if (page === null) return invalidUrl(event.url);
-      const userAgent = userAgentOf(record.userAgent);
-      const enriched: EnrichedEvent = {
+      const enriched: EventItem = {
+        pk: sessionKey(record.siteId, event.sessionId),
+        sk: event.eventId,
+        expiresAt: eventExpiresAt(record.receivedAt),
         eventId: event.eventId,
         siteId: record.siteId,
         sessionId: event.sessionId,
@@ -138,11 +198,11 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
         url: event.url,
         host: page.host,
         path: page.path,
-        visitorId: visitorOf(record, userAgent),
-        source: sourceOf(event.referrer, page),
-        device: userAgent.device,
-        isBot: userAgent.isBot,
-        country: COUNTRY.test(record.country) ? record.country.toUpperCase() : 'unknown',
+        visitorId: session.visitorId,
+        source: session.source,
+        device: session.info.device,
+        isBot: session.info.isBot,
+        country: countryOf(record.country),
       };
       if (event.referrer !== undefined) enriched.referrer = event.referrer;
       if (event.title !== undefined) enriched.title = event.title;
@@ -166,4 +226,13 @@ function invalidUrl(url: string): EnrichResult {
     message: `The event's URL is not a URL the WHATWG parser accepts (${detail})`,
     details: [detail],
   };
+}
+
+/** ISO 3166-1 alpha-2 in upper case; anything else (empty: the CDN could not tell) is `unknown`. */
+function countryOf(country: string): string {
+  if (country.length !== 2) return 'unknown';
+  const a = country.charCodeAt(0);
+  const b = country.charCodeAt(1);
+  if (a >= 65 && a <= 90 && b >= 65 && b <= 90) return country;
+  return /^[a-z]{2}$/i.test(country) ? country.toUpperCase() : 'unknown';
 }

@@ -4,11 +4,16 @@
  * data; the handler only does I/O around it (DESIGN.md section 7).
  */
 import type { BadRow, EventItem } from '../schemas';
-import { coalesce, type AcceptedEvent, type SessionDelta } from './coalesce';
+import { BatchCoalescer, type SessionDelta } from './coalesce';
 import { decode } from './decode';
 import { createEnricher, type EnricherOptions } from './enrich';
-import { comparePositions, type KinesisInputRecord } from './kinesis-record';
-import { makeBadRow, originPosition } from './bad-rows';
+import {
+  comparePositions,
+  kinesisOrder,
+  kinesisOrigin,
+  type KinesisInputRecord,
+} from './kinesis-record';
+import { makeBadRow, originPosition, payloadOf } from './bad-rows';
 import type { RecordOutcome } from './outcomes';
 import type { Clock, PipelinePorts } from './ports';
 
@@ -48,42 +53,46 @@ export function createBatchProcessor(
   return (records) => {
     const outcomes = new Array<RecordOutcome>(records.length);
     const badRows: BadRow[] = [];
-    const accepted: AcceptedEvent[] = [];
-    const acceptedIndex: number[] = [];
-
-    records.forEach((input, index) => {
+    const coalescer = new BatchCoalescer();
+    // One pass in Kinesis order: each record is decoded, enriched and grouped while it is hot.
+    const order = kinesisOrder(records);
+    for (let i = 0; i < records.length; i += 1) {
+      const index = order === undefined ? i : (order[i] as number);
+      const input = records[index] as KinesisInputRecord;
       const decoded = decode(input);
       if (!decoded.ok) {
         badRows.push(decoded.badRow);
         outcomes[index] = badOutcome(decoded.badRow);
-        return;
+        continue;
       }
       const enriched = enricher.enrich(decoded.record);
       if (!enriched.ok) {
         const row = makeBadRow(
           enriched.reason,
           enriched.message,
-          decoded.origin,
-          decoded.payload,
+          kinesisOrigin(input),
+          payloadOf(input.kinesis.data),
           { siteId: decoded.record.siteId, eventId: decoded.record.event.eventId },
           enriched.details,
         );
         badRows.push(row);
         outcomes[index] = badOutcome(row);
-        return;
+        continue;
       }
-      accepted.push({ event: enriched.event, origin: decoded.origin, payload: decoded.payload });
-      acceptedIndex.push(index);
-    });
+      outcomes[index] = coalescer.add(enriched.event, input);
+    }
 
-    const batch = coalesce(accepted);
-    batch.outcomes.forEach((outcome, i) => {
-      outcomes[acceptedIndex[i] as number] = outcome;
-    });
-    // Kinesis order whatever the input order, so a redelivery reports the same list.
-    const allBadRows = badRows
-      .concat(batch.badRows)
-      .sort((a, b) => comparePositions(originPosition(a.origin), originPosition(b.origin)));
+    const batch = coalescer.finish();
+    // Both lists are in Kinesis order; merged, they stay so.
+    const allBadRows =
+      batch.badRows.length === 0
+        ? badRows
+        : badRows
+            .concat(batch.badRows)
+            .sort((a, b) => comparePositions(originPosition(a.origin), originPosition(b.origin)));
+    let duplicates = 0;
+    for (const outcome of outcomes)
+      if (outcome.kind === 'stored' && outcome.duplicate) duplicates += 1;
 
     return {
       eventItems: batch.eventItems,
@@ -93,7 +102,7 @@ export function createBatchProcessor(
       stats: {
         records: records.length,
         stored: batch.eventItems.length,
-        duplicates: accepted.length - batch.eventItems.length - batch.badRows.length,
+        duplicates,
         bad: allBadRows.length,
         sessions: batch.sessionDeltas.length,
         iteratorAgeMs: iteratorAge(ports.clock, records),
