@@ -12,7 +12,6 @@ import {
   type DynamoDBClient,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { expiryCutoffSeconds } from '../../pipeline/realtime/activity';
 import type { ShardPage, ShardPageRequest } from '../../pipeline/realtime/page-across-shards';
@@ -25,6 +24,7 @@ import {
   type RealtimeSessionView,
 } from '../../schemas/query';
 import { formatIssues, parseWith } from '../../schemas/validator';
+import { AttributeValueError, decodeItem } from './attribute-values';
 
 export interface ActiveSessionsReader {
   /** Every active item of a site, all shards read in parallel. */
@@ -50,6 +50,8 @@ export class ActiveSessionsReadError extends Error {
   override readonly name = 'ActiveSessionsReadError';
   constructor(
     message: string,
+    /** `unavailable`: DynamoDB failed (retry helps); `contract`: the data is wrong (it does not). */
+    readonly kind: 'unavailable' | 'contract',
     readonly tableName: string,
     options?: ErrorOptions,
   ) {
@@ -115,6 +117,7 @@ export function createActiveSessionsReader(
     } catch (cause) {
       throw new ActiveSessionsReadError(
         `Query of ${tableName} for ${shardKey(siteId, shard)} failed: ${describe(cause)}`,
+        'unavailable',
         tableName,
         { cause },
       );
@@ -126,10 +129,23 @@ export function createActiveSessionsReader(
     raw: Record<string, AttributeValue>,
     where: string,
   ): Static<S> {
-    const parsed = parseWith(schema, unmarshall(raw));
+    let decoded;
+    try {
+      decoded = decodeItem(raw);
+    } catch (cause) {
+      if (!(cause instanceof AttributeValueError)) throw cause;
+      throw new ActiveSessionsReadError(
+        `${tableName} item in ${where} does not match the ActiveSessions contract: ${cause.message}`,
+        'contract',
+        tableName,
+        { cause },
+      );
+    }
+    const parsed = parseWith(schema, decoded);
     if (!parsed.ok) {
       throw new ActiveSessionsReadError(
         `${tableName} item in ${where} does not match the ActiveSessions contract: ${formatIssues(parsed.issues)}`,
+        'contract',
         tableName,
       );
     }
@@ -173,6 +189,7 @@ export function createActiveSessionsReader(
       if (lastKey === undefined) {
         throw new ActiveSessionsReadError(
           `Query of ${tableName} answered LastEvaluatedKey ${JSON.stringify(answer.LastEvaluatedKey)} (expected a string sort key "sk")`,
+          'contract',
           tableName,
         );
       }
@@ -185,6 +202,7 @@ export function createActiveSessionsReader(
       } catch (cause) {
         throw new ActiveSessionsReadError(
           `DescribeTable of ${tableName} failed: ${describe(cause)}`,
+          'unavailable',
           tableName,
           { cause },
         );

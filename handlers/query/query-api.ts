@@ -215,12 +215,12 @@ export function createQueryApi(options: QueryApiOptions): QueryApi {
         return error(caught.status, caught.code, caught.message, caught.details);
       }
       logError(caught, request);
-      if (caught instanceof ActiveSessionsReadError) {
+      // A DynamoDB failure is worth a retry; a malformed item is not (500 below).
+      if (caught instanceof ActiveSessionsReadError && caught.kind === 'unavailable') {
         return error(
           503,
           'storage_unavailable',
           'active sessions could not be read; retry shortly',
-          undefined,
         );
       }
       return error(500, 'internal_error', 'the query failed unexpectedly');

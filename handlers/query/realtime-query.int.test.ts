@@ -108,6 +108,44 @@ describe('GET /realtime on DynamoDB Local', () => {
     expect(empty.activeSessions).toBe(0);
   });
 
+  it('answers 500 (not a retryable 503) when a stored item breaks the ActiveSessions contract', async () => {
+    const errors: unknown[] = [];
+    const table = stack.names.tables.activeSessions;
+    await seedActiveSessions(stack.clients.dynamodb, table, [
+      // A writer bug: isBot stored as a string.
+      {
+        ...activeSessionItem({ siteId: 'site-bad', sessionId: 's-x', shard: 1, nowMs }),
+        isBot: 'no',
+      },
+    ]);
+    const strict = createQueryApi({
+      reader: createActiveSessionsReader({
+        dynamodb: stack.clients.dynamodb,
+        tableName: table,
+        shardCount: SHARDS,
+      }),
+      shardCount: SHARDS,
+      realtimeCacheTtlMs: 0,
+      clock: () => nowMs,
+      logError: (error) => errors.push(error),
+    });
+
+    const response = await strict({
+      method: 'GET',
+      path: '/realtime',
+      query: { siteId: 'site-bad' },
+      grantedSiteId: 'site-bad',
+    });
+
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body)).toEqual({
+      error: { code: 'internal_error', message: expect.any(String) },
+    });
+    expect(String(errors[0])).toMatch(
+      /site-bad#1 does not match the ActiveSessions contract: isBot: expected boolean/,
+    );
+  });
+
   it('sends one Query per shard and never a Scan', async () => {
     const meter = installRequestMeter([stack.clients.dynamodb]);
     try {

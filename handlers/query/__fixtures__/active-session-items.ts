@@ -46,13 +46,16 @@ export function activeSessionItem(seed: ActiveSessionSeed): ActiveSessionItem {
   };
 }
 
-/** Writes items 25 at a time (DynamoDB Local never answers UnprocessedItems; AWS may — not for tests). */
+/**
+ * Writes items 25 at a time (DynamoDB Local never answers UnprocessedItems; AWS may — not for
+ * tests). Any object is accepted so that a test can store a deliberately broken item.
+ */
 export async function seedActiveSessions(
   dynamodb: DynamoDBClient,
   tableName: string,
-  items: readonly ActiveSessionItem[],
+  items: readonly object[],
 ): Promise<void> {
-  const batches: ActiveSessionItem[][] = [];
+  const batches: object[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   for (const batch of batches) {
     const answer = await dynamodb.send(
