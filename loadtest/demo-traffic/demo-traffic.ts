@@ -52,27 +52,26 @@ interface RunningVisit {
   busy: boolean;
 }
 
-interface FailedRecord {
-  readonly eventId: string;
-}
-
-function failedIds(body: unknown): Set<string> {
+/**
+ * The events a 207 refused. The edge names them by their index in the request (API Gateway's
+ * response template sees only Kinesis's answer, whose entries follow the request's order).
+ */
+export function refusedEvents(body: unknown, events: readonly TrackerEvent[]): TrackerEvent[] {
   if (
     body === null ||
     typeof body !== 'object' ||
     !('failed' in body) ||
     !Array.isArray(body.failed)
   ) {
-    return new Set();
+    return [];
   }
-  return new Set(
-    (body.failed as unknown[])
-      .filter(
-        (f): f is FailedRecord =>
-          typeof f === 'object' && f !== null && typeof (f as FailedRecord).eventId === 'string',
-      )
-      .map((f) => f.eventId),
-  );
+  const refused: TrackerEvent[] = [];
+  for (const entry of body.failed as unknown[]) {
+    if (entry === null || typeof entry !== 'object' || !('index' in entry)) continue;
+    const event = typeof entry.index === 'number' ? events[entry.index] : undefined;
+    if (event !== undefined) refused.push(event);
+  }
+  return refused;
 }
 
 export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
@@ -123,10 +122,10 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     if (answer.status === 200) {
       counters.eventsAccepted += events.length;
     } else if (answer.status === 207) {
-      const failed = failedIds(answer.body);
-      counters.eventsAccepted += events.length - failed.size;
-      counters.eventsRetried += failed.size;
-      visit.retry = events.filter((e) => failed.has(e.eventId));
+      const refused = refusedEvents(answer.body, events);
+      counters.eventsAccepted += events.length - refused.length;
+      counters.eventsRetried += refused.length;
+      visit.retry = refused;
       visit.retryAt = clock() + 500;
     } else if (answer.status === 429 || answer.status >= 500) {
       counters.eventsRetried += events.length;
