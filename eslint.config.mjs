@@ -9,6 +9,8 @@ export default tseslint.config(
   {
     // Config files and the jest reporter are CommonJS scripts run by Node.
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    // The dashboard is browser code; it declares its globals itself.
+    ignores: ['dashboard/**'],
     languageOptions: { globals: globals.node },
   },
   ...tseslint.configs.recommended,
