@@ -13,6 +13,8 @@ describe('readLocalConfig', () => {
       stage: 'liveinsight-dev',
       kinesisShards: 2,
       edgePort: 3000,
+      demoTraffic: true,
+      stateDir: '.liveinsight',
     });
   });
 
@@ -29,6 +31,8 @@ describe('readLocalConfig', () => {
         LIVEINSIGHT_STAGE: 'demo',
         LIVEINSIGHT_KINESIS_SHARDS: '4',
         LIVEINSIGHT_EDGE_PORT: '3100',
+        LIVEINSIGHT_DEMO: 'off',
+        LIVEINSIGHT_STATE_DIR: '/tmp/li',
       }),
     ).toEqual({
       mode: 'localstack',
@@ -40,16 +44,23 @@ describe('readLocalConfig', () => {
       stage: 'demo',
       kinesisShards: 4,
       edgePort: 3100,
+      demoTraffic: false,
+      stateDir: '/tmp/li',
     });
   });
 
   it('names every bad variable with the value received and what was expected', () => {
     expect(() =>
-      readLocalConfig({ LIVEINSIGHT_KINESIS: 'kinesis', LIVEINSIGHT_AWS_PORT: '70000' }),
+      readLocalConfig({
+        LIVEINSIGHT_KINESIS: 'kinesis',
+        LIVEINSIGHT_AWS_PORT: '70000',
+        LIVEINSIGHT_DEMO: 'maybe',
+      }),
     ).toThrow(
       new LocalConfigError(
         'Invalid local stack configuration: LIVEINSIGHT_KINESIS is "kinesis" (expected one of ' +
-          'kinesalite, kinesis-mock); LIVEINSIGHT_AWS_PORT is "70000" (expected an integer from 0 to 65535)',
+          'kinesalite, kinesis-mock); LIVEINSIGHT_AWS_PORT is "70000" (expected an integer from 0 to 65535); ' +
+          'LIVEINSIGHT_DEMO is "maybe" (expected one of on, off)',
       ),
     );
   });
