@@ -19,10 +19,10 @@ const MINUTE_MS = 60_000;
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
 export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
-  activeSessions: `Active sessions: sessions with any activity in the last ${MINUTES} minutes`,
+  activeSessions: `Active sessions: sessions with any activity in the last ${MINUTES} minutes (bots excluded)`,
   currentVisitors:
     `Current visitors: distinct visitors with a page view or custom event in the last ` +
-    `${REALTIME_WINDOWS.currentVisitorsMinutes} minutes (engagement pings alone do not count)`,
+    `${REALTIME_WINDOWS.currentVisitorsMinutes} minutes (engagement pings alone do not count; bots excluded)`,
   pageviewsPerMinute: `Page views per minute over the last ${MINUTES} minutes`,
   breakdowns: 'Active sessions by current page, traffic source, device type and country',
   bots: 'Bot sessions are excluded from every other figure; share = bot / all active sessions',
