@@ -11,7 +11,15 @@ const shared = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // Local state, build output and scratch folders never hold tests of ours.
+  modulePathIgnorePatterns: ['<rootDir>/.liveinsight/', '<rootDir>/cdk.out/', '<rootDir>/dist/'],
 };
+const ignored = [
+  '/node_modules/',
+  '<rootDir>/.liveinsight/',
+  '<rootDir>/cdk.out/',
+  '<rootDir>/dist/',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -21,7 +29,7 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+      testPathIgnorePatterns: [...ignored, '\\.int\\.test\\.ts$'],
     },
     {
       ...shared,
@@ -31,7 +39,7 @@ module.exports = {
       globalSetup: '<rootDir>/localstack/testing/global-setup.ts',
       globalTeardown: '<rootDir>/localstack/testing/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/localstack/testing/integration-timeout.ts'],
-      testPathIgnorePatterns: ['/node_modules/'],
+      testPathIgnorePatterns: ignored,
       testTimeout: 60000,
     },
   ],

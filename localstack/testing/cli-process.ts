@@ -3,6 +3,8 @@
  * no npm or tsx wrapper in between, so the PID is the supervisor itself — and waits for output.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const START = join(__dirname, '..', 'start.ts');
@@ -16,10 +18,19 @@ export interface CliProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * Runs start.ts with `env` over isolating defaults: a free edge port, a state folder of its own
+ * and no demo traffic, so it never collides with a developer's `npm start` or another test.
+ */
 export function runStartCli(env: Readonly<Record<string, string>>): CliProcess {
+  const isolation = {
+    LIVEINSIGHT_EDGE_PORT: '0',
+    LIVEINSIGHT_DEMO: 'off',
+    LIVEINSIGHT_STATE_DIR: mkdtempSync(join(tmpdir(), 'liveinsight-start-')),
+  };
   const child = spawn(process.execPath, ['--require', TSX_CJS, START], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...isolation, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
