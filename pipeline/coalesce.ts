@@ -99,7 +99,7 @@ export class BatchCoalescer {
   finish(): Omit<CoalescedBatch, 'outcomes'> {
     const sessionDeltas: SessionDelta[] = [];
     for (const group of this.groups) {
-      const events = group.events.sort(bySeqThenTs);
+      const events = isSorted(group.events) ? group.events : group.events.sort(bySeqThenTs);
       sessionDeltas.push({
         pk: sessionKey(group.siteId, group.sessionId),
         siteId: group.siteId,
@@ -162,6 +162,14 @@ function add(group: SessionGroup, event: EventItem): void {
       seqs: new Map(group.events.map((e) => [e.seq, e])),
     };
   }
+}
+
+/** Events mostly arrive in seq order: checking is cheaper than sorting. */
+function isSorted(events: readonly EventItem[]): boolean {
+  for (let i = 1; i < events.length; i += 1) {
+    if (bySeqThenTs(events[i - 1] as EventItem, events[i] as EventItem) > 0) return false;
+  }
+  return true;
 }
 
 function bySeqThenTs(a: EnrichedEvent, b: EnrichedEvent): number {

@@ -46,15 +46,15 @@ export function kinesisOrigin(record: KinesisInputRecord): KinesisOrigin {
 let lastShardId = '';
 
 function shardIdOf(eventId: string, sequenceNumber: string): string {
-  // `${shardId}:${sequenceNumber}`, checked without building the suffix (this runs per record).
+  // `${shardId}:${sequenceNumber}`: checked without building strings (this runs per record).
   const colonAt = eventId.length - sequenceNumber.length - 1;
-  if (colonAt > 0 && eventId.charCodeAt(colonAt) === 58 && eventId.endsWith(sequenceNumber)) {
-    if (colonAt === lastShardId.length && eventId.startsWith(lastShardId)) return lastShardId;
-    lastShardId = eventId.slice(0, colonAt);
-    return lastShardId;
+  if (colonAt <= 0 || eventId.charCodeAt(colonAt) !== 58) {
+    const colon = eventId.indexOf(':');
+    return colon === -1 ? eventId : eventId.slice(0, colon);
   }
-  const colon = eventId.indexOf(':');
-  return colon === -1 ? eventId : eventId.slice(0, colon);
+  if (colonAt === lastShardId.length && eventId.startsWith(lastShardId)) return lastShardId;
+  lastShardId = eventId.slice(0, colonAt);
+  return lastShardId;
 }
 
 /**
@@ -66,21 +66,20 @@ export function comparePositions(
   a: { readonly shardId: string; readonly sequenceNumber: string },
   b: { readonly shardId: string; readonly sequenceNumber: string },
 ): number {
-  if (a.shardId !== b.shardId) return a.shardId < b.shardId ? -1 : 1;
-  const x = a.sequenceNumber;
-  const y = b.sequenceNumber;
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
+  return compareParts(a.shardId, a.sequenceNumber, b.shardId, b.sequenceNumber);
+}
+
+function compareParts(aShard: string, aSeq: string, bShard: string, bSeq: string): number {
+  if (aShard !== bShard) return aShard < bShard ? -1 : 1;
+  if (aSeq.length !== bSeq.length) return aSeq.length - bSeq.length;
+  return aSeq < bSeq ? -1 : aSeq > bSeq ? 1 : 0;
 }
 
 /** `comparePositions` for records as delivered, without building their origins. */
 export function compareRecordPositions(a: KinesisInputRecord, b: KinesisInputRecord): number {
   const x = a.kinesis.sequenceNumber;
   const y = b.kinesis.sequenceNumber;
-  return comparePositions(
-    { shardId: shardIdOf(a.eventID, x), sequenceNumber: x },
-    { shardId: shardIdOf(b.eventID, y), sequenceNumber: y },
-  );
+  return compareParts(shardIdOf(a.eventID, x), x, shardIdOf(b.eventID, y), y);
 }
 
 /**
@@ -88,10 +87,16 @@ export function compareRecordPositions(a: KinesisInputRecord, b: KinesisInputRec
  * delivers them), so that "first occurrence" means the same on every delivery of a batch.
  */
 export function kinesisOrder(records: readonly KinesisInputRecord[]): number[] | undefined {
+  let previousShard = '';
+  let previousSeq = '';
   let sorted = true;
-  for (let i = 1; i < records.length && sorted; i += 1) {
-    const previous = records[i - 1] as KinesisInputRecord;
-    if (compareRecordPositions(previous, records[i] as KinesisInputRecord) > 0) sorted = false;
+  for (let i = 0; i < records.length && sorted; i += 1) {
+    const record = records[i] as KinesisInputRecord;
+    const seq = record.kinesis.sequenceNumber;
+    const shard = shardIdOf(record.eventID, seq);
+    if (i > 0 && compareParts(previousShard, previousSeq, shard, seq) > 0) sorted = false;
+    previousShard = shard;
+    previousSeq = seq;
   }
   if (sorted) return undefined;
   return records
