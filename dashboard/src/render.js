@@ -32,8 +32,9 @@ export function renderAnswer(answer) {
     `Page views per minute (last ${answer.pageviewsPerMinute.length} min)`;
   byId('current-visitors-definition').textContent = answer.definitions.currentVisitors;
   byId('active-sessions-definition').textContent = answer.definitions.activeSessions;
+  const bots = answer.bots.sessions;
   byId('bots-definition').textContent =
-    `${numberFormat.format(answer.bots.sessions)} bot sessions. ${answer.definitions.bots}`;
+    `${numberFormat.format(bots)} bot session${bots === 1 ? '' : 's'}. ${answer.definitions.bots}`;
   byId('breakdowns-definition').textContent = answer.definitions.breakdowns;
   renderPageviewsChart(byId('pageviews-chart'), answer.pageviewsPerMinute, answer.minutesFrom);
   renderTable(byId('top-pages'), answer.topPages);

@@ -140,6 +140,7 @@ describe('live dashboard in Chromium', () => {
     expect(await textOf(page, 'current-visitors')).toBe('2');
     expect(await textOf(page, 'bot-share')).toBe('25%');
     expect(await textOf(page, 'site')).toBe('site-a');
+    expect(await page.locator('#bots-definition').textContent()).toMatch(/^1 bot session\. /);
     expect(await page.getByTestId('problem').isHidden()).toBe(true);
     expect(await page.locator('#current-visitors-label').textContent()).toBe(
       'Current visitors (last 5 min)',
