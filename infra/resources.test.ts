@@ -67,7 +67,7 @@ describe('table definitions', () => {
         indexName: 'bySiteDay',
         partitionKey: { name: 'siteDay', type: 'S' },
         sortKey: { name: 'startedAt', type: 'N' },
-        projection: 'ALL',
+        projection: 'KEYS_ONLY',
       },
     ]);
   });
@@ -119,7 +119,7 @@ describe('event-source mappings', () => {
   it('uses the settings of the design for the consumer', () => {
     expect(CONSUMER_MAPPING_SETTINGS).toEqual({
       BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 1,
+      MaximumBatchingWindowInSeconds: 0,
       ParallelizationFactor: 2,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
