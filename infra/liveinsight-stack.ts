@@ -11,7 +11,8 @@ import { BusinessDashboard } from './constructs/business-dashboard';
 import { ProcessorFunction, type ProcessorFunctionProps } from './constructs/processor-function';
 import { IngestApi, type IngestSite } from './constructs/ingest-api';
 import { DashboardHosting, type DashboardHostingProps } from './constructs/dashboard-hosting';
-import { QUERY_STAGE_OPTIONS, QueryApi, type FunctionCode } from './constructs/query-api';
+import type { FunctionCode } from './constructs/bundled-function';
+import { QUERY_STAGE_OPTIONS, QueryApi } from './constructs/query-api';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**

@@ -5,14 +5,12 @@
  * S3 on-failure destination carries the records, not just their positions).
  */
 import { join } from 'node:path';
-import { CfnElement, Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, SecretValue, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -24,10 +22,10 @@ import {
   type EventSourceMappingSettings,
   validateEventSourceMappingSettings,
 } from '../resources';
-import {
-  LeastPrivilegeS3OnFailureDestination,
-  ON_FAILURE_KEY_PREFIX,
-} from './s3-on-failure-destination';
+import { bundledFunction, type FunctionCode } from './bundled-function';
+import { nagArnOf } from './nag-arn';
+import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
+import { streamMappingProps } from './stream-mapping-props';
 
 export interface ConsumerFunctionProps {
   readonly eventsStream: kinesis.IStream;
@@ -68,7 +66,7 @@ export interface ConsumerFunctionProps {
    * holding an already built `index.js` (CI builds once, tests synth without bundling).
    * @default { kind: 'bundle' }
    */
-  readonly code?: { readonly kind: 'bundle' } | { readonly kind: 'prebuilt'; readonly dir: string };
+  readonly code?: FunctionCode;
 }
 
 export const CONSUMER_ENTRY = join(__dirname, '..', '..', 'handlers', 'consumer', 'index.ts');
@@ -84,18 +82,6 @@ export class ConsumerFunction extends Construct {
       props.mappingSettings ?? CONSUMER_MAPPING_SETTINGS,
       'consumer event source mapping',
     );
-    const memorySize = props.memorySize ?? 512;
-    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
-      throw new RangeError(
-        `memorySize is ${memorySize} (expected an integer from 128 to 10240 MB)`,
-      );
-    }
-    const reserved = props.reservedConcurrentExecutions;
-    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1)) {
-      throw new RangeError(
-        `reservedConcurrentExecutions is ${reserved} (expected a positive integer or undefined)`,
-      );
-    }
     this.visitorSaltSecret =
       props.visitorSaltSecret ??
       new secretsmanager.Secret(this, 'VisitorSaltSecret', {
@@ -114,47 +100,21 @@ export class ConsumerFunction extends Construct {
         this.visitorSaltSecret.secretArn,
       ).unsafeUnwrap(),
     };
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
-    // An own role instead of AWSLambdaBasicExecutionRole: logs to this log group only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'LiveInsight consumer',
-    });
-    logGroup.grantWrite(role);
-    const common = {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.X86_64,
-      memorySize,
-      timeout: props.timeout ?? Duration.seconds(15),
-      environment,
-      role,
-      ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
-      logGroup,
+    const { function: fn, role } = bundledFunction(this, 'Function', {
+      entry: CONSUMER_ENTRY,
+      code: props.code ?? { kind: 'bundle' },
       description:
         'LiveInsight consumer: Kinesis events → Events, Sessions, ActiveSessions, bad rows',
-    };
-    const code = props.code ?? { kind: 'bundle' };
-    this.function =
-      code.kind === 'bundle'
-        ? new nodejs.NodejsFunction(this, 'Function', {
-            ...common,
-            entry: CONSUMER_ENTRY,
-            handler: 'handler',
-            bundling: {
-              // Bundles run on nodejs22.x and on the Node 20 of the local machines.
-              target: 'node20',
-              minify: true,
-              sourceMap: true,
-              // The runtime's SDK may differ from the pinned one; ship the pinned one.
-              bundleAwsSDK: true,
-              forceDockerBundling: false,
-            },
-          })
-        : new lambda.Function(this, 'Function', {
-            ...common,
-            code: lambda.Code.fromAsset(code.dir),
-            handler: 'index.handler',
-          });
+      roleDescription: 'LiveInsight consumer',
+      environment,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(15),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      // Ids of the first deployment (logical ids).
+      logGroupId: 'Logs',
+      roleId: 'Role',
+    });
+    this.function = fn;
 
     // Exactly the calls the consumer makes (least privilege; no index ARNs, no deletes).
     const allow = (actions: string[], resources: string[]) =>
@@ -167,47 +127,22 @@ export class ConsumerFunction extends Construct {
     // The salt secret reaches the function through a dynamic reference that CloudFormation
     // resolves at deploy time: the function itself never reads Secrets Manager.
 
-    this.eventSource = new KinesisEventSource(props.eventsStream, {
-      batchSize: settings.BatchSize,
-      maxBatchingWindow: Duration.seconds(settings.MaximumBatchingWindowInSeconds),
-      parallelizationFactor: settings.ParallelizationFactor,
-      bisectBatchOnError: settings.BisectBatchOnFunctionError,
-      // CDK leaves these unset for Lambda's "-1 = infinite".
-      ...(settings.MaximumRetryAttempts === -1
-        ? {}
-        : { retryAttempts: settings.MaximumRetryAttempts }),
-      ...(settings.MaximumRecordAgeInSeconds === -1
-        ? {}
-        : { maxRecordAge: Duration.seconds(settings.MaximumRecordAgeInSeconds) }),
-      reportBatchItemFailures: settings.FunctionResponseTypes.includes('ReportBatchItemFailures'),
-      startingPosition:
-        settings.StartingPosition === 'LATEST'
-          ? lambda.StartingPosition.LATEST
-          : lambda.StartingPosition.TRIM_HORIZON,
-      onFailure: new LeastPrivilegeS3OnFailureDestination(props.failureBucket),
-    });
+    this.eventSource = new KinesisEventSource(
+      props.eventsStream,
+      streamMappingProps(settings, props.failureBucket),
+    );
     this.function.addEventSource(this.eventSource);
 
     // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
     const policy = role.node.tryFindChild('DefaultPolicy');
-    const bucketArn = nagArnOf(props.failureBucket);
     if (policy !== undefined) {
       Validations.of(policy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${BAD_ROW_PAYLOAD_PREFIX}*]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArnOf(props.failureBucket)}/${BAD_ROW_PAYLOAD_PREFIX}*]`,
         reason:
           'Bad-row payload objects are keyed by day, bucket, shard and sequence number: unknown at deploy time.',
       });
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${ON_FAILURE_KEY_PREFIX}*]`,
-        reason:
-          'Lambda names on-failure objects aws/lambda/<mapping UUID>/<shard>/<date>/…: unknown at deploy time (Lambda documents s3:PutObject for S3 destinations).',
-      });
+      acknowledgeOnFailureObjects(policy, props.failureBucket);
     }
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime the design pins (DESIGN.md section 1): the bundle targets node20 so the same code runs on the Node 20 of the local machines; move with the toolchain.',
-    });
     if (props.visitorSaltSecret === undefined) {
       Validations.of(this.visitorSaltSecret).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',
@@ -216,12 +151,4 @@ export class ConsumerFunction extends Construct {
       });
     }
   }
-}
-
-/** How cdk-nag prints a bucket's ARN in a finding id: `<LogicalId.Arn>` for one of this app. */
-function nagArnOf(bucket: s3.IBucket): string {
-  const resource = bucket.node.defaultChild;
-  return resource instanceof CfnElement
-    ? `<${Stack.of(resource).getLogicalId(resource)}.Arn>`
-    : bucket.bucketArn;
 }

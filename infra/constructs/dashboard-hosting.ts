@@ -4,7 +4,7 @@
  * headers policy, plus a `config.json` that tells the page where the query API is.
  */
 import { join } from 'node:path';
-import { CfnElement, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -12,6 +12,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { DASHBOARD_HSTS_SECONDS, dashboardContentSecurityPolicy } from '../api/dashboard-spec';
+import { nagArnOf } from './nag-arn';
 
 export interface DashboardHostingProps {
   /** Private bucket for the files (DataResources' `dashboard` bucket). */
@@ -164,12 +165,4 @@ export class DashboardHosting extends Construct {
       }
     }
   }
-}
-
-/** How cdk-nag prints a bucket's ARN in a finding id: `<LogicalId.Arn>` for one of this app. */
-function nagArnOf(bucket: s3.IBucket): string {
-  const resource = bucket.node.defaultChild;
-  return resource instanceof CfnElement
-    ? `<${Stack.of(resource).getLogicalId(resource)}.Arn>`
-    : bucket.bucketArn;
 }

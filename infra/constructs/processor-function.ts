@@ -6,13 +6,11 @@
  * failures bucket with their records.
  */
 import { join } from 'node:path';
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BAD_ROW_PAYLOAD_PREFIX } from '../../handlers/adapters/bad-row-payloads';
@@ -24,10 +22,10 @@ import {
   type MappingKey,
   validateEventSourceMappingSettings,
 } from '../resources';
-import {
-  LeastPrivilegeS3OnFailureDestination,
-  ON_FAILURE_KEY_PREFIX,
-} from './s3-on-failure-destination';
+import { bundledFunction, type FunctionCode, validateMemorySize } from './bundled-function';
+import { nagArnOf } from './nag-arn';
+import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
+import { streamMappingProps } from './stream-mapping-props';
 
 export interface ProcessorFunctionProps {
   /** Streamed with NEW_AND_OLD_IMAGES (infra/resources.ts). */
@@ -57,7 +55,7 @@ export interface ProcessorFunctionProps {
    * holding an already built `index.js`.
    * @default { kind: 'bundle' }
    */
-  readonly code?: { readonly kind: 'bundle' } | { readonly kind: 'prebuilt'; readonly dir: string };
+  readonly code?: FunctionCode;
 }
 
 export type ProcessorMappingKey = Extract<
@@ -77,12 +75,8 @@ export class ProcessorFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ProcessorFunctionProps) {
     super(scope, id);
-    const memorySize = props.memorySize ?? 256;
-    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
-      throw new RangeError(
-        `memorySize is ${memorySize} (expected an integer from 128 to 10240 MB)`,
-      );
-    }
+    // Its error comes before the namespace's (bundledFunction checks it again).
+    const memorySize = validateMemorySize(props.memorySize ?? 256);
     this.metricsNamespace = props.metricsNamespace ?? METRICS_NAMESPACE;
     if (!NAMESPACE_PATTERN.test(this.metricsNamespace)) {
       throw new RangeError(
@@ -90,19 +84,12 @@ export class ProcessorFunction extends Construct {
       );
     }
 
-    // EMF documents are log events: CloudWatch extracts the metrics from this group.
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
-    // An own role instead of AWSLambdaBasicExecutionRole: logs to this log group only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'LiveInsight processor',
-    });
-    logGroup.grantWrite(role);
-    const common = {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.X86_64,
-      memorySize,
-      timeout: props.timeout ?? Duration.seconds(30),
+    const { function: fn, role } = bundledFunction(this, 'Function', {
+      entry: PROCESSOR_ENTRY,
+      code: props.code ?? { kind: 'bundle' },
+      description:
+        'LiveInsight processor: Sessions / ActiveSessions streams → CloudWatch business metrics (EMF)',
+      roleDescription: 'LiveInsight processor',
       environment: {
         [ENV.sessionsTable]: props.sessionsTable.tableName,
         [ENV.activeSessionsTable]: props.activeSessionsTable.tableName,
@@ -110,32 +97,14 @@ export class ProcessorFunction extends Construct {
         [ENV.failureBucket]: props.failureBucket.bucketName,
         [ENV.metricsNamespace]: this.metricsNamespace,
       },
-      role,
-      logGroup,
-      description:
-        'LiveInsight processor: Sessions / ActiveSessions streams → CloudWatch business metrics (EMF)',
-    };
-    const code = props.code ?? { kind: 'bundle' };
-    this.function =
-      code.kind === 'bundle'
-        ? new nodejs.NodejsFunction(this, 'Function', {
-            ...common,
-            entry: PROCESSOR_ENTRY,
-            handler: 'handler',
-            bundling: {
-              // Bundles run on nodejs22.x and on the Node 20 of the local machines.
-              target: 'node20',
-              minify: true,
-              sourceMap: true,
-              bundleAwsSDK: true,
-              forceDockerBundling: false,
-            },
-          })
-        : new lambda.Function(this, 'Function', {
-            ...common,
-            code: lambda.Code.fromAsset(code.dir),
-            handler: 'index.handler',
-          });
+      memorySize,
+      timeout: props.timeout ?? Duration.seconds(30),
+      // EMF documents are log events: CloudWatch extracts the metrics from its log group.
+      // Ids of the first deployment (logical ids).
+      logGroupId: 'Logs',
+      roleId: 'Role',
+    });
+    this.function = fn;
 
     // Exactly the calls the processor makes (least privilege): it never reads a table.
     const allow = (actions: string[], resources: string[]) =>
@@ -157,25 +126,10 @@ export class ProcessorFunction extends Construct {
         `processor event source mapping ${key}`,
       );
       // DynamoEventSource grants the stream reads (DescribeStream, GetRecords, GetShardIterator).
-      const source = new DynamoEventSource(tables[mapping.source.table], {
-        batchSize: settings.BatchSize,
-        maxBatchingWindow: Duration.seconds(settings.MaximumBatchingWindowInSeconds),
-        parallelizationFactor: settings.ParallelizationFactor,
-        bisectBatchOnError: settings.BisectBatchOnFunctionError,
-        // CDK leaves these unset for Lambda's "-1 = infinite".
-        ...(settings.MaximumRetryAttempts === -1
-          ? {}
-          : { retryAttempts: settings.MaximumRetryAttempts }),
-        ...(settings.MaximumRecordAgeInSeconds === -1
-          ? {}
-          : { maxRecordAge: Duration.seconds(settings.MaximumRecordAgeInSeconds) }),
-        reportBatchItemFailures: settings.FunctionResponseTypes.includes('ReportBatchItemFailures'),
-        startingPosition:
-          settings.StartingPosition === 'LATEST'
-            ? lambda.StartingPosition.LATEST
-            : lambda.StartingPosition.TRIM_HORIZON,
-        onFailure: new LeastPrivilegeS3OnFailureDestination(props.failureBucket),
-      });
+      const source = new DynamoEventSource(
+        tables[mapping.source.table],
+        streamMappingProps(settings, props.failureBucket),
+      );
       this.function.addEventSource(source);
       sources[key] = source;
     }
@@ -193,36 +147,18 @@ export class ProcessorFunction extends Construct {
 
     // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
     const policy = role.node.tryFindChild('DefaultPolicy');
-    const bucketArn = nagArnOf(props.failureBucket);
     if (policy !== undefined) {
       Validations.of(policy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${BAD_ROW_PAYLOAD_PREFIX}*]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArnOf(props.failureBucket)}/${BAD_ROW_PAYLOAD_PREFIX}*]`,
         reason:
           'Bad-row payload objects are keyed by day, bucket and stream position: unknown at deploy time.',
       });
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${ON_FAILURE_KEY_PREFIX}*]`,
-        reason:
-          'Lambda names on-failure objects aws/lambda/<mapping UUID>/<shard>/<date>/…: unknown at deploy time (Lambda documents s3:PutObject for S3 destinations).',
-      });
+      acknowledgeOnFailureObjects(policy, props.failureBucket);
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
         reason:
           'dynamodb:ListStreams, which a DynamoDB Streams event-source mapping needs, has no resource-level permissions (granted by aws-cdk-lib’s DynamoEventSource); the stream reads themselves are scoped to the two stream ARNs.',
       });
     }
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime the design pins (DESIGN.md section 1): the bundle targets node20 so the same code runs on the Node 20 of the local machines; move with the toolchain.',
-    });
   }
-}
-
-/** How cdk-nag prints a bucket's ARN in a finding id: `<LogicalId.Arn>` for one of this app. */
-function nagArnOf(bucket: s3.IBucket): string {
-  const resource = bucket.node.defaultChild;
-  return resource instanceof CfnElement
-    ? `<${Stack.of(resource).getLogicalId(resource)}.Arn>`
-    : bucket.bucketArn;
 }

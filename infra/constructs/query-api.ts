@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundledFunction, type FunctionCode } from './bundled-function';
 import { ENV } from '../../handlers/env-names';
 import { QUERY_PATHS } from '../../handlers/query/query-api';
 import {
@@ -85,64 +84,6 @@ export interface QueryApiProps {
 export const QUERY_ENTRY = join(__dirname, '..', '..', 'handlers', 'query', 'index.ts');
 export const AUTHORIZER_ENTRY = join(__dirname, '..', '..', 'handlers', 'authorizer', 'index.ts');
 
-/** An esbuild bundle made at synth time, or a directory holding an already built `index.js`. */
-export type FunctionCode =
-  { readonly kind: 'bundle' } | { readonly kind: 'prebuilt'; readonly dir: string };
-
-interface HandlerFunctionOptions {
-  readonly entry: string;
-  readonly code: FunctionCode;
-  readonly description: string;
-  readonly environment: Record<string, string>;
-  readonly logRetention: logs.RetentionDays;
-}
-
-/**
- * One function with its own role and log group (no AWSLambdaBasicExecutionRole: it may write to
- * its own log group only). Node 22 on AWS; bundles target node20 so the same code runs on the
- * local Node 20, with the lockfile's SDK inside.
- */
-function handlerFunction(
-  scope: Construct,
-  id: string,
-  options: HandlerFunctionOptions,
-): lambda.Function {
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: options.logRetention });
-  const role = new iam.Role(scope, `${id}Role`, {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: options.description,
-  });
-  logGroup.grantWrite(role);
-  const common = {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    architecture: lambda.Architecture.X86_64,
-    memorySize: 512,
-    timeout: Duration.seconds(10),
-    environment: options.environment,
-    role,
-    logGroup,
-    description: options.description,
-  };
-  return options.code.kind === 'bundle'
-    ? new nodejs.NodejsFunction(scope, id, {
-        ...common,
-        entry: options.entry,
-        handler: 'handler',
-        bundling: {
-          target: 'node20',
-          minify: true,
-          sourceMap: true,
-          bundleAwsSDK: true,
-          forceDockerBundling: false,
-        },
-      })
-    : new lambda.Function(scope, id, {
-        ...common,
-        code: lambda.Code.fromAsset(options.code.dir),
-        handler: 'index.handler',
-      });
-}
-
 export class QueryApi extends Construct {
   readonly queryFunction: lambda.Function;
   readonly authorizerFunction: lambda.Function;
@@ -165,7 +106,9 @@ export class QueryApi extends Construct {
     }
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
-    this.queryFunction = handlerFunction(this, 'QueryFunction', {
+    this.queryFunction = bundledFunction(this, 'QueryFunction', {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
       entry: QUERY_ENTRY,
       code: props.queryCode ?? { kind: 'bundle' },
       description: 'LiveInsight realtime query API (GET /realtime, /sessions/active, /health)',
@@ -177,17 +120,19 @@ export class QueryApi extends Construct {
           : { [ENV.dashboardOrigin]: props.dashboardOrigin }),
       },
       logRetention,
-    });
+    }).function;
     // Least privilege: Query (never Scan) and DescribeTable for /health.
     props.activeSessionsTable.grant(this.queryFunction, 'dynamodb:Query', 'dynamodb:DescribeTable');
 
-    this.authorizerFunction = handlerFunction(this, 'AuthorizerFunction', {
+    this.authorizerFunction = bundledFunction(this, 'AuthorizerFunction', {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
       entry: AUTHORIZER_ENTRY,
       code: props.authorizerCode ?? { kind: 'bundle' },
       description: 'LiveInsight read-token authorizer of the query API',
       environment: { [ENV.readTokensTable]: props.readTokensTable.tableName },
       logRetention,
-    });
+    }).function;
     props.readTokensTable.grant(this.authorizerFunction, 'dynamodb:GetItem');
 
     this.authorizer = new apigateway.RequestAuthorizer(this, 'ReadTokenAuthorizer', {
@@ -281,13 +226,6 @@ export class QueryApi extends Construct {
         Validations.of(preflight).acknowledge({ id: 'AwsSolutions::AwsSolutions-APIG4', reason });
         Validations.of(preflight).acknowledge({ id: 'AwsSolutions::AwsSolutions-COG4', reason });
       }
-    }
-    for (const fn of [this.queryFunction, this.authorizerFunction]) {
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-L1',
-        reason:
-          'nodejs22.x is the runtime the design pins (DESIGN.md section 1): the bundle targets node20 so the same code runs on the Node 20 of the local machines; move with the toolchain.',
-      });
     }
   }
 }
