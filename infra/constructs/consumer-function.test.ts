@@ -1,26 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../handlers/env-names';
 import { CONSUMER_MAPPING_SETTINGS, resourceNames } from '../resources';
-import { DataResources } from './data-resources';
 import { ConsumerFunction, type ConsumerFunctionProps } from './consumer-function';
+import { dataFixture } from './test-support/data-fixture';
+import { nagCheckedApp, nagFindings } from './test-support/nag-report';
 
 const STAGE = 'consumer-test';
 
 function synth(props: Partial<ConsumerFunctionProps> = {}, app = new App()): Template {
   const stack = new Stack(app, 'ConsumerTest');
-  const data = new DataResources(stack, 'Data', { stage: STAGE });
-  // The data resources are not under test here (their buckets' access logs are the stack's call).
-  for (const id of ['AwsSolutions::AwsSolutions-S1', 'AwsSolutions::AwsSolutions-DDB3']) {
-    Validations.of(data).acknowledge({
-      id,
-      reason: 'DataResources is not the construct under test',
-    });
-  }
+  const data = dataFixture(stack, STAGE);
   new ConsumerFunction(stack, 'Consumer', {
     eventsStream: data.eventsStream,
     eventsTable: data.tables.events,
@@ -154,24 +144,9 @@ test('bundles handlers/consumer with esbuild at synth time, offline', () => {
 });
 
 test('passes the AwsSolutions checks of its own resources, with the exceptions stated', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'consumer-nag-'));
-  const app = new App({ outdir });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const { app, outdir } = nagCheckedApp('consumer-nag-');
 
   expect(() => synth({}, app)).not.toThrow();
-  const file = join(outdir, 'validation-report.json');
-  if (!existsSync(file)) return;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as {
-    pluginReports: {
-      violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
-    }[];
-  };
-  const findings = report.pluginReports
-    .flatMap((plugin) =>
-      plugin.violations.flatMap((v) =>
-        v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`),
-      ),
-    )
-    .filter((finding) => !finding.includes('/Data/'));
+  const findings = nagFindings(outdir).filter((finding) => !finding.includes('/Data/'));
   expect(findings).toEqual([]);
 });

@@ -1,10 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { match } from 'ts-pattern';
 import { ingestRequestModel } from '../../schemas/draft04';
 import { INGEST_CASES, type IngestCase } from '../api/__fixtures__/ingest-cases';
@@ -20,6 +16,7 @@ import {
   type GatewayResponseType,
 } from '../api/ingest-api-spec';
 import { IngestApi, type IngestApiProps } from './ingest-api';
+import { nagCheckedApp, nagFindings } from './test-support/nag-report';
 
 function synth(props: Partial<IngestApiProps> = {}, app = new App()) {
   const stack = new Stack(app, 'Test');
@@ -352,25 +349,11 @@ describe('IngestApi props', () => {
   });
 
   it('passes the AwsSolutions checks, with the public-ingest exceptions stated', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'ingest-nag-'));
-    const app = new App({ outdir });
-    // Plugins run when the app synthesizes first (synth() below synthesizes for the Template).
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const { app, outdir } = nagCheckedApp('ingest-nag-');
 
     // An unacknowledged error fails synthesis; warnings only reach the report.
     expect(() => synth({}, app)).not.toThrow();
-    const file = join(outdir, 'validation-report.json');
-    if (!existsSync(file)) return;
-    const report = JSON.parse(readFileSync(file, 'utf8')) as {
-      pluginReports: {
-        violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
-      }[];
-    };
-    const findings = report.pluginReports.flatMap((plugin) =>
-      plugin.violations.flatMap((v) =>
-        v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`),
-      ),
-    );
+    const findings = nagFindings(outdir);
     expect(findings).toEqual([]);
   });
 });

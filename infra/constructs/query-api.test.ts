@@ -4,17 +4,14 @@
  * least-privilege Query access, and a private bucket behind HTTPS-only CloudFront with a
  * security headers policy.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DashboardHosting } from './dashboard-hosting';
 import { QUERY_STAGE_OPTIONS, QueryApi } from './query-api';
+import { nagCheckedApp, nagFindings } from './test-support/nag-report';
 
 function synth(app = new App()): Template {
   const stack = new Stack(app, 'QueryTest', { env: { region: 'eu-west-1' } });
@@ -244,30 +241,16 @@ describe('DashboardHosting', () => {
 
 describe('QueryApi and DashboardHosting under cdk-nag', () => {
   it('pass the AwsSolutions checks, with the exceptions stated', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'query-nag-'));
-    const app = new App({ outdir });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const { app, outdir } = nagCheckedApp('query-nag-');
 
     expect(() => synth(app)).not.toThrow();
-    const file = join(outdir, 'validation-report.json');
-    const report = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as {
-          pluginReports: {
-            violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
-          }[];
-        })
-      : { pluginReports: [] };
     // The REST API, its stage, the tables and the bucket are this test's fixtures (IngestApi and
     // DataResources own and check them); the methods and everything else here are ours.
     const fixture =
       /^QueryTest\/(Api\/(Resource|CloudWatchRole|DeploymentStage)|Active|Tokens|DashboardBucket)\//;
-    const findings = report.pluginReports
-      .flatMap((plugin) =>
-        plugin.violations.flatMap((v) =>
-          v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`),
-        ),
-      )
-      .filter((finding) => !fixture.test(finding.split(' at ')[1] ?? ''));
+    const findings = nagFindings(outdir).filter(
+      (finding) => !fixture.test(finding.split(' at ')[1] ?? ''),
+    );
     expect(findings).toEqual([]);
   });
 });
