@@ -29,6 +29,12 @@ export const AppliedSeqsSchema = Type.Object(
 const DeviceType = Type.Union(DEVICE_TYPES.map((d) => Type.Literal(d)));
 const Medium = Type.Union(MEDIUMS.map((m) => Type.Literal(m)));
 
+/** Page views per minute, keyed by the epoch minute as digits. */
+const PageviewMinutes = Type.Record(
+  Type.String({ pattern: '^[0-9]+$' }),
+  Type.Integer({ minimum: 1 }),
+);
+
 /** A page reached at a given `seq` (entry = lowest pageview seq, exit = highest). */
 const PageAtSeq = Type.Object(
   { path: Type.String(), seq: Type.Integer({ minimum: 0 }) },
@@ -70,10 +76,7 @@ export const SessionStateSchema = Type.Object(
     country: Type.String(),
     isBot: Type.Boolean(),
     /** Page views per minute (key: epoch minute) within the last 30 minutes of activity. */
-    pageviewMinutes: Type.Record(
-      Type.String({ pattern: '^[0-9]+$' }),
-      Type.Integer({ minimum: 1 }),
-    ),
+    pageviewMinutes: PageviewMinutes,
     applied: AppliedSeqsSchema,
   },
   { additionalProperties: false },
@@ -119,10 +122,7 @@ export const ActiveSessionItemSchema = Type.Object(
     os: Type.String(),
     country: Type.String(),
     isBot: Type.Boolean(),
-    pageviewMinutes: Type.Record(
-      Type.String({ pattern: '^[0-9]+$' }),
-      Type.Integer({ minimum: 1 }),
-    ),
+    pageviewMinutes: PageviewMinutes,
     expiresAt: Ttl,
   },
   { additionalProperties: false },
