@@ -53,6 +53,9 @@ const DAY_MS = 86_400_000;
  */
 interface SessionMemo {
   readonly siteId: string;
+  readonly sessionId: string;
+  /** The Sessions and Events key of the session, built once. */
+  readonly pk: string;
   readonly userAgent: string;
   readonly sourceIp: string;
   readonly day: number;
@@ -63,6 +66,7 @@ interface SessionMemo {
   referrer: string | undefined;
   page: PageUrl | null;
   source: TrafficSource;
+  title: string | undefined;
 }
 
 /** The two possible sources of one referrer: seen from its own site, or from another. */
@@ -146,11 +150,14 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
         hit.page = pageOf(event.url);
         hit.source = hit.page === null ? DIRECT : sourceOf(event.referrer, hit.page);
       }
+      if (hit.title !== event.title) hit.title = event.title;
       return hit;
     }
     const page = pageOf(event.url);
     const memo: SessionMemo = {
       siteId: record.siteId,
+      sessionId: event.sessionId,
+      pk: sessionKey(record.siteId, event.sessionId),
       userAgent: record.userAgent,
       sourceIp: record.sourceIp,
       day,
@@ -160,6 +167,7 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       referrer: event.referrer,
       page,
       source: page === null ? DIRECT : sourceOf(event.referrer, page),
+      title: event.title,
     };
     bySession.set(event.sessionId, memo);
     return memo;
@@ -183,19 +191,22 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       const session = sessionOf(record);
       const page = session.page;
       if (page === null) return invalidUrl(event.url);
+      // Strings equal to the session's are taken from the session memo: a batch's items then
+      // share one copy instead of keeping every record's own (less to copy when the garbage
+      // collector moves a batch that is still being built).
       const enriched: EventItem = {
-        pk: sessionKey(record.siteId, event.sessionId),
+        pk: session.pk,
         sk: event.eventId,
         expiresAt: eventExpiresAt(record.receivedAt),
         eventId: event.eventId,
-        siteId: record.siteId,
-        sessionId: event.sessionId,
+        siteId: session.siteId,
+        sessionId: session.sessionId,
         seq: event.seq,
         type: event.type,
         ts: event.ts,
         receivedAt: record.receivedAt,
         requestId: record.requestId,
-        url: event.url,
+        url: session.url,
         host: page.host,
         path: page.path,
         visitorId: session.visitorId,
@@ -204,8 +215,8 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
         isBot: session.info.isBot,
         country: countryOf(record.country),
       };
-      if (event.referrer !== undefined) enriched.referrer = event.referrer;
-      if (event.title !== undefined) enriched.title = event.title;
+      if (session.referrer !== undefined) enriched.referrer = session.referrer;
+      if (session.title !== undefined) enriched.title = session.title;
       if (event.screen !== undefined) enriched.screen = event.screen;
       if (event.lang !== undefined) enriched.lang = event.lang;
       // The validated variant carries only its own fields, so presence is the type's signal.

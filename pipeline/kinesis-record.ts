@@ -82,23 +82,36 @@ export function compareRecordPositions(a: KinesisInputRecord, b: KinesisInputRec
   return compareParts(shardIdOf(a.eventID, x), x, shardIdOf(b.eventID, y), y);
 }
 
-/**
- * Indices of `records` in Kinesis order, or undefined when they are in order already (as Lambda
- * delivers them), so that "first occurrence" means the same on every delivery of a batch.
- */
-export function kinesisOrder(records: readonly KinesisInputRecord[]): number[] | undefined {
-  let previousShard = '';
-  let previousSeq = '';
-  let sorted = true;
-  for (let i = 0; i < records.length && sorted; i += 1) {
-    const record = records[i] as KinesisInputRecord;
+/** Checks, record by record, that records come in Kinesis order (as Lambda delivers them). */
+export class KinesisOrderCheck {
+  private shard = '';
+  private seq = '';
+  private started = false;
+
+  /** False when `record` comes before the record passed previously. */
+  next(record: KinesisInputRecord): boolean {
     const seq = record.kinesis.sequenceNumber;
     const shard = shardIdOf(record.eventID, seq);
-    if (i > 0 && compareParts(previousShard, previousSeq, shard, seq) > 0) sorted = false;
-    previousShard = shard;
-    previousSeq = seq;
+    const inOrder = !this.started || compareParts(this.shard, this.seq, shard, seq) <= 0;
+    this.started = true;
+    this.shard = shard;
+    this.seq = seq;
+    return inOrder;
   }
-  if (sorted) return undefined;
+}
+
+/**
+ * Indices of `records` in Kinesis order, or undefined when they are in order already, so that
+ * "first occurrence" means the same on every delivery of a batch.
+ */
+export function kinesisOrder(records: readonly KinesisInputRecord[]): number[] | undefined {
+  const check = new KinesisOrderCheck();
+  if (records.every((record) => check.next(record))) return undefined;
+  return sortedKinesisOrder(records);
+}
+
+/** Indices of `records` sorted into Kinesis order. */
+export function sortedKinesisOrder(records: readonly KinesisInputRecord[]): number[] {
   return records
     .map((_, index) => index)
     .sort((a, b) =>

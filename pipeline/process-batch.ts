@@ -8,14 +8,15 @@ import { BatchCoalescer, type SessionDelta } from './coalesce';
 import { decode } from './decode';
 import { createEnricher, type EnricherOptions } from './enrich';
 import {
+  KinesisOrderCheck,
   comparePositions,
-  kinesisOrder,
   kinesisOrigin,
+  sortedKinesisOrder,
   type KinesisInputRecord,
 } from './kinesis-record';
 import { makeBadRow, originPosition, payloadOf } from './bad-rows';
 import type { RecordOutcome } from './outcomes';
-import type { Clock, PipelinePorts } from './ports';
+import type { PipelinePorts } from './ports';
 
 export interface BatchStats {
   readonly records: number;
@@ -50,15 +51,25 @@ export function createBatchProcessor(
   options: EnricherOptions = {},
 ): BatchProcessor {
   const enricher = createEnricher(ports.salt, options);
-  return (records) => {
+
+  /**
+   * One pass in Kinesis order: each record is decoded, enriched and grouped while it is in the
+   * CPU's cache. Lambda delivers a batch in order, so the pass starts optimistically in input
+   * order and checks as it goes; records out of order (tests, tools) restart it sorted. The
+   * enricher's caches are memos, so an abandoned pass leaves nothing behind.
+   */
+  function run(records: readonly KinesisInputRecord[], order?: readonly number[]) {
     const outcomes = new Array<RecordOutcome>(records.length);
     const badRows: BadRow[] = [];
     const coalescer = new BatchCoalescer();
-    // One pass in Kinesis order: each record is decoded, enriched and grouped while it is hot.
-    const order = kinesisOrder(records);
+    const check = order === undefined ? new KinesisOrderCheck() : undefined;
+    let duplicates = 0;
+    let newestArrival = 0;
     for (let i = 0; i < records.length; i += 1) {
       const index = order === undefined ? i : (order[i] as number);
       const input = records[index] as KinesisInputRecord;
+      if (check !== undefined && !check.next(input)) return undefined;
+      newestArrival = Math.max(newestArrival, input.kinesis.approximateArrivalTimestamp * 1000);
       const decoded = decode(input);
       if (!decoded.ok) {
         badRows.push(decoded.badRow);
@@ -79,7 +90,9 @@ export function createBatchProcessor(
         outcomes[index] = badOutcome(row);
         continue;
       }
-      outcomes[index] = coalescer.add(enriched.event, input);
+      const outcome = coalescer.add(enriched.event, input);
+      if (outcome.kind === 'stored' && outcome.duplicate) duplicates += 1;
+      outcomes[index] = outcome;
     }
 
     const batch = coalescer.finish();
@@ -90,11 +103,7 @@ export function createBatchProcessor(
         : badRows
             .concat(batch.badRows)
             .sort((a, b) => comparePositions(originPosition(a.origin), originPosition(b.origin)));
-    let duplicates = 0;
-    for (const outcome of outcomes)
-      if (outcome.kind === 'stored' && outcome.duplicate) duplicates += 1;
-
-    return {
+    const result: BatchResult = {
       eventItems: batch.eventItems,
       sessionDeltas: batch.sessionDeltas,
       badRows: allBadRows,
@@ -105,10 +114,14 @@ export function createBatchProcessor(
         duplicates,
         bad: allBadRows.length,
         sessions: batch.sessionDeltas.length,
-        iteratorAgeMs: iteratorAge(ports.clock, records),
+        iteratorAgeMs:
+          records.length === 0 ? 0 : Math.max(0, Math.round(ports.clock.now() - newestArrival)),
       },
     };
-  };
+    return result;
+  }
+
+  return (records) => run(records) ?? (run(records, sortedKinesisOrder(records)) as BatchResult);
 }
 
 /** One batch with fresh caches (tests, one-off tools). */
@@ -121,12 +134,4 @@ export function processBatch(
 
 function badOutcome(row: BadRow): RecordOutcome {
   return { kind: 'bad', sequenceNumber: row.origin.sequenceNumber, reason: row.reason };
-}
-
-function iteratorAge(clock: Clock, records: readonly KinesisInputRecord[]): number {
-  let newest = 0;
-  for (const record of records) {
-    newest = Math.max(newest, record.kinesis.approximateArrivalTimestamp * 1000);
-  }
-  return records.length === 0 ? 0 : Math.max(0, Math.round(clock.now() - newest));
 }

@@ -149,7 +149,9 @@ export function foldEvents(events: readonly EnrichedEvent[]): SessionState {
   let engagedMs = 0;
   let sorted = true;
   const seqs: number[] = [];
-  const minutes = new Map<number, number>();
+  // A session's page views fall in few minutes, mostly ascending: two small arrays beat a Map.
+  const minuteKeys: number[] = [];
+  const minuteCounts: number[] = [];
 
   for (const event of events) {
     if (event.siteId !== first.siteId || event.sessionId !== first.sessionId) {
@@ -167,7 +169,13 @@ export function foldEvents(events: readonly EnrichedEvent[]): SessionState {
       if (entry === undefined || event.seq < entry.seq) entry = event;
       if (exit === undefined || event.seq > exit.seq) exit = event;
       const minute = epochMinute(at);
-      minutes.set(minute, (minutes.get(minute) ?? 0) + 1);
+      const slot = minuteKeys.lastIndexOf(minute);
+      if (slot === -1) {
+        minuteKeys.push(minute);
+        minuteCounts.push(1);
+      } else {
+        minuteCounts[slot] = (minuteCounts[slot] as number) + 1;
+      }
     }
     if (traits.engagement) {
       engagementEvents += 1;
@@ -188,7 +196,10 @@ export function foldEvents(events: readonly EnrichedEvent[]): SessionState {
 
   const pageviewMinutes: PageviewMinutes = {};
   const oldest = oldestKeptMinute(lastSeen);
-  for (const [minute, count] of minutes) if (minute >= oldest) pageviewMinutes[minute] = count;
+  for (let i = 0; i < minuteKeys.length; i += 1) {
+    const minute = minuteKeys[i] as number;
+    if (minute >= oldest) pageviewMinutes[minute] = minuteCounts[i] as number;
+  }
 
   const state: SessionState = {
     siteId: first.siteId,
