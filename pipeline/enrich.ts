@@ -193,7 +193,8 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       if (page === null) return invalidUrl(event.url);
       // Strings equal to the session's are taken from the session memo: a batch's items then
       // share one copy instead of keeping every record's own (less to copy when the garbage
-      // collector moves a batch that is still being built).
+      // collector moves a batch that is still being built). Every field is present, absent
+      // optional ones as undefined (see toEventItem).
       const enriched: EventItem = {
         pk: session.pk,
         sk: event.eventId,
@@ -209,20 +210,20 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
         url: session.url,
         host: page.host,
         path: page.path,
+        referrer: session.referrer,
+        title: session.title,
+        // The validated variant carries only its own fields, so presence is the type's signal.
+        name: 'name' in event ? event.name : undefined,
+        props: 'props' in event ? event.props : undefined,
+        engagedMs: 'engagedMs' in event ? event.engagedMs : undefined,
+        screen: event.screen,
+        lang: event.lang,
         visitorId: session.visitorId,
         source: session.source,
         device: session.info.device,
         isBot: session.info.isBot,
         country: countryOf(record.country),
       };
-      if (session.referrer !== undefined) enriched.referrer = session.referrer;
-      if (session.title !== undefined) enriched.title = session.title;
-      if (event.screen !== undefined) enriched.screen = event.screen;
-      if (event.lang !== undefined) enriched.lang = event.lang;
-      // The validated variant carries only its own fields, so presence is the type's signal.
-      if ('engagedMs' in event) enriched.engagedMs = event.engagedMs;
-      if ('name' in event) enriched.name = event.name;
-      if ('props' in event && event.props !== undefined) enriched.props = event.props;
       return { ok: true, event: enriched };
     },
   };

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:hot-path` — the consumer's pure hot path against its floor (DESIGN.md section 6).
+ * The measurement of `npm run bench:hot-path` (hot-path.ts bundles this file and runs it): the
+ * consumer's pure hot path against its floor (DESIGN.md section 6).
  *
  * Workload: the reference workload (loadtest/workload: 500 sessions × 20 events, 1 % re-puts,
  * 1 % late arrivals → 10,091 records of ~620 B in 11 Lambda batches of ≤ 1,000 records, ~126
