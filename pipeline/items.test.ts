@@ -1,5 +1,6 @@
 import {
   ActiveSessionItemSchema,
+  EnrichedEventSchema,
   BadRowItemSchema,
   EventItemSchema,
   SessionItemSchema,
@@ -44,6 +45,37 @@ describe('Events item', () => {
       expiresAt: seconds(event.receivedAt) + 90 * DAY,
     });
     expect(isValid(EventItemSchema, item)).toBe(true);
+  });
+
+  it('carries every field of the enriched event schema, each with the event value', () => {
+    const event = enrichedEvent({
+      type: 'custom',
+      referrer: 'https://www.google.com/',
+      title: 'Checkout',
+      name: 'signup',
+      props: { plan: 'pro' },
+      engagedMs: 1,
+      screen: { w: 390, h: 844 },
+      lang: 'de-DE',
+    });
+
+    const item = toEventItem(event);
+
+    for (const field of Object.keys(EnrichedEventSchema.properties)) {
+      expect([field, item[field as keyof typeof item]]).toEqual([
+        field,
+        event[field as keyof typeof event],
+      ]);
+    }
+  });
+
+  it('gives every item the same fields, absent optional ones undefined (dropped by JSON)', () => {
+    const bare = toEventItem(enrichedEvent());
+
+    expect(Object.keys(bare).sort()).toEqual(
+      [...Object.keys(EnrichedEventSchema.properties), 'pk', 'sk', 'expiresAt'].sort(),
+    );
+    expect(JSON.parse(JSON.stringify(bare))).not.toHaveProperty('props');
   });
 });
 

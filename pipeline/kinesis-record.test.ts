@@ -1,4 +1,4 @@
-import { comparePositions, kinesisOrigin } from './kinesis-record';
+import { KinesisOrderCheck, comparePositions, kinesisOrder, kinesisOrigin } from './kinesis-record';
 import { kinesisRecordWithData } from './__fixtures__/kinesis-records';
 
 describe('Kinesis positions', () => {
@@ -32,5 +32,24 @@ describe('Kinesis positions', () => {
     const odd = { ...record, kinesis: { ...record.kinesis, approximateArrivalTimestamp: 1e20 } };
 
     expect(kinesisOrigin(odd).arrivedAt).toBe(0);
+  });
+
+  it('checks record by record that a batch comes in Kinesis order', () => {
+    const check = new KinesisOrderCheck();
+    const [a, b, c] = [3, 9, 4].map((position) => kinesisRecordWithData('e30=', { position }));
+
+    expect([a, b, c].map((record) => record !== undefined && check.next(record))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('gives the sorting order only when the records are out of order', () => {
+    const records = [5, 1, 3].map((position) => kinesisRecordWithData('e30=', { position }));
+    const sorted = [1, 3, 5].map((position) => kinesisRecordWithData('e30=', { position }));
+
+    expect(kinesisOrder(records)).toEqual([1, 2, 0]);
+    expect(kinesisOrder(sorted)).toBeUndefined();
   });
 });

@@ -86,4 +86,18 @@ describe('processBatch', () => {
     expect(processBatch([], testPorts()).stats.iteratorAgeMs).toBe(0);
     expect(processBatch([kinesisRecord(edgeRecord())], behind).stats.iteratorAgeMs).toBe(0);
   });
+
+  it('takes records given out of Kinesis order in Kinesis order: the first put wins', () => {
+    const original = edgeRecord({ receivedAt: RECEIVED_AT });
+    const reput = edgeRecord({ receivedAt: RECEIVED_AT + 5_000, requestId: 'req_retry' });
+    const records = [
+      kinesisRecord(reput, { position: 8 }),
+      kinesisRecord(original, { position: 2 }),
+    ];
+
+    const result = processBatch(records, testPorts());
+
+    expect(result.eventItems.map((item) => item.receivedAt)).toEqual([RECEIVED_AT]);
+    expect(result.outcomes.map((o) => o.kind === 'stored' && o.duplicate)).toEqual([true, false]);
+  });
 });
