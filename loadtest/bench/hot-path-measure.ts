@@ -30,7 +30,7 @@ import {
 import { describeWorkload, generateWorkload } from '../workload';
 
 const WARM_UP_ROUNDS = 3;
-const ROUNDS = 15;
+const ROUNDS = 21;
 
 const workload = generateWorkload();
 /** Earlier traffic of the same site: warms the caches, never timed. */
