@@ -111,6 +111,39 @@ describe('coalesce', () => {
     expect(batch.eventItems.map((item) => item.pk)).toEqual([`demo-shop#${A}`, `demo-shop#${B}`]);
   });
 
+  it('keeps one session id used on two sites apart (the Sessions key includes the site)', () => {
+    const input = [
+      enrichedEvent({ siteId: 'shop-a', seq: 0 }),
+      enrichedEvent({ siteId: 'shop-b', seq: 0 }),
+      enrichedEvent({ siteId: 'shop-a', seq: 1 }),
+    ].map(acceptedEvent);
+
+    const batch = coalesce(input);
+
+    expect(batch.sessionDeltas.map((d) => [d.pk, d.events.length])).toEqual([
+      ['shop-a#sess_01234567', 2],
+      ['shop-b#sess_01234567', 1],
+    ]);
+    expect(batch.badRows).toEqual([]);
+  });
+
+  it('finds repeats in a long session too (past the scan limit, through an index)', () => {
+    const events = Array.from({ length: 40 }, (_, seq) =>
+      enrichedEvent({ seq, eventId: `evt_long_${String(seq).padStart(8, '0')}` }),
+    );
+    const repeat = events[3];
+    const intruder = enrichedEvent({ seq: 30, eventId: 'evt_intruder_00000' });
+    if (repeat === undefined) throw new Error('fixture');
+    const input = [...events, repeat, intruder].map(acceptedEvent);
+
+    const batch = coalesce(input);
+
+    expect(batch.eventItems).toHaveLength(40);
+    expect(
+      batch.outcomes.slice(40).map((o) => (o.kind === 'bad' ? o.reason : o.duplicate)),
+    ).toEqual([true, 'duplicate_seq']);
+  });
+
   it('returns empty results for an empty batch', () => {
     expect(coalesce([])).toEqual({ eventItems: [], sessionDeltas: [], badRows: [], outcomes: [] });
   });

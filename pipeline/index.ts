@@ -8,6 +8,8 @@ export * from './ports';
 export * from './kinesis-record';
 export * from './outcomes';
 export * from './bad-rows';
+export * from './base64';
+export * from './fast-accept';
 export * from './decode';
 export * from './enrich';
 export * from './page-url';
