@@ -5,10 +5,10 @@
  * Local) → query API through the edge with the stage cache off.
  *
  * Two mapping configurations, one after the other on the same stack:
- *   - as deployed: CONSUMER_MAPPING_SETTINGS (MaximumBatchingWindowInSeconds 1) and Lambda's
+ *   - as deployed: CONSUMER_MAPPING_SETTINGS (MaximumBatchingWindowInSeconds 0) and Lambda's
  *     Kinesis pace (a shard polled about once a second when caught up);
- *   - window 0: the same with MaximumBatchingWindowInSeconds 0, which is what the ≤ 1 s target
- *     needs (a batching window alone can take the whole budget).
+ *   - window 1 s: the same with a one-second batching window, for comparison (a batching window
+ *     alone can take the whole budget).
  * Each event opens a new session, so `activeSessions` growing by one is the event being visible.
  * Sends are spaced by a random 0–400 ms so they do not lock to the poller's phase. The visible
  * moment is found by polling /realtime every 20 ms: the figure includes up to ~20 ms of polling.
@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAwsClients, type AwsClients } from '../../handlers/aws-clients';
 import { issueReadToken } from '../../handlers/authorizer/dynamo-read-tokens';
-import { resourceDefinitions } from '../../infra/resources';
+import { CONSUMER_MAPPING_SETTINGS, resourceDefinitions } from '../../infra/resources';
 import { bootstrapResources } from '../../localstack/bootstrap/bootstrap';
 import { startEdge, type RunningEdge } from '../../localstack/edge/server';
 import { SiteRegistry, memoryRegistryStore } from '../../localstack/edge/site-registry';
@@ -167,11 +167,11 @@ async function main(): Promise<void> {
     await measure(target, 'warmup', () => 0.5, 5);
     const deployed = await measure(target, 'deployed', random);
     await consumer.stop();
-    consumer = await startLiveConsumer(env, { batchingWindowSeconds: 0 });
-    const windowZero = await measure(target, 'window0', random);
+    consumer = await startLiveConsumer(env, { batchingWindowSeconds: 1 });
+    const windowOne = await measure(target, 'window1', random);
 
     const d = summarize(deployed);
-    const z = summarize(windowZero);
+    const z = summarize(windowOne);
     console.log('');
     console.log(
       `Workload: ${EVENTS} sequential single-page-view sessions per configuration, spaced 0–400 ms; ` +
@@ -180,10 +180,11 @@ async function main(): Promise<void> {
     console.log(
       `${'ms'.padEnd(40)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}${'mean'.padStart(8)}${'max'.padStart(8)}`,
     );
-    console.log(row('as deployed (window 1 s, poll ~1 s)', d));
-    console.log(row('batching window 0 (poll ~1 s)', z));
+    const deployedWindow = CONSUMER_MAPPING_SETTINGS.MaximumBatchingWindowInSeconds;
+    console.log(row(`as deployed (window ${deployedWindow} s, poll ~1 s)`, d));
+    console.log(row('batching window 1 s (poll ~1 s)', z));
     console.log(
-      `target p95 ≤ 1,000 ms: as deployed ${d.p95 <= 1000 ? 'met' : 'NOT met'}, window 0 ${z.p95 <= 1000 ? 'met' : 'NOT met'}`,
+      `target p95 ≤ 1,000 ms: as deployed ${d.p95 <= 1000 ? 'met' : 'NOT met'}, window 1 s ${z.p95 <= 1000 ? 'met' : 'NOT met'}`,
     );
     console.log(
       JSON.stringify({
@@ -191,8 +192,8 @@ async function main(): Promise<void> {
         p95Ms: Math.round(d.p95),
         events: deployed.length,
         p50Ms: Math.round(d.p50),
-        windowZeroP95Ms: Math.round(z.p95),
-        windowZeroP50Ms: Math.round(z.p50),
+        windowOneP95Ms: Math.round(z.p95),
+        windowOneP50Ms: Math.round(z.p50),
       }),
     );
   } finally {
