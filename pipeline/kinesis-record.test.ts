@@ -13,11 +13,14 @@ describe('Kinesis positions', () => {
     expect(sorted).toEqual(['99', '100', '101', '1000']);
   });
 
-  it('orders by shard first', () => {
+  it('orders by sequence number, the shard breaking a tie', () => {
     const a = { shardId: 'shardId-000000000001', sequenceNumber: '1' };
     const b = { shardId: 'shardId-000000000000', sequenceNumber: '999' };
+    const c = { shardId: 'shardId-000000000000', sequenceNumber: '1' };
 
-    expect(comparePositions(a, b)).toBeGreaterThan(0);
+    expect(comparePositions(a, b)).toBeLessThan(0);
+    expect(comparePositions(a, c)).toBeGreaterThan(0);
+    expect(comparePositions(c, c)).toBe(0);
   });
 
   it('falls back to the text before the first colon when eventID does not end with the sequence number', () => {

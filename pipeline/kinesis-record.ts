@@ -58,45 +58,49 @@ function shardIdOf(eventId: string, sequenceNumber: string): string {
 }
 
 /**
- * Orders positions as Kinesis does: by shard, then by sequence number. Sequence numbers are
- * decimal strings of up to 128 digits without leading zeros, so a longer one is larger and equal
+ * Orders positions by sequence number, then shard. A Lambda batch comes from one shard, where
+ * this is Kinesis' own order; across shards, sequence numbers grow with arrival time, so the
+ * order stays meaningful, and the shard breaks the (theoretical) tie. Sequence numbers are
+ * decimal strings of up to 128 digits without leading zeros: a longer one is larger and equal
  * lengths compare as text — no BigInt needed.
  */
 export function comparePositions(
   a: { readonly shardId: string; readonly sequenceNumber: string },
   b: { readonly shardId: string; readonly sequenceNumber: string },
 ): number {
-  return compareParts(a.shardId, a.sequenceNumber, b.shardId, b.sequenceNumber);
+  return (
+    compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber) || compareText(a.shardId, b.shardId)
+  );
 }
 
-function compareParts(aShard: string, aSeq: string, bShard: string, bSeq: string): number {
-  if (aShard !== bShard) return aShard < bShard ? -1 : 1;
-  if (aSeq.length !== bSeq.length) return aSeq.length - bSeq.length;
-  return aSeq < bSeq ? -1 : aSeq > bSeq ? 1 : 0;
+function compareSequenceNumbers(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return compareText(a, b);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `comparePositions` for records as delivered, without building their origins. */
 export function compareRecordPositions(a: KinesisInputRecord, b: KinesisInputRecord): number {
   const x = a.kinesis.sequenceNumber;
   const y = b.kinesis.sequenceNumber;
-  return compareParts(shardIdOf(a.eventID, x), x, shardIdOf(b.eventID, y), y);
+  // The shard id (a slice of eventID) is only read when the sequence numbers tie.
+  return (
+    compareSequenceNumbers(x, y) || compareText(shardIdOf(a.eventID, x), shardIdOf(b.eventID, y))
+  );
 }
 
 /** Checks, record by record, that records come in Kinesis order (as Lambda delivers them). */
 export class KinesisOrderCheck {
-  private shard = '';
-  private seq = '';
-  private started = false;
+  private previous: KinesisInputRecord | undefined;
 
   /** False when `record` comes before the record passed previously. */
   next(record: KinesisInputRecord): boolean {
-    const seq = record.kinesis.sequenceNumber;
-    const shard = shardIdOf(record.eventID, seq);
-    const inOrder = !this.started || compareParts(this.shard, this.seq, shard, seq) <= 0;
-    this.started = true;
-    this.shard = shard;
-    this.seq = seq;
-    return inOrder;
+    const previous = this.previous;
+    this.previous = record;
+    return previous === undefined || compareRecordPositions(previous, record) <= 0;
   }
 }
 
