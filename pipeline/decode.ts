@@ -63,13 +63,12 @@ export function decode(input: KinesisInputRecord): DecodeResult {
       bytes: Buffer.byteLength(data),
     });
   }
-  const payload: Payload = { base64: data, bytes: bytes.length };
   if (bytes.length > LIMITS.maxEdgeRecordBytes) {
     return bad(
       'too_large',
       `The record is ${bytes.length} bytes (expected at most ${LIMITS.maxEdgeRecordBytes})`,
       input,
-      payload,
+      decodedPayload(data, bytes),
       sniffAttribution(bytes.toString('utf8', 0, 16 * 1024)),
     );
   }
@@ -82,7 +81,7 @@ export function decode(input: KinesisInputRecord): DecodeResult {
       'not_utf8',
       `The record's ${bytes.length} bytes are not valid UTF-8 (${errorMessage(cause)})`,
       input,
-      payload,
+      decodedPayload(data, bytes),
       sniffAttribution(bytes.toString('utf8')),
     );
   }
@@ -95,13 +94,13 @@ export function decode(input: KinesisInputRecord): DecodeResult {
       'not_json',
       `The record is not JSON (${errorMessage(cause)}; expected an edge record object)`,
       input,
-      payload,
+      decodedPayload(data, bytes),
       sniffAttribution(text),
     );
   }
 
   // The fast pre-check accepts only what the schema accepts; the schema decides the rest.
-  if (!isEdgeRecord(value)) return schemaBadRow(value, input, payload);
+  if (!isEdgeRecord(value)) return schemaBadRow(value, input, decodedPayload(data, bytes));
   const record = value;
 
   if (bytes.length + EVENT_SIZE_SLACK > LIMITS.maxEventBytes) {
@@ -111,7 +110,7 @@ export function decode(input: KinesisInputRecord): DecodeResult {
         'too_large',
         `The event is ${eventBytes} bytes serialised (expected at most ${LIMITS.maxEventBytes})`,
         input,
-        payload,
+        decodedPayload(data, bytes),
         attributionOf(record),
       );
     }
@@ -128,7 +127,7 @@ export function decode(input: KinesisInputRecord): DecodeResult {
       `event.ts ${record.event.ts} is ${relation} (expected at most ` +
         `${WINDOWS.maxFutureSkewMs} ms after and ${WINDOWS.maxEventAgeMs} ms before)`,
       input,
-      payload,
+      decodedPayload(data, bytes),
       attributionOf(record),
     );
   }
@@ -155,6 +154,11 @@ function schemaBadRow(value: unknown, input: KinesisInputRecord, payload: Payloa
     attributionOf(value),
     details,
   );
+}
+
+/** The payload of a bad row, built only then: a good record has no use for it. */
+function decodedPayload(base64: string, bytes: Buffer): Payload {
+  return { base64, bytes: bytes.length };
 }
 
 function notBase64Message(data: string): string {
