@@ -54,8 +54,11 @@ describe('ConsumerFunction', () => {
         ENV.failureBucket,
         ENV.activeSessionShards,
         ENV.visitorSaltSecret,
+        'NODE_OPTIONS',
       ].sort(),
     );
+    // The heap setting bench:hot-path measures the pipeline with.
+    expect(env['NODE_OPTIONS']).toBe('--max-semi-space-size=32');
     expect(JSON.stringify(env)).toContain('resolve:secretsmanager');
     expect(JSON.stringify(template.toJSON())).toContain(names.events);
   });

@@ -18,6 +18,7 @@ import { ENV } from '../../handlers/env-names';
 import { BAD_ROW_PAYLOAD_PREFIX } from '../../handlers/adapters/bad-row-payloads';
 import {
   CONSUMER_MAPPING_SETTINGS,
+  CONSUMER_NODE_OPTIONS,
   DEFAULT_ACTIVE_SESSION_SHARDS,
   type EventSourceMappingSettings,
   validateEventSourceMappingSettings,
@@ -96,6 +97,7 @@ export class ConsumerFunction extends Construct {
       [ENV.badRowsTable]: props.badRowsTable.tableName,
       [ENV.failureBucket]: props.failureBucket.bucketName,
       [ENV.activeSessionShards]: String(props.activeSessionShards ?? DEFAULT_ACTIVE_SESSION_SHARDS),
+      NODE_OPTIONS: CONSUMER_NODE_OPTIONS,
       [ENV.visitorSaltSecret]: SecretValue.secretsManager(
         this.visitorSaltSecret.secretArn,
       ).unsafeUnwrap(),
