@@ -1,9 +1,10 @@
 /**
  * Ports: what the pure pipeline needs from the outside (a clock, the visitor-id salt) and what
  * the consumer's adapters implement (storage). The pipeline never imports an adapter; handlers
- * wire concrete ones in. Kept minimal on purpose — the consumer refines the storage ports.
+ * wire concrete ones in. Raw events, active sessions and bad rows need no port: the consumer
+ * writes them with idempotent batch writes that report per-record failures (handlers/adapters).
  */
-import type { ActiveSessionItem, BadRowItem, EventItem, SessionItem } from '../schemas';
+import type { SessionItem } from '../schemas';
 
 /** Wall clock in epoch milliseconds. */
 export interface Clock {
@@ -26,11 +27,6 @@ export interface PipelinePorts {
   readonly salt: SaltProvider;
 }
 
-/** Raw events; keys are deterministic, so writing an item twice is harmless. */
-export interface EventStore {
-  putAll(items: readonly EventItem[]): Promise<void>;
-}
-
 /** A stored session with the version that guards its next write. */
 export interface VersionedSession {
   readonly item: SessionItem;
@@ -46,18 +42,4 @@ export interface VersionedSession {
 export interface SessionStore {
   get(siteId: string, sessionId: string): Promise<VersionedSession | undefined>;
   put(item: SessionItem, expectedVersion: number | undefined): Promise<'written' | 'conflict'>;
-}
-
-/** ActiveSessions: one upsert per session per batch (the item is a full projection). */
-export interface ActiveSessionStore {
-  putAll(items: readonly ActiveSessionItem[]): Promise<void>;
-}
-
-/**
- * Bad rows. Keys are deterministic, so a redelivered batch overwrites its own bad rows. A payload
- * can be as large as a Kinesis record (1 MB), more than a DynamoDB item holds (400 KB): the
- * adapter must keep oversized payloads elsewhere (e.g. S3) rather than drop them.
- */
-export interface BadRowStore {
-  putAll(items: readonly BadRowItem[]): Promise<void>;
 }
