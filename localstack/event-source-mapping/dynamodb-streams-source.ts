@@ -15,6 +15,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { match } from 'ts-pattern';
 import { toDynamoDBStreamRecord } from './dynamodb-event';
 import { StreamSourceError } from './errors';
+import { openIteratorReader } from './iterator-reader';
 import type { ReadPosition, ShardDescription, ShardReader, StreamSource } from './ports';
 
 export type DynamoDBStreamRef = { readonly tableName: string } | { readonly streamArn: string };
@@ -105,55 +106,35 @@ export async function dynamoDBStreamSource(
         );
         return output.ShardIterator;
       };
-      let iterator = await iteratorAt(position);
-      // DynamoDB Streams has no AT_TIMESTAMP iterator. The core only asks for one to resume a
-      // LATEST mapping after a restart; it is served from TRIM_HORIZON, skipping older records
-      // (creation times are whole seconds, so the boundary second is kept: at least once).
-      const notBeforeMs =
-        position.type === 'AT_TIMESTAMP'
-          ? Math.floor(position.timestampMs / 1000) * 1000
-          : undefined;
-      let lastSequenceNumber: string | undefined;
-      return {
-        async read(limit, readSignal) {
-          if (iterator === undefined) return { records: [], endOfShard: true };
-          let output;
-          try {
-            output = await client.send(
-              new GetRecordsCommand({
-                ShardIterator: iterator,
-                Limit: Math.min(limit, MAX_RECORDS_PER_READ),
-              }),
-              { abortSignal: readSignal },
-            );
-          } catch (error) {
-            // Iterators expire after 15 minutes: take a new one where this reader stands.
-            // DynamoDB Local also answers TrimmedDataAccessException to an iterator handed out
-            // by an empty read once another table's writes took the sequence numbers it
-            // expected next (its counter is shared by every stream): a fresh iterator from the
-            // same place reads on.
-            if (
-              error instanceof Error &&
-              (error.name === 'ExpiredIteratorException' ||
-                error.name === 'TrimmedDataAccessException')
-            ) {
-              iterator = await iteratorAt(
-                lastSequenceNumber === undefined
-                  ? position
-                  : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber },
-              );
-              return { records: [], endOfShard: false };
-            }
-            throw error;
-          }
-          const all = (output.Records ?? []).map(toEventRecord);
-          lastSequenceNumber = all.at(-1)?.sequenceNumber ?? lastSequenceNumber;
-          iterator = output.NextShardIterator;
-          const records =
-            notBeforeMs === undefined ? all : all.filter((r) => r.arrivalMs >= notBeforeMs);
-          return { records, endOfShard: iterator === undefined };
+      return openIteratorReader({
+        position,
+        iteratorAt,
+        // DynamoDB Streams has no AT_TIMESTAMP iterator. The core only asks for one to resume a
+        // LATEST mapping after a restart; creation times are whole seconds, so the boundary
+        // second is kept (at least once).
+        ...(position.type === 'AT_TIMESTAMP'
+          ? { notBeforeMs: Math.floor(position.timestampMs / 1000) * 1000 }
+          : {}),
+        async getRecords(iterator, limit, readSignal) {
+          const output = await client.send(
+            new GetRecordsCommand({
+              ShardIterator: iterator,
+              Limit: Math.min(limit, MAX_RECORDS_PER_READ),
+            }),
+            { abortSignal: readSignal },
+          );
+          return {
+            records: (output.Records ?? []).map(toEventRecord),
+            nextIterator: output.NextShardIterator,
+          };
         },
-      };
+        // Iterators expire after 15 minutes. DynamoDB Local also answers
+        // TrimmedDataAccessException to an iterator handed out by an empty read once another
+        // table's writes took the sequence numbers it expected next (its counter is shared by
+        // every stream): a fresh iterator from the same place reads on.
+        isRenewable: (error) =>
+          error.name === 'ExpiredIteratorException' || error.name === 'TrimmedDataAccessException',
+      });
     },
   };
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { match } from 'ts-pattern';
-import { startingAt } from './at-timestamp';
+import { openIteratorReader } from './iterator-reader';
 import { StreamSourceError } from './errors';
 import { toKinesisStreamRecord } from './kinesis-event';
 import type { ReadPosition, ShardDescription, ShardReader, StreamSource } from './ports';
@@ -100,47 +100,28 @@ export async function kinesisStreamSource(
         );
         return output.ShardIterator;
       };
-      let iterator = await iteratorAt(position);
-      const startFilter =
-        position.type === 'AT_TIMESTAMP' ? startingAt(position.timestampMs) : undefined;
-      let lastSequenceNumber: string | undefined;
-      return {
-        async read(limit, readSignal) {
-          if (iterator === undefined) return { records: [], endOfShard: true };
-          let output;
-          try {
-            output = await client.send(
-              new GetRecordsCommand({
-                ShardIterator: iterator,
-                Limit: Math.min(limit, MAX_RECORDS_PER_READ),
-              }),
-              { abortSignal: readSignal },
-            );
-          } catch (error) {
-            // Iterators expire after 5 minutes (a lane blocked on a failing batch stops reads):
-            // take a new one where this reader stands and let the next read use it.
-            if (error instanceof Error && error.name === 'ExpiredIteratorException') {
-              iterator = await iteratorAt(
-                lastSequenceNumber === undefined
-                  ? position
-                  : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber },
-              );
-              return { records: [], endOfShard: false };
-            }
-            throw error;
-          }
-          const all = (output.Records ?? []).map((record) =>
-            toKinesisStreamRecord(record, { ...context, shardId }),
+      return openIteratorReader({
+        position,
+        iteratorAt,
+        async getRecords(iterator, limit, readSignal) {
+          const output = await client.send(
+            new GetRecordsCommand({
+              ShardIterator: iterator,
+              Limit: Math.min(limit, MAX_RECORDS_PER_READ),
+            }),
+            { abortSignal: readSignal },
           );
-          lastSequenceNumber = all.at(-1)?.sequenceNumber ?? lastSequenceNumber;
-          iterator = output.NextShardIterator;
           return {
-            records: startFilter === undefined ? all : startFilter(all),
-            endOfShard: iterator === undefined,
+            records: (output.Records ?? []).map((record) =>
+              toKinesisStreamRecord(record, { ...context, shardId }),
+            ),
+            nextIterator: output.NextShardIterator,
             millisBehindLatest: output.MillisBehindLatest,
           };
         },
-      };
+        // Iterators expire after 5 minutes (a lane blocked on a failing batch stops reads).
+        isRenewable: (error) => error.name === 'ExpiredIteratorException',
+      });
     },
   };
 }
