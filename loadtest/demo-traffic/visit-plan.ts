@@ -4,6 +4,7 @@
  * engaged time on the page it leaves, then a page view), sometimes fire custom events, leave.
  * Pure and seeded: the driver only replays plans against the edge on the wall clock.
  */
+import { isBotUserAgent } from '../../pipeline/user-agent';
 import type { TrackerEvent } from '../../schemas';
 import {
   COUNTRY_MIX,
@@ -52,7 +53,8 @@ export function planVisit(
   options: VisitOptions = DEFAULT_VISIT_OPTIONS,
 ): VisitPlan {
   const ua = prng.weighted(USER_AGENT_MIX);
-  const isBot = /bot|headless|lighthouse|crawler|spider/i.test(ua.userAgent);
+  // The product's own classification, so demo bots are exactly the visitors it reports as bots.
+  const isBot = isBotUserAgent(ua.userAgent);
   const landing = prng.weighted(LANDING_MIX);
   const sessionId = `demo_${prng.id(20)}`;
   const requests: PlannedRequest[] = [];
