@@ -15,6 +15,21 @@ describe('applyEvents', () => {
     expect(newlyApplied).toEqual(events);
   });
 
+  it("uses the delta's precomputed fold only when every event is new", () => {
+    // Prepare: the fold coalesce computed for all four events; seq 0 and 1 were applied before.
+    const folded = foldEvents(events);
+    const prev = applyEvents(undefined, events.slice(0, 2)).next;
+
+    // Act
+    const fresh = applyEvents(undefined, events, folded);
+    const partly = applyEvents(prev, events, folded);
+
+    // Assess: all new → the given fold itself; partly applied → folded again from what is new.
+    expect(fresh.next).toBe(folded);
+    expect(partly.next).toEqual(applyEvents(prev, events).next);
+    expect(partly.next?.events).toBe(4);
+  });
+
   it('is a no-op when the same events are applied again (a redelivered batch)', () => {
     const prev = applyEvents(undefined, events).next;
 

@@ -19,9 +19,14 @@ export interface AppliedEvents {
   readonly newlyApplied: readonly EnrichedEvent[];
 }
 
+/**
+ * `folded`, when given, must be `foldEvents(events)` (coalesce already computed it as the
+ * delta's summary): when every event is new it is used as is instead of folding again.
+ */
 export function applyEvents(
   prev: SessionState | undefined,
   events: readonly EnrichedEvent[],
+  folded?: SessionState,
 ): AppliedEvents {
   const fresh: EnrichedEvent[] = [];
   const seen = new Set<number>();
@@ -38,6 +43,6 @@ export function applyEvents(
     fresh.push(event);
   }
   if (fresh.length === 0) return { next: prev, newlyApplied: fresh };
-  const delta = foldEvents(fresh);
+  const delta = folded !== undefined && fresh.length === events.length ? folded : foldEvents(fresh);
   return { next: prev === undefined ? delta : combineSessions(prev, delta), newlyApplied: fresh };
 }

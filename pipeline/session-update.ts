@@ -34,7 +34,7 @@ export function planSessionUpdate(
   shardCount: number,
 ): SessionUpdate {
   const prev = stored === undefined ? undefined : sessionStateOf(stored.item);
-  const { next, newlyApplied } = applyEvents(prev, delta.events);
+  const { next, newlyApplied } = applyEvents(prev, delta.events, delta.summary);
   // `next` is undefined only when there is neither a stored state nor an event, and a delta
   // always has at least one event.
   const state = next ?? delta.summary;

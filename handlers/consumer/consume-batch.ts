@@ -19,6 +19,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import pLimit from 'p-limit';
 import type { SessionDelta } from '../../pipeline/coalesce';
 import { toBadRowItem } from '../../pipeline/items';
+import { foldEvents } from '../../pipeline/session-aggregate';
 import type { BatchProcessor, BatchStats } from '../../pipeline/process-batch';
 import type { BadRow } from '../../schemas';
 import { BadRowPayloadStore } from '../adapters/bad-row-payloads';
@@ -201,7 +202,10 @@ function withoutEvents(
   if (eventIds.size === 0) return delta;
   const events = delta.events.filter((event) => !eventIds.has(event.eventId));
   if (events.length === 0) return undefined;
-  return events.length === delta.events.length ? delta : { ...delta, events };
+  // The summary is the fold of the delta's events: narrowed events need their own.
+  return events.length === delta.events.length
+    ? delta
+    : { ...delta, events, summary: foldEvents(events) };
 }
 
 type Settled<T> =
