@@ -135,8 +135,25 @@ export function readProcessorConfig(env: Env = process.env): ProcessorConfig {
   });
 }
 
+export interface RollupConfig {
+  readonly aws: AwsConfig;
+  readonly realtimeRollupsTable: string;
+  /** The table whose stream the rollup function reads (a record's table is told by its ARN). */
+  readonly activeSessionsTable: string;
+}
+
+export function readRollupConfig(env: Env = process.env): RollupConfig {
+  const reader = new EnvReader(env);
+  return reader.done('rollup', {
+    aws: readAws(reader),
+    realtimeRollupsTable: reader.required(ENV.realtimeRollupsTable),
+    activeSessionsTable: reader.required(ENV.activeSessionsTable),
+  });
+}
+
 export interface QueryConfig {
   readonly aws: AwsConfig;
+  readonly realtimeRollupsTable: string;
   readonly activeSessionsTable: string;
   readonly activeSessionShards: number;
   /** The dashboard's origin when it is not the API's (CloudFront): allowed by CORS. */
@@ -147,6 +164,7 @@ export function readQueryConfig(env: Env = process.env): QueryConfig {
   const reader = new EnvReader(env);
   return reader.done('query', {
     aws: readAws(reader),
+    realtimeRollupsTable: reader.required(ENV.realtimeRollupsTable),
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
     activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
     dashboardOrigin: reader.url(ENV.dashboardOrigin),

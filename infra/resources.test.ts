@@ -113,6 +113,7 @@ describe('event-source mappings', () => {
       ['consumerFromEvents', 'consumer', 'p-events', 'p-failures'],
       ['processorFromSessions', 'processor', 'p-sessions', 'p-failures'],
       ['processorFromActiveSessions', 'processor', 'p-active-sessions', 'p-failures'],
+      ['rollupFromActiveSessions', 'rollup', 'p-active-sessions', 'p-failures'],
     ]);
   });
 

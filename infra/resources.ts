@@ -38,6 +38,7 @@ export const TABLE_KEYS = [
   'activeSessions',
   'badRows',
   'readTokens',
+  'realtimeRollups',
 ] as const;
 export type TableKey = (typeof TABLE_KEYS)[number];
 
@@ -79,6 +80,11 @@ export const RETENTION_SECONDS = {
   badRows: 30 * DAY_SECONDS,
   /** Query API read tokens expire a year after creation unless rotated sooner (issue 8). */
   readTokens: READ_TOKEN_LIFETIME_SECONDS,
+  /**
+   * Realtime rollup buckets are read for at most an hour (pipeline/realtime/rollup.ts sets each
+   * item's own expiry); this is the chunk markers' lifetime: the stream's 24 h retention + 1 day.
+   */
+  realtimeRollups: 2 * DAY_SECONDS,
 } as const satisfies Record<TableKey, number>;
 
 /** Default number of partition shards of ActiveSessions (`${siteId}#${shard}`, shard 0..N-1). */
@@ -117,6 +123,7 @@ export function resourceNames(prefix: string): ResourceNames {
       activeSessions: `${prefix}-active-sessions`,
       badRows: `${prefix}-bad-rows`,
       readTokens: `${prefix}-read-tokens`,
+      realtimeRollups: `${prefix}-realtime-rollups`,
     },
     eventsStream: `${prefix}-events`,
     buckets: {
@@ -198,6 +205,19 @@ export function tableDefinitions(prefix: string): readonly TableDefinition[] {
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       ttl: ttl('readTokens'),
+      globalSecondaryIndexes: [],
+      billingMode: 'PAY_PER_REQUEST',
+    },
+    {
+      // Per-site, per-minute counters that answer GET /realtime (pk = siteId, sk = minute), and
+      // the rollup function's chunk markers (pk = `#chunk#${eventID}`), which make its
+      // transactions apply each stream record once. No stream: nothing derives from it.
+      key: 'realtimeRollups',
+      logicalId: 'RealtimeRollupsTable',
+      tableName: names.realtimeRollups,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      ttl: ttl('realtimeRollups'),
       globalSecondaryIndexes: [],
       billingMode: 'PAY_PER_REQUEST',
     },
@@ -286,12 +306,13 @@ export const MAPPING_KEYS = [
   'consumerFromEvents',
   'processorFromSessions',
   'processorFromActiveSessions',
+  'rollupFromActiveSessions',
 ] as const;
 export type MappingKey = (typeof MAPPING_KEYS)[number];
 
 export interface EventSourceMappingDefinition {
   readonly key: MappingKey;
-  readonly functionKey: 'consumer' | 'processor';
+  readonly functionKey: 'consumer' | 'processor' | 'rollup';
   readonly source: MappingSource;
   readonly settings: EventSourceMappingSettings;
   /** On-failure destination: always S3 here (only S3 records carry the batch's records). */
@@ -333,6 +354,23 @@ export const PROCESSOR_MAPPING_SETTINGS: EventSourceMappingSettings = {
   StartingPosition: 'TRIM_HORIZON',
 };
 
+/**
+ * Realtime rollup ← ActiveSessions stream. No batching window: the rollup is on the freshness
+ * path (event → /realtime). No bisection: a retried batch must start where the failed one
+ * started, because the function's chunk markers are found by a chunk's first record
+ * (handlers/rollup); records that cannot be applied are reported, never thrown.
+ */
+export const ROLLUP_MAPPING_SETTINGS: EventSourceMappingSettings = {
+  BatchSize: 1000,
+  MaximumBatchingWindowInSeconds: 0,
+  ParallelizationFactor: 1,
+  BisectBatchOnFunctionError: false,
+  MaximumRetryAttempts: 10,
+  MaximumRecordAgeInSeconds: 21_600,
+  FunctionResponseTypes: ['ReportBatchItemFailures'],
+  StartingPosition: 'TRIM_HORIZON',
+};
+
 export const EVENT_SOURCE_MAPPINGS: readonly EventSourceMappingDefinition[] = [
   {
     key: 'consumerFromEvents',
@@ -353,6 +391,13 @@ export const EVENT_SOURCE_MAPPINGS: readonly EventSourceMappingDefinition[] = [
     functionKey: 'processor',
     source: { kind: 'dynamodb-stream', table: 'activeSessions' },
     settings: PROCESSOR_MAPPING_SETTINGS,
+    onFailure: { kind: 's3', bucket: 'failures' },
+  },
+  {
+    key: 'rollupFromActiveSessions',
+    functionKey: 'rollup',
+    source: { kind: 'dynamodb-stream', table: 'activeSessions' },
+    settings: ROLLUP_MAPPING_SETTINGS,
     onFailure: { kind: 's3', bucket: 'failures' },
   },
 ];

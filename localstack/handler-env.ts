@@ -20,6 +20,7 @@ export function handlerEnv(
     [ENV.activeSessionsTable]: resources.names.tables.activeSessions,
     [ENV.badRowsTable]: resources.names.tables.badRows,
     [ENV.readTokensTable]: resources.names.tables.readTokens,
+    [ENV.realtimeRollupsTable]: resources.names.tables.realtimeRollups,
     // Locally the dashboard is served by the edge itself: same origin, no CORS.
     [ENV.dashboardOrigin]: '',
     [ENV.eventsStream]: resources.names.eventsStream,

@@ -8,25 +8,14 @@
 import {
   BREAKDOWN_ROWS,
   REALTIME_WINDOWS,
-  type BreakdownRow,
   type RealtimeAnswer,
-  type RealtimeDefinitions,
   type RealtimeSessionView,
 } from '../../schemas/query';
 import { isActive, isCurrent } from './activity';
+import { REALTIME_DEFINITIONS, topRows as top } from './answer-parts';
 
 const MINUTE_MS = 60_000;
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
-
-export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
-  activeSessions: `Active sessions: sessions with any activity in the last ${MINUTES} minutes (bots excluded)`,
-  currentVisitors:
-    `Current visitors: distinct visitors with a page view or custom event in the last ` +
-    `${REALTIME_WINDOWS.currentVisitorsMinutes} minutes (engagement pings alone do not count; bots excluded)`,
-  pageviewsPerMinute: `Page views per minute over the last ${MINUTES} minutes`,
-  breakdowns: 'Active sessions by current page, traffic source, device type and country',
-  bots: 'Bot sessions are excluded from every other figure; share = bot / all active sessions',
-};
 
 export interface AggregateOptions {
   readonly siteId: string;
@@ -95,12 +84,4 @@ export function aggregateRealtime(
 
 function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-/** Highest counts first; ties by name so the order is stable between refreshes. */
-function top(counts: ReadonlyMap<string, number>, rows: number): BreakdownRow[] {
-  return [...counts]
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, rows)
-    .map(([name, sessions]) => ({ name, sessions }));
 }

@@ -1,0 +1,83 @@
+/**
+ * Rollup buckets → the `/realtime` answer. Pure: the caller passes the buckets of one site in
+ * `bucketRange(nowMs)` and the clock.
+ *
+ * Headline counts are exact to the second: a bucket keeps its `A`/`B`/`C` cells per second, and
+ * only seconds after now count. Breakdowns count every bucket from the current minute on.
+ */
+import { BREAKDOWN_ROWS, REALTIME_WINDOWS, type RealtimeAnswer } from '../../schemas/query';
+import { REALTIME_DEFINITIONS, topRows as top } from './answer-parts';
+import { epochMinuteOf } from './rollup';
+
+const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
+
+export interface RollupBucket {
+  /** Epoch minute. */
+  readonly minute: number;
+  readonly cells: ReadonlyMap<string, number>;
+}
+
+export interface RollupAnswerOptions {
+  readonly siteId: string;
+  readonly nowMs: number;
+  /** Rows per breakdown (default BREAKDOWN_ROWS). */
+  readonly rows?: number;
+}
+
+export function answerFromRollup(
+  buckets: Iterable<RollupBucket>,
+  options: RollupAnswerOptions,
+): RealtimeAnswer {
+  const { nowMs } = options;
+  const rows = options.rows ?? BREAKDOWN_ROWS;
+  const nowSecond = Math.floor(nowMs / 1000);
+  const nowMinute = epochMinuteOf(nowMs);
+  const firstMinute = nowMinute - (MINUTES - 1);
+  const perMinute = new Array<number>(MINUTES).fill(0);
+  const breakdowns = { P: new Map<string, number>(), S: new Map(), D: new Map(), K: new Map() };
+  const counts = { A: 0, B: 0, C: 0 };
+
+  for (const { minute, cells } of buckets) {
+    for (const [cell, n] of cells) {
+      const kind = cell.charAt(0);
+      const name = cell.slice(2);
+      if (kind === 'V') {
+        const index = minute - firstMinute;
+        if (index >= 0 && index < MINUTES) perMinute[index] = (perMinute[index] ?? 0) + n;
+      } else if (kind === 'A' || kind === 'B' || kind === 'C') {
+        if (minute * 60 + Number(name) > nowSecond) counts[kind] += n;
+      } else if (kind === 'P' || kind === 'S' || kind === 'D' || kind === 'K') {
+        if (minute >= nowMinute) increment(breakdowns[kind], name, n);
+      }
+      // Unknown cells come from a newer writer: ignored, as an older reader must.
+    }
+  }
+
+  // Counters are sums of exact deltas; a negative value could only come from a lost change
+  // and is shown as 0 rather than as an impossible figure.
+  const humans = Math.max(0, counts.A);
+  const bots = Math.max(0, counts.B);
+  const all = humans + bots;
+  return {
+    siteId: options.siteId,
+    at: nowMs,
+    activeSessions: humans,
+    currentVisitors: Math.max(0, counts.C),
+    pageviewsPerMinute: perMinute.map((n) => Math.max(0, n)),
+    minutesFrom: firstMinute * 60_000,
+    topPages: top(breakdowns.P, rows),
+    topReferrers: top(breakdowns.S, rows),
+    devices: top(breakdowns.D, rows),
+    countries: top(breakdowns.K, rows),
+    bots: { sessions: bots, share: all === 0 ? 0 : bots / all },
+    windows: {
+      activeSessionsMinutes: REALTIME_WINDOWS.activeSessionsMinutes,
+      currentVisitorsMinutes: REALTIME_WINDOWS.currentVisitorsMinutes,
+    },
+    definitions: REALTIME_DEFINITIONS,
+  };
+}
+
+function increment(counts: Map<string, number>, key: string, n: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + n);
+}
