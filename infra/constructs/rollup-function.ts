@@ -1,0 +1,141 @@
+/**
+ * The realtime rollup Lambda (handlers/rollup) and its event-source mapping on the ActiveSessions
+ * stream, configured from the `rollupFromActiveSessions` definition of infra/resources.ts
+ * (ROLLUP_MAPPING_SETTINGS) that the local event-source mapping runs with too. It turns session
+ * changes into per-site, per-minute counters in RealtimeRollups, which GET /realtime reads;
+ * failed or aged-out batches go to the failures bucket with their records.
+ *
+ * ActiveSessions' stream now has two readers (the processor and this function): DynamoDB Streams
+ * serves at most two per shard without throttling (DESIGN.md section 5), so a third reader of
+ * that stream needs a fan-out instead of another mapping.
+ */
+import { join } from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ENV } from '../../handlers/env-names';
+import {
+  EVENT_SOURCE_MAPPINGS,
+  type EventSourceMappingDefinition,
+  type EventSourceMappingSettings,
+  type MappingKey,
+  validateEventSourceMappingSettings,
+} from '../resources';
+import { bundledFunction, type FunctionCode } from './bundled-function';
+import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
+import { streamMappingProps } from './stream-mapping-props';
+
+export interface RollupFunctionProps {
+  /** Streamed with NEW_AND_OLD_IMAGES (infra/resources.ts): the rollup's only input. */
+  readonly activeSessionsTable: dynamodb.ITable;
+  /** Per-site, per-minute counters and the function's chunk markers: its only output. */
+  readonly realtimeRollupsTable: dynamodb.ITable;
+  /** On-failure destination of the mapping. */
+  readonly failureBucket: s3.IBucket;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /**
+   * A batch (≤ 1,000 records) becomes a few sequential TransactWriteItems calls of ≤ 100
+   * items, each tens of milliseconds on AWS, plus the SDK's backoff on TransactionConflict
+   * (the processor's 30 s covers the same batch size with room to spare).
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Event-source-mapping settings.
+   * @default the `rollupFromActiveSessions` settings of infra/resources.ts
+   * (ROLLUP_MAPPING_SETTINGS), the ones the local mapping runs
+   */
+  readonly mappingSettings?: EventSourceMappingSettings;
+  /**
+   * Code: an esbuild bundle made at synth time from handlers/rollup/index.ts, or a directory
+   * holding an already built `index.js`.
+   * @default { kind: 'bundle' }
+   */
+  readonly code?: FunctionCode;
+}
+
+export const ROLLUP_MAPPING_KEY = 'rollupFromActiveSessions' satisfies MappingKey;
+
+export const ROLLUP_ENTRY = join(__dirname, '..', '..', 'handlers', 'rollup', 'index.ts');
+
+/** The one mapping definition this construct deploys; throws if resources.ts lost or moved it. */
+function rollupMapping(): EventSourceMappingDefinition {
+  const mapping = EVENT_SOURCE_MAPPINGS.find((m) => m.key === ROLLUP_MAPPING_KEY);
+  if (
+    mapping === undefined ||
+    mapping.functionKey !== 'rollup' ||
+    mapping.source.kind !== 'dynamodb-stream' ||
+    mapping.source.table !== 'activeSessions'
+  ) {
+    throw new Error(
+      `infra/resources.ts defines ${ROLLUP_MAPPING_KEY} as ${JSON.stringify(mapping)} ` +
+        '(expected functionKey "rollup" on the activeSessions DynamoDB stream)',
+    );
+  }
+  return mapping;
+}
+
+export class RollupFunction extends Construct {
+  readonly function: lambda.Function;
+  readonly eventSource: DynamoEventSource;
+
+  constructor(scope: Construct, id: string, props: RollupFunctionProps) {
+    super(scope, id);
+    const settings = validateEventSourceMappingSettings(
+      props.mappingSettings ?? rollupMapping().settings,
+      `rollup event source mapping ${ROLLUP_MAPPING_KEY}`,
+    );
+
+    const { function: fn, role } = bundledFunction(this, 'Function', {
+      entry: ROLLUP_ENTRY,
+      code: props.code ?? { kind: 'bundle' },
+      description:
+        'LiveInsight rollup: ActiveSessions stream → per-site, per-minute realtime counters',
+      roleDescription: 'LiveInsight rollup',
+      environment: {
+        [ENV.realtimeRollupsTable]: props.realtimeRollupsTable.tableName,
+        // Read to tell a record's table by its stream ARN; the function never reads the table.
+        [ENV.activeSessionsTable]: props.activeSessionsTable.tableName,
+      },
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      logGroupId: 'Logs',
+      roleId: 'Role',
+    });
+    this.function = fn;
+
+    // Exactly the calls the rollup makes (least privilege; no index ARNs, no reads, no deletes).
+    // TransactWriteItems has no action of its own: each contained Put, Update and ConditionCheck
+    // is authorized as PutItem, UpdateItem and ConditionCheckItem on its table.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [props.realtimeRollupsTable.tableArn],
+      }),
+    );
+
+    // DynamoEventSource grants the stream reads (DescribeStream, GetRecords, GetShardIterator on
+    // the stream ARN; ListStreams on *); the destination grants its own S3 calls.
+    this.eventSource = new DynamoEventSource(
+      props.activeSessionsTable,
+      streamMappingProps(settings, props.failureBucket),
+    );
+    this.function.addEventSource(this.eventSource);
+
+    // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy !== undefined) {
+      acknowledgeOnFailureObjects(policy, props.failureBucket);
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams, which a DynamoDB Streams event-source mapping needs, has no resource-level permissions (granted by aws-cdk-lib’s DynamoEventSource); the stream reads themselves are scoped to the ActiveSessions stream ARN.',
+      });
+    }
+  }
+}
