@@ -121,6 +121,7 @@ export class LiveInsightStack extends Stack {
     this.query = new QueryApi(this, 'Query', {
       api: this.ingest.api,
       activeSessionsTable: this.data.tables.activeSessions,
+      realtimeRollupsTable: this.data.tables.realtimeRollups,
       readTokensTable: this.data.tables.readTokens,
       activeSessionShards: this.data.definitions.activeSessionShards,
       dashboardOrigin: this.dashboard.origin,

@@ -27,11 +27,14 @@ describe('query API and dashboard in LiveInsightStack', () => {
     });
   });
 
-  it('reads the stack’s ActiveSessions and ReadTokens tables', () => {
+  it('reads the stack’s ActiveSessions, RealtimeRollups and ReadTokens tables', () => {
     const functions = JSON.stringify(template.findResources('AWS::Lambda::Function'));
 
     expect(functions).toMatch(
       /"LIVEINSIGHT_ACTIVE_SESSIONS_TABLE":\{"Ref":"DataActiveSessionsTable\w+"\}/,
+    );
+    expect(functions).toMatch(
+      /"LIVEINSIGHT_REALTIME_ROLLUPS_TABLE":\{"Ref":"DataRealtimeRollupsTable\w+"\}/,
     );
     expect(functions).toMatch(/"LIVEINSIGHT_READ_TOKENS_TABLE":\{"Ref":"DataReadTokensTable\w+"\}/);
   });

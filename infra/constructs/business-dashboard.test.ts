@@ -29,24 +29,35 @@ interface DashboardBody {
 function synth(
   props: BusinessDashboardProps = {},
   withProcessor = false,
+  withRollup = false,
 ): { template: Template; body: DashboardBody } {
   const stack = new Stack(new App(), 'DashboardTest');
-  const processor = withProcessor
-    ? new lambda.Function(stack, 'Processor', {
-        runtime: lambda.Runtime.NODEJS_22_X,
-        handler: 'index.handler',
-        code: lambda.Code.fromInline('exports.handler = async () => {}'),
-      })
-    : undefined;
-  new BusinessDashboard(stack, 'Business', { ...props, ...(processor ? { processor } : {}) });
+  const fn = (id: string) =>
+    new lambda.Function(stack, id, {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+  new BusinessDashboard(stack, 'Business', {
+    ...props,
+    ...(withProcessor ? { processor: fn('Processor') } : {}),
+    ...(withRollup ? { rollup: fn('Rollup') } : {}),
+  });
   const template = Template.fromStack(stack);
   const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
   expect(dashboards).toHaveLength(1);
   const raw = (dashboards[0] as { Properties: { DashboardBody: unknown } }).Properties
     .DashboardBody;
-  // The body is a Fn::Join of text and tokens (the region): tokens become a placeholder.
+  // The body is a Fn::Join of text and tokens (the region, function names): a Ref becomes the
+  // logical id it refers to, any other token a placeholder.
   const parts = (raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-  const text = parts.map((part) => (typeof part === 'string' ? part : 'REGION')).join('');
+  const text = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = (part as { Ref?: unknown }).Ref;
+      return typeof ref === 'string' ? ref : 'TOKEN';
+    })
+    .join('');
   return { template, body: JSON.parse(text) as DashboardBody };
 }
 
@@ -193,6 +204,24 @@ describe('BusinessDashboard', () => {
       expect.stringMatching(/^AWS\/Lambda IteratorAge FunctionName /),
     ]);
     expect(widget(body, 'Processor — iterator age (stream lag)')).toBeUndefined();
+  });
+
+  it('adds the rollup function’s errors and iterator age when given the function', () => {
+    const { body: withRollup } = synth({}, true, true);
+    const functionOf = (title: string) =>
+      contents(widget(withRollup, title)).metrics.map((m) => m.split(' ').slice(0, 4).join(' '));
+
+    expect(functionOf('Realtime rollup — iterator age (stream lag)')).toEqual([
+      expect.stringMatching(/^AWS\/Lambda IteratorAge FunctionName \S*Rollup/),
+    ]);
+    expect(functionOf('Realtime rollup — invocations and errors')).toEqual([
+      expect.stringMatching(/^AWS\/Lambda Invocations FunctionName \S*Rollup/),
+      expect.stringMatching(/^AWS\/Lambda Errors FunctionName \S*Rollup/),
+    ]);
+    expect(functionOf('Processor — iterator age (stream lag)')).toEqual([
+      expect.stringMatching(/^AWS\/Lambda IteratorAge FunctionName \S*Processor/),
+    ]);
+    expect(widget(body, 'Realtime rollup — iterator age (stream lag)')).toBeUndefined();
   });
 
   it('uses the namespace it is given', () => {

@@ -33,6 +33,12 @@ export interface BusinessDashboardProps {
    */
   readonly processor?: lambda.IFunction;
   /**
+   * The realtime rollup function (the GET /realtime counters), for the same health row: its
+   * errors and its lag behind the ActiveSessions stream.
+   * @default no rollup health widgets
+   */
+  readonly rollup?: lambda.IFunction;
+  /**
    * Time range the dashboard opens with.
    * @default Duration.hours(3)
    */
@@ -124,6 +130,29 @@ function periodOf(figure: Figure): Duration {
   return figure.metrics.includes('SessionsExpired') ? Duration.minutes(15) : Duration.minutes(1);
 }
 
+/** Invocations and errors, and iterator age (lag behind its stream), of a stream-fed function. */
+function streamFunctionHealth(name: string, fn: lambda.IFunction, width: number): cw.IWidget[] {
+  return [
+    new cw.GraphWidget({
+      title: `${name} — invocations and errors`,
+      width,
+      height: 5,
+      left: [
+        fn.metricInvocations({ statistic: cw.Stats.SUM }),
+        fn.metricErrors({ statistic: cw.Stats.SUM }),
+      ],
+      leftYAxis: { min: 0 },
+    }),
+    new cw.GraphWidget({
+      title: `${name} — iterator age (stream lag)`,
+      width,
+      height: 5,
+      left: [fn.metric('IteratorAge', { statistic: cw.Stats.MAXIMUM, label: 'Iterator age (ms)' })],
+      leftYAxis: { min: 0 },
+    }),
+  ];
+}
+
 /** The Site value the per-site widgets are built with; the Site selector replaces it. */
 export const SITE_PLACEHOLDER = 'select-a-site';
 
@@ -198,6 +227,9 @@ export class BusinessDashboard extends Construct {
       this.bySite('Page views per minute by site', 'PageViews'),
     );
     this.dashboard.addWidgets(...this.healthWidgets(props.processor));
+    if (props.rollup !== undefined) {
+      this.dashboard.addWidgets(...streamFunctionHealth('Realtime rollup', props.rollup, 12));
+    }
   }
 
   /** The graphs of one scope (all sites, or the selected site). */
@@ -261,31 +293,7 @@ export class BusinessDashboard extends Construct {
       leftYAxis: { min: 0 },
     });
     if (processor === undefined) return [malformed];
-    return [
-      malformed,
-      new cw.GraphWidget({
-        title: 'Processor — invocations and errors',
-        width: 8,
-        height: 5,
-        left: [
-          processor.metricInvocations({ statistic: cw.Stats.SUM }),
-          processor.metricErrors({ statistic: cw.Stats.SUM }),
-        ],
-        leftYAxis: { min: 0 },
-      }),
-      new cw.GraphWidget({
-        title: 'Processor — iterator age (stream lag)',
-        width: 8,
-        height: 5,
-        left: [
-          processor.metric('IteratorAge', {
-            statistic: cw.Stats.MAXIMUM,
-            label: 'Iterator age (ms)',
-          }),
-        ],
-        leftYAxis: { min: 0 },
-      }),
-    ];
+    return [malformed, ...streamFunctionHealth('Processor', processor, 8)];
   }
 
   private figure(figure: Figure, site: string | undefined, period = Duration.minutes(1)) {

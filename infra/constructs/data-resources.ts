@@ -1,6 +1,6 @@
 /**
- * The data resources of infra/resources.ts as CDK constructs: the four tables, the events
- * stream and the buckets. Everything is read from the one definition; this construct only maps
+ * The data resources of infra/resources.ts as CDK constructs: every table, the events stream
+ * and the buckets. Everything is read from the one definition; this construct only maps
  * it onto CloudFormation, so a table here cannot differ from the table the local bootstrap makes.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';

@@ -34,6 +34,10 @@ function synth(app = new App()): Template {
     partitionKey: key,
     sortKey: sk,
   });
+  const realtimeRollupsTable = new dynamodb.Table(stack, 'Rollups', {
+    partitionKey: key,
+    sortKey: sk,
+  });
   const readTokensTable = new dynamodb.Table(stack, 'Tokens', { partitionKey: key, sortKey: sk });
   const hosting = new DashboardHosting(stack, 'Dashboard', {
     bucket: new s3.Bucket(stack, 'DashboardBucket', { enforceSSL: true }),
@@ -42,6 +46,7 @@ function synth(app = new App()): Template {
   new QueryApi(stack, 'Query', {
     api,
     activeSessionsTable,
+    realtimeRollupsTable,
     readTokensTable,
     activeSessionShards: 8,
     dashboardOrigin: hosting.origin,
@@ -127,6 +132,7 @@ describe('QueryApi', () => {
       Environment: {
         Variables: Match.objectLike({
           LIVEINSIGHT_ACTIVE_SESSIONS_TABLE: { Ref: Match.stringLikeRegexp('^Active') },
+          LIVEINSIGHT_REALTIME_ROLLUPS_TABLE: { Ref: Match.stringLikeRegexp('^Rollups') },
           LIVEINSIGHT_ACTIVE_SESSION_SHARDS: '8',
           LIVEINSIGHT_DASHBOARD_ORIGIN: Match.anyValue(),
         }),
@@ -147,6 +153,30 @@ describe('QueryApi', () => {
     expect(policies).toContain('"dynamodb:DescribeTable"');
     expect(policies).toContain('"dynamodb:GetItem"');
     expect(policies).not.toMatch(/dynamodb:(Scan|\*|PutItem|BatchWriteItem)/);
+  });
+
+  it('grants Query, and only Query, on the rollups table', () => {
+    const onRollups = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (policy) =>
+          (
+            policy as {
+              Properties: {
+                PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] };
+              };
+            }
+          ).Properties.PolicyDocument.Statement,
+      )
+      .filter((statement) => JSON.stringify(statement.Resource).includes('"Rollups'));
+
+    expect(onRollups).toEqual([
+      {
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        // The table's ARN alone: it has no indexes, so no `/index/*` either.
+        Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^Rollups/), 'Arn'] }],
+      },
+    ]);
   });
 
   it('answers CORS preflights for the dashboard origin only', () => {
@@ -174,6 +204,7 @@ describe('QueryApi', () => {
         new QueryApi(stack, 'Query', {
           api,
           activeSessionsTable: table,
+          realtimeRollupsTable: table,
           readTokensTable: table,
           activeSessionShards: 4,
         }),
@@ -247,7 +278,7 @@ describe('QueryApi and DashboardHosting under cdk-nag', () => {
     // The REST API, its stage, the tables and the bucket are this test's fixtures (IngestApi and
     // DataResources own and check them); the methods and everything else here are ours.
     const fixture =
-      /^QueryTest\/(Api\/(Resource|CloudWatchRole|DeploymentStage)|Active|Tokens|DashboardBucket)\//;
+      /^QueryTest\/(Api\/(Resource|CloudWatchRole|DeploymentStage)|Active|Rollups|Tokens|DashboardBucket)\//;
     const findings = nagFindings(outdir).filter(
       (finding) => !fixture.test(finding.split(' at ')[1] ?? ''),
     );

@@ -51,6 +51,8 @@ export interface QueryApiProps {
   /** The REST API to add the routes to (the ingest API's). */
   readonly api: apigateway.RestApi;
   readonly activeSessionsTable: dynamodb.ITable;
+  /** Per-site, per-minute counters (written by the rollup function) that answer GET /realtime. */
+  readonly realtimeRollupsTable: dynamodb.ITable;
   readonly readTokensTable: dynamodb.ITable;
   /** Shards of ActiveSessions (`${siteId}#${shard}`), as the consumer writes them. */
   readonly activeSessionShards: number;
@@ -114,6 +116,7 @@ export class QueryApi extends Construct {
       description: 'LiveInsight realtime query API (GET /realtime, /sessions/active, /health)',
       environment: {
         [ENV.activeSessionsTable]: props.activeSessionsTable.tableName,
+        [ENV.realtimeRollupsTable]: props.realtimeRollupsTable.tableName,
         [ENV.activeSessionShards]: String(props.activeSessionShards),
         ...(props.dashboardOrigin === undefined
           ? {}
@@ -123,6 +126,8 @@ export class QueryApi extends Construct {
     }).function;
     // Least privilege: Query (never Scan) and DescribeTable for /health.
     props.activeSessionsTable.grant(this.queryFunction, 'dynamodb:Query', 'dynamodb:DescribeTable');
+    // GET /realtime reads a site's recent minute buckets with one Query.
+    props.realtimeRollupsTable.grant(this.queryFunction, 'dynamodb:Query');
 
     this.authorizerFunction = bundledFunction(this, 'AuthorizerFunction', {
       memorySize: 512,
