@@ -9,6 +9,7 @@ import { ConsumerFunction, type ConsumerFunctionProps } from './constructs/consu
 import { DataResources, type DataResourcesProps } from './constructs/data-resources';
 import { BusinessDashboard } from './constructs/business-dashboard';
 import { ProcessorFunction, type ProcessorFunctionProps } from './constructs/processor-function';
+import { RollupFunction, type RollupFunctionProps } from './constructs/rollup-function';
 import { IngestApi, type IngestSite } from './constructs/ingest-api';
 import { DashboardHosting, type DashboardHostingProps } from './constructs/dashboard-hosting';
 import type { FunctionCode } from './constructs/bundled-function';
@@ -30,6 +31,11 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default { kind: 'bundle' }
    */
   readonly processorCode?: ProcessorFunctionProps['code'];
+  /**
+   * The realtime rollup function's code: bundled with esbuild at synth time, or prebuilt.
+   * @default { kind: 'bundle' }
+   */
+  readonly rollupCode?: RollupFunctionProps['code'];
   /**
    * Name of the CloudWatch business dashboard.
    * @default `${stage}-business`
@@ -63,6 +69,7 @@ export class LiveInsightStack extends Stack {
   readonly data: DataResources;
   readonly consumer: ConsumerFunction;
   readonly processor: ProcessorFunction;
+  readonly rollup: RollupFunction;
   readonly businessDashboard: BusinessDashboard;
   readonly ingest: IngestApi;
   readonly dashboard: DashboardHosting;
@@ -99,10 +106,17 @@ export class LiveInsightStack extends Stack {
       failureBucket: this.data.buckets.failures,
       ...(props.processorCode === undefined ? {} : { code: props.processorCode }),
     });
+    this.rollup = new RollupFunction(this, 'Rollup', {
+      activeSessionsTable: this.data.tables.activeSessions,
+      realtimeRollupsTable: this.data.tables.realtimeRollups,
+      failureBucket: this.data.buckets.failures,
+      ...(props.rollupCode === undefined ? {} : { code: props.rollupCode }),
+    });
     this.businessDashboard = new BusinessDashboard(this, 'BusinessDashboard', {
       dashboardName: props.businessDashboardName ?? `${props.stage}-business`,
       namespace: this.processor.metricsNamespace,
       processor: this.processor.function,
+      rollup: this.rollup.function,
     });
     this.ingest = new IngestApi(this, 'Ingest', {
       eventsStream: this.data.eventsStream,

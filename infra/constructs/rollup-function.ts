@@ -61,6 +61,20 @@ export interface RollupFunctionProps {
 
 export const ROLLUP_MAPPING_KEY = 'rollupFromActiveSessions' satisfies MappingKey;
 
+/**
+ * The rollup's calls on RealtimeRollups (handlers/adapters/dynamo-realtime-rollups.ts).
+ * TransactWriteItems has no action of its own: each item it holds is authorized as the single
+ * call it stands for — the chunk marker's conditional Put as PutItem, the counters' ADD as
+ * UpdateItem (a ConditionCheck item would need ConditionCheckItem; the rollup writes none).
+ * GetItem: a chunk refused as already applied reads its marker (consistent read) to learn
+ * which records it covered.
+ */
+export const ROLLUP_TABLE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:GetItem',
+] as const;
+
 export const ROLLUP_ENTRY = join(__dirname, '..', '..', 'handlers', 'rollup', 'index.ts');
 
 /** The one mapping definition this construct deploys; throws if resources.ts lost or moved it. */
@@ -109,12 +123,10 @@ export class RollupFunction extends Construct {
     });
     this.function = fn;
 
-    // Exactly the calls the rollup makes (least privilege; no index ARNs, no reads, no deletes).
-    // TransactWriteItems has no action of its own: each contained Put, Update and ConditionCheck
-    // is authorized as PutItem, UpdateItem and ConditionCheckItem on its table.
+    // Exactly the calls the rollup makes (least privilege; no index ARNs, no deletes).
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        actions: [...ROLLUP_TABLE_ACTIONS],
         resources: [props.realtimeRollupsTable.tableArn],
       }),
     );
