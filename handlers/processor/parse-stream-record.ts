@@ -25,7 +25,8 @@ import {
 
 /** Table names whose streams the processor reads. */
 export interface StreamTables {
-  readonly sessions: string;
+  /** Undefined for a reader of the ActiveSessions stream only (the rollup function). */
+  readonly sessions?: string;
   readonly activeSessions: string;
 }
 
@@ -155,10 +156,14 @@ function removerOf(record: DynamoDBStreamRecord): Remover {
 /** `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>` → which of our tables. */
 function tableOf(streamArn: string, tables: StreamTables): StreamTable {
   const name = /:table\/([^/]+)\/stream\//.exec(streamArn)?.[1];
-  if (name === tables.sessions) return 'sessions';
+  if (name !== undefined && name === tables.sessions) return 'sessions';
   if (name === tables.activeSessions) return 'activeSessions';
+  const expected = [tables.sessions, tables.activeSessions]
+    .filter((table) => table !== undefined)
+    .map((table) => JSON.stringify(table))
+    .join(' or ');
   throw new MalformedRecord(
-    `eventSourceARN ${JSON.stringify(streamArn)} is the stream of ${name === undefined ? 'no table' : `table ${JSON.stringify(name)}`} (expected the stream of ${JSON.stringify(tables.sessions)} or ${JSON.stringify(tables.activeSessions)})`,
+    `eventSourceARN ${JSON.stringify(streamArn)} is the stream of ${name === undefined ? 'no table' : `table ${JSON.stringify(name)}`} (expected the stream of ${expected})`,
   );
 }
 

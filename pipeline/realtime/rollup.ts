@@ -105,37 +105,48 @@ function addStateCells(delta: SiteDelta, image: RollupSessionImage, sign: 1 | -1
 }
 
 /**
- * The delta of one ActiveSessions change (undefined before: inserted; undefined after: removed),
- * leaving out what no reader at `nowMs` or later can see: state cells of minutes already past,
- * page views older than the chart. Page views count when they appear and never go away — a
- * removed item's views did happen — so only growth per minute is added.
+ * The delta of one ActiveSessions change (undefined before: inserted; undefined after: removed).
+ * Page views count when they appear and never go away — a removed item's views did happen — so
+ * only growth per minute is added. Independent of the clock, so a writer that chunks records by
+ * their deltas chunks a redelivered batch the same way; `visibleFrom` then drops what no reader
+ * can see any more.
  */
 export function changeDelta(
   before: RollupSessionImage | undefined,
   after: RollupSessionImage | undefined,
-  nowMs: number,
 ): SiteDelta {
   const delta: SiteDelta = new Map();
   if (before !== undefined) addStateCells(delta, before, -1);
   if (after !== undefined) addStateCells(delta, after, 1);
   if (after !== undefined && !after.isBot) {
+    const counted = before === undefined || before.isBot ? {} : before.pageviewMinutes;
     for (const [minuteKey, count] of Object.entries(after.pageviewMinutes)) {
-      const grown =
-        count -
-        (before === undefined || before.isBot ? 0 : (before.pageviewMinutes[minuteKey] ?? 0));
+      const grown = count - (counted[minuteKey] ?? 0);
       if (grown > 0) add(delta, Number(minuteKey), 'V', grown);
     }
   }
-  const nowMinute = epochMinuteOf(nowMs);
-  for (const [minute, cells] of delta) {
-    if (minute >= nowMinute) continue;
-    for (const cell of [...cells.keys()]) {
-      const visible = cell === 'V' && minute > nowMinute - WINDOW_MINUTES;
-      if (!visible) cells.delete(cell);
-    }
-    if (cells.size === 0) delta.delete(minute);
-  }
   return delta;
+}
+
+/**
+ * The part of a delta that a reader at `nowMs` or later can still see: state cells of the
+ * current minute on, page views of the chart's minutes. Writing the rest would cost write units
+ * for buckets nobody reads again.
+ */
+export function visibleFrom(delta: SiteDelta, nowMs: number): SiteDelta {
+  const nowMinute = epochMinuteOf(nowMs);
+  const visible: SiteDelta = new Map();
+  for (const [minute, cells] of delta) {
+    if (minute >= nowMinute) {
+      visible.set(minute, new Map(cells));
+      continue;
+    }
+    const views = cells.get('V');
+    if (views !== undefined && minute > nowMinute - WINDOW_MINUTES) {
+      visible.set(minute, new Map([['V', views]]));
+    }
+  }
+  return visible;
 }
 
 /** Adds `from` into `into` (cells summing to 0 disappear). */

@@ -1,0 +1,230 @@
+/**
+ * RealtimeRollups table: per-site, per-minute counter buckets (pk = siteId, sk = the epoch minute,
+ * zero-padded so that string order is time order) and the rollup function's chunk markers.
+ *
+ * Writing: one chunk of stream records is one TransactWriteItems — a marker item named by the
+ * chunk's first record (`attribute_not_exists`), plus one `ADD` update per touched bucket. The
+ * transaction makes "counters moved" and "chunk done" one fact: a redelivered chunk finds its
+ * marker, whose `lastSequence` says which records it covered, and adds nothing again.
+ *
+ * Reading: one Query of a site's buckets in a minute range (about sixty small items).
+ */
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { bucketExpiresAt, type SiteDelta } from '../../pipeline/realtime/rollup';
+import type { RollupBucket } from '../../pipeline/realtime/rollup-answer';
+import { type Deadline, withinDeadline } from './deadline';
+import { WriteFailedError } from './write-errors';
+
+/** TransactWriteItems holds at most 100 actions; one is the marker. */
+export const MAX_BUCKETS_PER_CHUNK = 99;
+/** Cells per bucket update: keeps the update expression well under DynamoDB's 4 KB. */
+export const MAX_CELLS_PER_BUCKET = 200;
+
+/** How long a chunk marker is kept: longer than the stream's 24 h retention. */
+const MARKER_LIFETIME_SECONDS = 2 * 86_400;
+
+/** Key attributes and the TTL attribute; every other attribute of a bucket is a counter cell. */
+const RESERVED = new Set(['pk', 'sk', 'expiresAt']);
+
+export interface RollupChunk {
+  /** The first record's eventID: a redelivered chunk starts with the same record. */
+  readonly firstEventId: string;
+  /** The last record's sequence number: what the chunk covers when it is found applied. */
+  readonly lastSequence: string;
+  /** siteId → delta; only cells to write (see `visibleFrom`). */
+  readonly deltas: ReadonlyMap<string, SiteDelta>;
+}
+
+export type ChunkOutcome =
+  | { readonly kind: 'applied'; readonly buckets: number }
+  | { readonly kind: 'already-applied'; readonly lastSequence: string };
+
+export function minuteKey(minute: number): string {
+  return String(minute).padStart(10, '0');
+}
+
+function markerKey(firstEventId: string): Record<string, AttributeValue> {
+  return { pk: { S: `#chunk#${firstEventId}` }, sk: { S: '#' } };
+}
+
+/** Transient reasons a transaction was cancelled: retrying the same transaction can succeed. */
+const RETRYABLE_CANCELLATIONS = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+export class DynamoRealtimeRollups {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Applies a chunk once. A transaction cancelled only by conflicts or throttling is tried again
+   * (with backoff) until the deadline; anything else throws a WriteFailedError.
+   */
+  async applyChunk(chunk: RollupChunk, deadline: Deadline, nowMs: number): Promise<ChunkOutcome> {
+    const items = this.transactionItems(chunk, nowMs);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await withinDeadline(deadline, `TransactWriteItems ${this.tableName}`, (abortSignal) =>
+          this.client.send(new TransactWriteItemsCommand({ TransactItems: items }), {
+            abortSignal,
+          }),
+        );
+        return { kind: 'applied', buckets: items.length - 1 };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+        if (reasons[0] === 'ConditionalCheckFailed') {
+          return { kind: 'already-applied', lastSequence: await this.markedLast(chunk, deadline) };
+        }
+        const transient = reasons.every(
+          (code) => code === 'None' || RETRYABLE_CANCELLATIONS.has(code),
+        );
+        const waitMs = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        if (!transient || deadline.remainingMs() <= waitMs) {
+          throw new WriteFailedError(
+            'TransactWriteItems',
+            this.tableName,
+            `chunk from ${chunk.firstEventId} cancelled after ${attempt} attempt(s) (reasons: ${reasons.join(', ')}; expected only conflicts or throttling to retry)`,
+            { cause: error },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
+  /** Every bucket of a site from minute `from` to `to` inclusive. */
+  async readBuckets(siteId: string, from: number, to: number): Promise<RollupBucket[]> {
+    const buckets: RollupBucket[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :site AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':site': { S: siteId },
+            ':from': { S: minuteKey(from) },
+            ':to': { S: minuteKey(to) },
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of answer.Items ?? []) buckets.push(this.toBucket(item));
+      start = answer.LastEvaluatedKey;
+    } while (start !== undefined);
+    return buckets;
+  }
+
+  private toBucket(item: Record<string, AttributeValue>): RollupBucket {
+    const sk = item['sk']?.S;
+    if (sk === undefined || !/^[0-9]{10}$/.test(sk)) {
+      throw new RollupContractError(
+        `${this.tableName} bucket has sk ${JSON.stringify(item['sk'])} (expected a 10-digit epoch minute)`,
+      );
+    }
+    const cells = new Map<string, number>();
+    for (const [name, value] of Object.entries(item)) {
+      if (RESERVED.has(name)) continue;
+      const n = value.N === undefined ? Number.NaN : Number(value.N);
+      if (!Number.isSafeInteger(n)) {
+        throw new RollupContractError(
+          `${this.tableName} bucket ${sk} cell ${JSON.stringify(name)} is ${JSON.stringify(value)} (expected an integer number)`,
+        );
+      }
+      cells.set(name, n);
+    }
+    return { minute: Number(sk), cells };
+  }
+
+  private transactionItems(chunk: RollupChunk, nowMs: number): TransactWriteItem[] {
+    const items: TransactWriteItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...markerKey(chunk.firstEventId),
+            lastSequence: { S: chunk.lastSequence },
+            expiresAt: { N: String(Math.floor(nowMs / 1000) + MARKER_LIFETIME_SECONDS) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    for (const [siteId, delta] of chunk.deltas) {
+      for (const [minute, cells] of delta) {
+        if (cells.size > MAX_CELLS_PER_BUCKET) {
+          throw new RangeError(
+            `bucket ${siteId}/${minute} has ${cells.size} cells in one chunk (expected at most ${MAX_CELLS_PER_BUCKET}; the chunker must split)`,
+          );
+        }
+        const names: Record<string, string> = { '#e': 'expiresAt' };
+        const values: Record<string, AttributeValue> = {
+          ':e': { N: String(bucketExpiresAt(minute)) },
+        };
+        const adds: string[] = [];
+        let i = 0;
+        for (const [cell, n] of cells) {
+          names[`#c${i}`] = cell;
+          values[`:c${i}`] = { N: String(n) };
+          adds.push(`#c${i} :c${i}`);
+          i += 1;
+        }
+        items.push({
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: { S: siteId }, sk: { S: minuteKey(minute) } },
+            UpdateExpression: `SET #e = :e ADD ${adds.join(', ')}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        });
+      }
+    }
+    if (items.length - 1 > MAX_BUCKETS_PER_CHUNK) {
+      throw new RangeError(
+        `chunk from ${chunk.firstEventId} touches ${items.length - 1} buckets (expected at most ${MAX_BUCKETS_PER_CHUNK}; the chunker must split)`,
+      );
+    }
+    return items;
+  }
+
+  /** The sequence number a stored marker covers (strongly consistent: it was just refused). */
+  private async markedLast(chunk: RollupChunk, deadline: Deadline): Promise<string> {
+    const output = await withinDeadline(deadline, `GetItem ${this.tableName}`, (abortSignal) =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: markerKey(chunk.firstEventId),
+          ConsistentRead: true,
+        }),
+        { abortSignal },
+      ),
+    );
+    const last = output.Item?.['lastSequence']?.S;
+    if (last === undefined) {
+      throw new RollupContractError(
+        `${this.tableName} refused the marker of chunk ${chunk.firstEventId} as existing, but it reads ${JSON.stringify(output.Item)} (expected an item with lastSequence)`,
+      );
+    }
+    return last;
+  }
+}
+
+/** The table holds something the rollup never writes: a bug or a foreign writer, not transient. */
+export class RollupContractError extends Error {
+  override readonly name = 'RollupContractError';
+}

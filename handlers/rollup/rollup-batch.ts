@@ -1,0 +1,214 @@
+/**
+ * The rollup function: a batch of ActiveSessions stream records → the realtime counters that
+ * answer GET /realtime (pipeline/realtime/rollup.ts says what the counters are).
+ *
+ * Exactly once on at-least-once delivery: records are cut into chunks in order, and each chunk
+ * is one transaction together with a marker named by its first record (adapters/
+ * dynamo-realtime-rollups.ts). Chunk boundaries depend only on the records, never on the clock,
+ * so a redelivered batch is cut the same way; a chunk whose marker exists is skipped up to the
+ * sequence number the marker covers, and cutting resumes right after it.
+ *
+ * This holds because every delivery of a record starts at a chunk start:
+ * - a function error (crash, timeout) makes Lambda re-send the entire batch (the mapping does not
+ *   bisect: ROLLUP_MAPPING_SETTINGS), which starts with the batch's first record;
+ * - a chunk that cannot be applied stops the invocation there, and its first record and every
+ *   later one are reported in `batchItemFailures`: Lambda re-sends from that chunk start.
+ *
+ * Malformed records are skipped: the processor reads the same stream and keeps them as bad rows.
+ */
+import type { DynamoDBBatchResponse } from 'aws-lambda';
+import { parseWith } from '../../schemas';
+import {
+  changeDelta,
+  mergeInto,
+  visibleFrom,
+  type SiteDelta,
+} from '../../pipeline/realtime/rollup';
+import {
+  MAX_BUCKETS_PER_CHUNK,
+  MAX_CELLS_PER_BUCKET,
+  type DynamoRealtimeRollups,
+  type RollupChunk,
+} from '../adapters/dynamo-realtime-rollups';
+import { deadlineFrom } from '../adapters/deadline';
+import { isWriteFailure } from '../adapters/write-errors';
+import { parseStreamRecord } from '../processor/parse-stream-record';
+import { DynamoDBStreamEventSchema } from '../processor/stream-record-schema';
+
+export interface RollupBatchOptions {
+  readonly rollups: Pick<DynamoRealtimeRollups, 'applyChunk'>;
+  readonly activeSessionsTable: string;
+  /** Time budget when no Lambda context is given (local runs), default 30 s. */
+  readonly defaultBudgetMs?: number;
+  readonly now?: () => number;
+  /** Receives one line per invocation that skipped or failed something (default console.warn). */
+  readonly log?: (line: string) => void;
+}
+
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export type RollupBatchHandler = (
+  event: unknown,
+  context?: InvocationContext,
+) => Promise<DynamoDBBatchResponse>;
+
+/** The invocation itself is not a DynamoDB stream event: a wiring error, not bad data. */
+export class InvalidRollupInvocationError extends Error {
+  override readonly name = 'InvalidRollupInvocationError';
+}
+
+/** One record in order: its identifiers and its change's delta per site (none if malformed). */
+export interface RecordDelta {
+  readonly eventId: string;
+  readonly sequenceNumber: string;
+  readonly siteId: string | undefined;
+  readonly delta: SiteDelta;
+}
+
+export function createRollupBatchHandler(options: RollupBatchOptions): RollupBatchHandler {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => console.warn(line));
+
+  return async (event, context) => {
+    const envelope = parseWith(DynamoDBStreamEventSchema, event);
+    if (!envelope.ok) {
+      throw new InvalidRollupInvocationError(
+        'The rollup was invoked without a DynamoDB stream event (expected {"Records": [...]})',
+      );
+    }
+    const deadline = deadlineFrom(
+      context?.getRemainingTimeInMillis() ?? options.defaultBudgetMs ?? 30_000,
+      { now },
+    );
+    const { records, malformed } = recordDeltas(
+      envelope.value.Records,
+      options.activeSessionsTable,
+    );
+    if (malformed > 0)
+      log(`rollup: skipped ${malformed} malformed record(s) (kept as bad rows by the processor)`);
+
+    let position = 0;
+    while (position < records.length) {
+      const chunk = cutChunk(records, position);
+      const nowMs = now();
+      const deltas = new Map<string, SiteDelta>();
+      for (const [siteId, delta] of chunk.deltas) {
+        const visible = visibleFrom(delta, nowMs);
+        if (visible.size > 0) deltas.set(siteId, visible);
+      }
+      let next = chunk.end;
+      if (deltas.size > 0) {
+        const first = records[position] as RecordDelta;
+        const last = records[chunk.end - 1] as RecordDelta;
+        const applying: RollupChunk = {
+          firstEventId: first.eventId,
+          lastSequence: last.sequenceNumber,
+          deltas,
+        };
+        try {
+          const outcome = await options.rollups.applyChunk(applying, deadline, nowMs);
+          if (outcome.kind === 'already-applied') {
+            next = firstAfter(records, position, outcome.lastSequence);
+          }
+        } catch (error) {
+          if (!isWriteFailure(error)) throw error;
+          log(
+            `rollup: chunk from ${first.eventId} not applied, ${records.length - position} record(s) handed back: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return {
+            batchItemFailures: records
+              .slice(position)
+              .map((record) => ({ itemIdentifier: record.sequenceNumber })),
+          };
+        }
+      }
+      position = next;
+    }
+    return { batchItemFailures: [] };
+  };
+}
+
+/** Records in delivery order with their deltas; malformed ones carry none. */
+export function recordDeltas(
+  raws: readonly unknown[],
+  activeSessionsTable: string,
+): { records: RecordDelta[]; malformed: number } {
+  const records: RecordDelta[] = [];
+  let malformed = 0;
+  for (const raw of raws) {
+    const parsed = parseStreamRecord(raw, { activeSessions: activeSessionsTable });
+    if (!parsed.ok || parsed.change.table !== 'activeSessions') {
+      malformed += 1;
+      continue;
+    }
+    const { change } = parsed;
+    const before = change.eventName === 'INSERT' ? undefined : change.oldImage;
+    const after = change.eventName === 'REMOVE' ? undefined : change.newImage;
+    records.push({
+      // The schema made sure the envelope has an eventID.
+      eventId: (raw as { eventID: string }).eventID,
+      sequenceNumber: parsed.sequenceNumber,
+      siteId: (after ?? before)?.siteId,
+      delta: changeDelta(before, after),
+    });
+  }
+  return { records, malformed };
+}
+
+/**
+ * The chunk starting at `start`: as many records as fit one transaction (buckets and cells per
+ * bucket within the adapter's limits), judged on the whole deltas so the cut is clock-free.
+ */
+export function cutChunk(
+  records: readonly RecordDelta[],
+  start: number,
+): { end: number; deltas: Map<string, SiteDelta> } {
+  const deltas = new Map<string, SiteDelta>();
+  let end = start;
+  while (end < records.length) {
+    const record = records[end] as RecordDelta;
+    if (record.siteId !== undefined && record.delta.size > 0) {
+      const trial = mergedCopy(deltas, record.siteId, record.delta);
+      if (end > start && !fits(trial)) break;
+      deltas.set(record.siteId, trial.get(record.siteId) as SiteDelta);
+    }
+    end += 1;
+  }
+  return { end, deltas };
+}
+
+function mergedCopy(
+  deltas: ReadonlyMap<string, SiteDelta>,
+  siteId: string,
+  delta: SiteDelta,
+): Map<string, SiteDelta> {
+  const copy = new Map(deltas);
+  const existing = deltas.get(siteId);
+  const site: SiteDelta = new Map();
+  if (existing !== undefined) {
+    for (const [minute, cells] of existing) site.set(minute, new Map(cells));
+  }
+  copy.set(siteId, mergeInto(site, delta));
+  return copy;
+}
+
+function fits(deltas: ReadonlyMap<string, SiteDelta>): boolean {
+  let buckets = 0;
+  for (const delta of deltas.values()) {
+    buckets += delta.size;
+    for (const cells of delta.values()) if (cells.size > MAX_CELLS_PER_BUCKET) return false;
+  }
+  return buckets <= MAX_BUCKETS_PER_CHUNK;
+}
+
+/** Index of the first record after `lastSequence` (sequence numbers grow within a shard). */
+function firstAfter(records: readonly RecordDelta[], from: number, lastSequence: string): number {
+  const last = BigInt(lastSequence);
+  let index = from;
+  while (index < records.length && BigInt((records[index] as RecordDelta).sequenceNumber) <= last) {
+    index += 1;
+  }
+  return index;
+}

@@ -1,0 +1,249 @@
+/**
+ * The rollup's promise: counters moved by one delta per ActiveSessions change answer `/realtime`
+ * as a direct count over the sessions' latest images would — for any history of changes
+ * (inserts, modifies, removes), any write times up to the read, any read time.
+ */
+import fc from 'fast-check';
+import { CURRENT_VISITOR_WINDOW_MS } from './activity';
+import { answerFromRollup } from './rollup-answer';
+import {
+  bucketRange,
+  changeDelta,
+  epochMinuteOf,
+  mergeInto,
+  visibleFrom,
+  type RollupSessionImage,
+  type SiteDelta,
+} from './rollup';
+
+const MINUTE_MS = 60_000;
+const START_MS = Date.UTC(2026, 10, 22, 9, 0, 0);
+
+interface Step {
+  /** Activity time of this image (ms); images of one session only move forward. */
+  readonly at: number;
+  readonly interaction: boolean;
+  readonly pageview: boolean;
+  readonly page: string;
+}
+
+const stepArb = fc.record({
+  // Whole and round seconds, so that reads often fall on an expiry's very second.
+  gapMs: fc.integer({ min: 0, max: 72 }).map((tens) => tens * 10_000),
+  interaction: fc.boolean(),
+  pageview: fc.boolean(),
+  page: fc.constantFrom('/', '/pricing', '/docs', ''),
+});
+
+const sessionArb = fc.record({
+  startOffsetMs: fc.integer({ min: 0, max: 50 * MINUTE_MS }),
+  isBot: fc.boolean(),
+  source: fc.constantFrom('direct', 'google', 'news.example'),
+  deviceType: fc.constantFrom('desktop', 'mobile'),
+  country: fc.constantFrom('DE', 'FR', 'unknown'),
+  steps: fc.array(stepArb, { minLength: 1, maxLength: 5 }),
+  removed: fc.boolean(),
+});
+
+type SessionSpec = fc.Arbitrary<typeof sessionArb extends fc.Arbitrary<infer T> ? T : never>;
+type Session = SessionSpec extends fc.Arbitrary<infer T> ? T : never;
+
+/** The images one session goes through, oldest first. */
+function imagesOf(session: Session): RollupSessionImage[] {
+  const images: RollupSessionImage[] = [];
+  let at = START_MS + session.startOffsetMs;
+  let lastInteractionAt = 0;
+  let currentPage = '';
+  const pageviewMinutes: Record<string, number> = {};
+  for (const step of session.steps) {
+    at += step.gapMs;
+    if (step.pageview) {
+      const minute = String(epochMinuteOf(at));
+      pageviewMinutes[minute] = (pageviewMinutes[minute] ?? 0) + 1;
+      currentPage = step.page;
+    }
+    if (step.interaction || step.pageview) lastInteractionAt = at;
+    images.push({
+      expiresAt: Math.floor(at / 1000) + 30 * 60,
+      lastInteractionAt,
+      isBot: session.isBot,
+      currentPage,
+      source: session.source,
+      deviceType: session.deviceType,
+      country: session.country,
+      pageviewMinutes: { ...pageviewMinutes },
+    });
+  }
+  return images;
+}
+
+/** The counts the rollup's definitions give, straight from the latest images. */
+function expected(sessions: readonly Session[], nowMs: number) {
+  const nowSecond = Math.floor(nowMs / 1000);
+  const nowMinute = epochMinuteOf(nowMs);
+  let active = 0;
+  let bots = 0;
+  let current = 0;
+  const perMinute = new Array<number>(30).fill(0);
+  const pages = new Map<string, number>();
+  for (const session of sessions) {
+    const images = imagesOf(session);
+    const last = images[images.length - 1] as RollupSessionImage;
+    // Page views count once they happened, also when the item was removed since.
+    if (!last.isBot) {
+      for (const [minute, n] of Object.entries(last.pageviewMinutes)) {
+        const index = Number(minute) - (nowMinute - 29);
+        if (index >= 0 && index < 30) perMinute[index] = (perMinute[index] ?? 0) + n;
+      }
+    }
+    if (session.removed) continue;
+    if (last.isBot) {
+      if (last.expiresAt > nowSecond) bots += 1;
+      continue;
+    }
+    if (last.expiresAt > nowSecond) active += 1;
+    const until = Math.ceil((last.lastInteractionAt + CURRENT_VISITOR_WINDOW_MS) / 1000);
+    if (last.lastInteractionAt > 0 && until > nowSecond) current += 1;
+    if (Math.floor(last.expiresAt / 60) >= nowMinute && last.currentPage !== '') {
+      pages.set(last.currentPage, (pages.get(last.currentPage) ?? 0) + 1);
+    }
+  }
+  return { active, bots, current, perMinute, pages };
+}
+
+describe('realtime rollup', () => {
+  it('answers as a direct count over the latest images, whatever the history', () => {
+    fc.assert(
+      fc.property(
+        fc.array(sessionArb, { maxLength: 25 }),
+        fc.integer({ min: 0, max: 240 }).map((tens) => tens * 10_000 + 0),
+        fc.integer({ min: 0, max: 10_000 }),
+        (sessions, readOffsetMs, writeLagMs) => {
+          // Read after the last activity: a change is never read before it happened.
+          const lastActivity = Math.max(
+            START_MS,
+            ...sessions.map(
+              (session) =>
+                imagesOf(session).reduce((latest, image) => Math.max(latest, image.expiresAt), 0) *
+                1000,
+            ),
+          );
+          const nowMs = lastActivity - 30 * MINUTE_MS + readOffsetMs;
+          const counters: SiteDelta = new Map();
+          for (const session of sessions) {
+            const images = imagesOf(session);
+            const changes: [RollupSessionImage | undefined, RollupSessionImage | undefined][] =
+              images.map((image, i) => [images[i - 1], image]);
+            if (session.removed) changes.push([images[images.length - 1], undefined]);
+            for (const [before, after] of changes) {
+              // Written at most `writeLagMs` before the read: the writer drops only the past.
+              mergeInto(counters, visibleFrom(changeDelta(before, after), nowMs - writeLagMs));
+            }
+          }
+          const range = bucketRange(nowMs);
+          const buckets = [...counters]
+            .filter(([minute]) => minute >= range.from && minute <= range.to)
+            .map(([minute, cells]) => ({ minute, cells }));
+
+          const answer = answerFromRollup(buckets, { siteId: 'site-a', nowMs, rows: 10 });
+
+          const want = expected(sessions, nowMs);
+          expect(answer.activeSessions).toBe(want.active);
+          expect(answer.bots.sessions).toBe(want.bots);
+          expect(answer.currentVisitors).toBe(want.current);
+          expect(answer.pageviewsPerMinute).toEqual(want.perMinute);
+          expect(new Map(answer.topPages.map((row) => [row.name, row.sessions]))).toEqual(
+            want.pages,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('moves a session between buckets: the old bucket loses exactly what the new one gains', () => {
+    const before: RollupSessionImage = {
+      expiresAt: Math.floor(START_MS / 1000) + 1800,
+      lastInteractionAt: START_MS,
+      isBot: false,
+      currentPage: '/',
+      source: 'direct',
+      deviceType: 'desktop',
+      country: 'DE',
+      pageviewMinutes: { [String(epochMinuteOf(START_MS))]: 1 },
+    };
+    const after: RollupSessionImage = {
+      ...before,
+      expiresAt: before.expiresAt + 120,
+      lastInteractionAt: START_MS + 120_000,
+      currentPage: '/pricing',
+      pageviewMinutes: { ...before.pageviewMinutes, [String(epochMinuteOf(START_MS) + 2)]: 1 },
+    };
+
+    const delta = changeDelta(before, after);
+
+    const oldMinute = Math.floor(before.expiresAt / 60);
+    expect(Object.fromEntries(delta.get(oldMinute) ?? [])).toEqual({
+      'A:00': -1,
+      'P:/': -1,
+      'S:direct': -1,
+      'D:desktop': -1,
+      'K:DE': -1,
+    });
+    expect(Object.fromEntries(delta.get(oldMinute + 2) ?? [])).toEqual({
+      'A:00': 1,
+      'P:/pricing': 1,
+      'S:direct': 1,
+      'D:desktop': 1,
+      'K:DE': 1,
+    });
+    // One new page view, in the minute it happened; the earlier one is not counted again.
+    expect(delta.get(epochMinuteOf(START_MS))).toBeUndefined();
+    expect(delta.get(epochMinuteOf(START_MS) + 2)?.get('V')).toBe(1);
+  });
+
+  it('counts a session active up to the second before its expiry, current up to 5 minutes after its last page view', () => {
+    const image: RollupSessionImage = {
+      expiresAt: Math.floor(START_MS / 1000) + 1800,
+      lastInteractionAt: START_MS,
+      isBot: false,
+      currentPage: '/',
+      source: 'direct',
+      deviceType: 'desktop',
+      country: 'DE',
+      pageviewMinutes: {},
+    };
+    const counters = changeDelta(undefined, image);
+    const at = (nowMs: number) =>
+      answerFromRollup(
+        [...counters].map(([minute, cells]) => ({ minute, cells })),
+        { siteId: 'site-a', nowMs },
+      );
+
+    expect(at(START_MS + 30 * MINUTE_MS - 1).activeSessions).toBe(1);
+    expect(at(START_MS + 30 * MINUTE_MS).activeSessions).toBe(0);
+    expect(at(START_MS + 5 * MINUTE_MS - 1).currentVisitors).toBe(1);
+    expect(at(START_MS + 5 * MINUTE_MS).currentVisitors).toBe(0);
+  });
+
+  it('writes nothing a reader can no longer see', () => {
+    const image: RollupSessionImage = {
+      expiresAt: Math.floor(START_MS / 1000) + 1800,
+      lastInteractionAt: START_MS,
+      isBot: false,
+      currentPage: '/',
+      source: 'direct',
+      deviceType: 'desktop',
+      country: 'DE',
+      pageviewMinutes: { [String(epochMinuteOf(START_MS))]: 1 },
+    };
+
+    const removedLater = visibleFrom(changeDelta(image, undefined), START_MS + 31 * MINUTE_MS);
+    const viewsStillCharted = visibleFrom(changeDelta(undefined, image), START_MS + 20 * MINUTE_MS);
+
+    expect(removedLater.size).toBe(0);
+    expect([...viewsStillCharted.keys()].sort()).toEqual(
+      [epochMinuteOf(START_MS), Math.floor(image.expiresAt / 60)].sort(),
+    );
+  });
+});
