@@ -19,14 +19,6 @@ import {
 const MINUTE_MS = 60_000;
 const START_MS = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-interface Step {
-  /** Activity time of this image (ms); images of one session only move forward. */
-  readonly at: number;
-  readonly interaction: boolean;
-  readonly pageview: boolean;
-  readonly page: string;
-}
-
 const stepArb = fc.record({
   // Whole and round seconds, so that reads often fall on an expiry's very second.
   gapMs: fc.integer({ min: 0, max: 72 }).map((tens) => tens * 10_000),
@@ -45,8 +37,7 @@ const sessionArb = fc.record({
   removed: fc.boolean(),
 });
 
-type SessionSpec = fc.Arbitrary<typeof sessionArb extends fc.Arbitrary<infer T> ? T : never>;
-type Session = SessionSpec extends fc.Arbitrary<infer T> ? T : never;
+type Session = typeof sessionArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The images one session goes through, oldest first. */
 function imagesOf(session: Session): RollupSessionImage[] {
