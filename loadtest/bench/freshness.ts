@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     edge = await startEdge({
       port: 0,
       streamName: resources.names.eventsStream,
-      kinesis: clients.kinesis,
+      aws: { endpoint: stack.endpoint, region: stack.region },
       registry,
       seedDemoSite: false,
       routes: queryRoutes({

@@ -52,6 +52,17 @@ describe('events-response-ok.vtl (Kinesis 2xx)', () => {
     });
   });
 
+  it('reads "ErrorCode": null on an accepted record as no error (kinesis-mock writes the nulls)', () => {
+    const withNulls = (i: number) => ({ ...ok(i), ErrorCode: null, ErrorMessage: null });
+    const out = answer('events-response-ok', {
+      FailedRecordCount: 1,
+      Records: [withNulls(0), failed('InternalFailure'), withNulls(2)],
+    });
+
+    expect(out.status).toBe(207);
+    expect(out.body).toEqual({ accepted: 2, failed: [{ index: 1, errorCode: 'InternalFailure' }] });
+  });
+
   it('does not echo a code that is not an identifier', () => {
     const out = answer('events-response-ok', { FailedRecordCount: 1, Records: [failed('x"}')] });
 

@@ -7,7 +7,6 @@
  * template (gateway responses, static headers, limits) comes from infra/api/ingest-api-spec.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import Ajv4 from 'ajv-draft-04';
 import { match } from 'ts-pattern';
 import {
@@ -31,7 +30,7 @@ import {
   requestHeader,
   type GatewayErrorContext,
 } from './http-answer';
-import { type EndpointResponse, sendRenderedPutRecords } from './kinesis-backend';
+import type { EndpointResponse, KinesisBackend } from './kinesis-backend';
 import type { EdgeRequest, EdgeResponse, Route } from './router';
 import type { SiteRegistry } from './site-registry';
 import type { UsageLimiter } from './usage-limiter';
@@ -43,8 +42,8 @@ import { type RequestParameters, VtlInput } from './vtl/vtl-input';
 export interface IngestApiOptions {
   readonly registry: SiteRegistry;
   readonly limiter: UsageLimiter;
-  /** Give it maxAttempts 1: API Gateway's integration does not retry. */
-  readonly kinesis: KinesisClient;
+  /** The integration's Kinesis (one attempt per request, as API Gateway makes). */
+  readonly kinesis: KinesisBackend;
   readonly streamName: string;
   /** Stage name, as in `$context.stage` (default `local`). */
   readonly stage?: string;
@@ -293,7 +292,7 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
     }
 
     // 5. Integration: Kinesis PutRecords.
-    const outcome = await sendRenderedPutRecords(options.kinesis, rendered, clock);
+    const outcome = await options.kinesis.putRecords(rendered);
     if (outcome.kind !== 'answered') {
       logError(outcome.error, request.requestId);
       const failed = { ...entry, integrationLatency: String(outcome.latencyMs) };

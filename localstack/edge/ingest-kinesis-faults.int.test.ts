@@ -1,16 +1,16 @@
 /**
- * Ack means durable (DESIGN.md invariant 5), with faults injected as SDK middleware on the
- * edge's own Kinesis client: a partial PutRecords failure answers 207 naming exactly the refused
+ * Ack means durable (DESIGN.md invariant 5), with faults injected as middleware on the edge's
+ * own Kinesis integration (the SDK's middleware steps, so handlers/faults works on it): a partial PutRecords failure answers 207 naming exactly the refused
  * events (by index), and resending those lands them; when Kinesis fails or cannot be reached,
  * the answer is a retryable 5xx and nothing is reported accepted.
  */
 import { Type } from '@sinclair/typebox';
-import { createAwsClients } from '../../handlers/aws-clients';
 import { installFaultInjector, type FaultInjector } from '../../handlers/faults/fault-injector';
 import { crash } from '../../handlers/faults/faults';
 import { ErrorBodySchema } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { type TestStack, testKinesisEngines, useTestStack } from '../testing/use-test-stack';
+import { KinesisBackend } from './kinesis-backend';
 import { type Harness, events, startHarness } from './test-support/edge-harness';
 import { failRecords } from './test-support/fail-records';
 
@@ -168,11 +168,11 @@ describe('local edge with Kinesis unreachable', () => {
 
   it('answers 503 from the INTEGRATION_FAILURE gateway response when nothing listens', async () => {
     // Port 9 (discard) on localhost: nothing listens, the connection is refused.
-    const clients = createAwsClients(
-      { endpoint: 'http://127.0.0.1:9', region: stack.region },
-      { maxAttempts: 1 },
-    );
-    const edge = await startHarness(stack, { kinesis: clients.kinesis });
+    const kinesis = KinesisBackend.connect({
+      endpoint: 'http://127.0.0.1:9',
+      region: stack.region,
+    });
+    const edge = await startHarness(stack, { kinesis });
     try {
       const answer = await edge.post({ siteId: 'shop', events: events(2) });
 
@@ -185,7 +185,7 @@ describe('local edge with Kinesis unreachable', () => {
       expect(edge.accessLog.at(-1)).toContain('"errorType":"INTEGRATION_FAILURE"');
     } finally {
       await edge.stop();
-      clients.destroy();
+      kinesis.destroy();
     }
   });
 });

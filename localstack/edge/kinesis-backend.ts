@@ -1,17 +1,37 @@
 /**
  * The AWS service integration of POST /events, locally: sends the PutRecords request that the
- * mapping template rendered to Kinesis through the SDK, and hands back what API Gateway's
- * integration response stage would see — the HTTP status and JSON body of Kinesis' answer.
- * Like API Gateway, it does not retry (give it a client with maxAttempts 1).
+ * mapping template rendered to Kinesis as API Gateway does — the rendered text verbatim as the
+ * body (AWS JSON 1.1, `X-Amz-Target: Kinesis_20131202.PutRecords`, SigV4-signed) — and hands
+ * back what API Gateway's integration response stage would see: the HTTP status and the body of
+ * Kinesis' answer. Like API Gateway it makes one attempt; a request Kinesis cannot read gets
+ * Kinesis' own answer (SerializationException), not ours.
+ *
+ * Each call runs through a Smithy middleware stack with the SDK's steps (serialize → sign →
+ * deserialize → HTTP) and `commandName` `PutRecordsCommand`, so test faults installed with
+ * handlers/faults (`installFaultInjector([backend])`, operation `PutRecords`) act on it exactly
+ * as on an SDK client: crashes before sending, error answers and delays per attempt, read by
+ * the same deserializer as a real answer.
  */
-import {
-  type KinesisClient,
-  KinesisServiceException,
-  PutRecordsCommand,
-  type PutRecordsCommandOutput,
-} from '@aws-sdk/client-kinesis';
+import { constructStack } from '@smithy/core/client';
+import type {
+  DeserializeHandler,
+  DeserializeHandlerArguments,
+  DeserializeHandlerOutput,
+  FinalizeHandler,
+  FinalizeHandlerArguments,
+  HandlerExecutionContext,
+  HttpRequest,
+  MiddlewareStack,
+  SerializeHandler,
+  SerializeHandlerArguments,
+} from '@smithy/types';
 import { Type } from '@sinclair/typebox';
-import { formatIssues, parseWith } from '../../schemas/validator';
+import { formatIssues, isValid, parseWith } from '../../schemas/validator';
+import {
+  type RawAnswer,
+  SignedJsonClient,
+  type SignedJsonClientOptions,
+} from './signed-json-client';
 
 /** What the integration answered: API Gateway's "endpoint response". */
 export interface EndpointResponse {
@@ -21,44 +41,78 @@ export interface EndpointResponse {
 
 export type IntegrationOutcome =
   | { readonly kind: 'answered'; readonly response: EndpointResponse; readonly latencyMs: number }
-  /** No answer: API Gateway's INTEGRATION_FAILURE / INTEGRATION_TIMEOUT gateway responses. */
+  /** No (usable) answer: API Gateway's INTEGRATION_FAILURE / INTEGRATION_TIMEOUT responses. */
   | {
       readonly kind: 'unreachable' | 'timeout';
       readonly error: unknown;
       readonly latencyMs: number;
     };
 
-/** The PutRecords request as the template renders it (the wire format: Data is base64). */
-const RenderedPutRecordsSchema = Type.Object(
-  {
-    StreamName: Type.String(),
-    Records: Type.Array(
-      Type.Object(
-        {
-          PartitionKey: Type.String(),
-          Data: Type.String(),
-          ExplicitHashKey: Type.Optional(Type.String()),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
+/**
+ * The PutRecords request as middleware sees it: the rendered JSON, parsed but unchecked (it is
+ * the template's output; Kinesis judges it). `{}` when the text is not a JSON object.
+ */
+export type PutRecordsCall = Readonly<Record<string, unknown>>;
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export const PUT_RECORDS_TARGET = 'Kinesis_20131202.PutRecords';
+const COMMAND_NAME = 'PutRecordsCommand';
 
-/** What Kinesis answers a request it cannot read (AWS JSON protocol). */
-function serializationError(message: string): EndpointResponse {
-  return {
-    status: 400,
-    body: JSON.stringify({ __type: 'SerializationException', message }),
-  };
+/** Kinesis' 2xx answer to PutRecords (AWS JSON; unknown fields allowed, as AWS adds some). */
+const PutRecordsAnswerSchema = Type.Object({
+  FailedRecordCount: Type.Integer({ minimum: 0 }),
+  Records: Type.Array(
+    Type.Union([
+      Type.Object({ SequenceNumber: Type.String(), ShardId: Type.String() }),
+      Type.Object({ ErrorCode: Type.String(), ErrorMessage: Type.Optional(Type.String()) }),
+    ]),
+  ),
+});
+
+/** An AWS JSON protocol error answer. */
+const ErrorAnswerSchema = Type.Object({
+  __type: Type.String({ minLength: 1 }),
+  message: Type.Optional(Type.String()),
+  Message: Type.Optional(Type.String()),
+});
+
+/** Static credentials: the local emulators accept any, but a request must be signed. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+/** Kinesis answered something that is not a PutRecords answer or an AWS error answer. */
+export class KinesisAnswerError extends Error {
+  override readonly name = 'KinesisAnswerError';
 }
 
-function answerOf(output: PutRecordsCommandOutput): EndpointResponse {
-  const { $metadata, ...wire } = output;
-  return { status: $metadata.httpStatusCode ?? 200, body: JSON.stringify(wire) };
+function excerpt(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** The trust boundary: only an answer of the expected shape reaches the response templates. */
+function readAnswer(raw: RawAnswer): EndpointResponse {
+  const text = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength).toString(
+    'utf8',
+  );
+  const success = raw.statusCode >= 200 && raw.statusCode < 300;
+  const expected = success ? 'a PutRecords answer' : 'an AWS JSON error answer with __type';
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new KinesisAnswerError(
+      `Kinesis answered ${raw.statusCode} with ${JSON.stringify(excerpt(text))} (expected ${expected})`,
+      { cause },
+    );
+  }
+  const schema = success ? PutRecordsAnswerSchema : ErrorAnswerSchema;
+  if (!isValid(schema, json)) {
+    const parsed = parseWith(schema, json);
+    throw new KinesisAnswerError(
+      `Kinesis answered ${raw.statusCode} with ${JSON.stringify(excerpt(text))} (expected ${expected}: ${
+        parsed.ok ? '' : formatIssues(parsed.issues)
+      })`,
+    );
+  }
+  return { status: raw.statusCode, body: text };
 }
 
 function isTimeout(error: unknown): boolean {
@@ -66,56 +120,103 @@ function isTimeout(error: unknown): boolean {
   return name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT';
 }
 
-export async function sendRenderedPutRecords(
-  client: KinesisClient,
-  renderedBody: string,
-  clock: () => number = Date.now,
-): Promise<IntegrationOutcome> {
-  const began = clock();
-  const answered = (response: EndpointResponse): IntegrationOutcome => ({
-    kind: 'answered',
-    response,
-    latencyMs: clock() - began,
-  });
-
-  let json: unknown;
+function parseCall(renderedBody: string): PutRecordsCall {
   try {
-    json = JSON.parse(renderedBody) as unknown;
+    const value: unknown = JSON.parse(renderedBody);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as PutRecordsCall)
+      : {};
   } catch {
-    return answered(serializationError('Start of structure or map found where not expected.'));
+    return {};
   }
-  const parsed = parseWith(RenderedPutRecordsSchema, json);
-  if (!parsed.ok) return answered(serializationError(formatIssues(parsed.issues)));
-  const badData = parsed.value.Records.findIndex((record) => !BASE64.test(record.Data));
-  if (badData !== -1) {
-    return answered(serializationError(`Records[${badData}].Data is not valid base64`));
+}
+
+export class KinesisBackend {
+  /** Where test faults go (handlers/faults, test-support/fail-records.ts). */
+  readonly middlewareStack: MiddlewareStack<PutRecordsCall, EndpointResponse> = constructStack<
+    PutRecordsCall,
+    EndpointResponse
+  >();
+  /** The text each call's input was rendered as: sent verbatim unless a middleware replaced it. */
+  private readonly renderedText = new WeakMap<PutRecordsCall, string>();
+
+  constructor(
+    private readonly client: SignedJsonClient,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.middlewareStack.add(
+      (next: SerializeHandler<PutRecordsCall, EndpointResponse>) =>
+        (args: SerializeHandlerArguments<PutRecordsCall>) =>
+          next({
+            ...args,
+            request: this.client.request(
+              PUT_RECORDS_TARGET,
+              this.renderedText.get(args.input) ?? JSON.stringify(args.input),
+            ),
+          }),
+      { step: 'serialize', name: 'renderedRequest' },
+    );
+    this.middlewareStack.add(
+      (next: FinalizeHandler<PutRecordsCall, EndpointResponse>) =>
+        async (args: FinalizeHandlerArguments<PutRecordsCall>) =>
+          next({ ...args, request: await this.client.sign(args.request as HttpRequest) }),
+      { step: 'finalizeRequest', name: 'sigv4' },
+    );
+    this.middlewareStack.add(
+      (next: DeserializeHandler<PutRecordsCall, EndpointResponse>) =>
+        async (
+          args: DeserializeHandlerArguments<PutRecordsCall>,
+        ): Promise<DeserializeHandlerOutput<EndpointResponse>> => {
+          const { response } = await next(args);
+          return { response, output: readAnswer(response as RawAnswer) };
+        },
+      { step: 'deserialize', name: 'kinesisAnswer' },
+    );
   }
 
-  try {
-    const output = await client.send(
-      new PutRecordsCommand({
-        StreamName: parsed.value.StreamName,
-        Records: parsed.value.Records.map((record) => ({
-          PartitionKey: record.PartitionKey,
-          Data: Buffer.from(record.Data, 'base64'),
-          ...(record.ExplicitHashKey === undefined
-            ? {}
-            : { ExplicitHashKey: record.ExplicitHashKey }),
-        })),
+  /** A backend for the Kinesis at `endpoint` (the local emulators; test credentials). */
+  static connect(
+    aws: { readonly endpoint: string; readonly region: string },
+    options: Partial<Pick<SignedJsonClientOptions, 'maxSockets' | 'requestTimeoutMs'>> = {},
+    clock?: () => number,
+  ): KinesisBackend {
+    return new KinesisBackend(
+      new SignedJsonClient({
+        ...options,
+        endpoint: aws.endpoint,
+        region: aws.region,
+        service: 'kinesis',
+        credentials: LOCAL_CREDENTIALS,
       }),
+      clock,
     );
-    return answered(answerOf(output));
-  } catch (error) {
-    if (error instanceof KinesisServiceException && error.$metadata.httpStatusCode !== undefined) {
-      return answered({
-        status: error.$metadata.httpStatusCode,
-        body: JSON.stringify({ __type: error.name, message: error.message }),
-      });
-    }
-    return {
-      kind: isTimeout(error) ? 'timeout' : 'unreachable',
-      error,
-      latencyMs: clock() - began,
+  }
+
+  async putRecords(renderedBody: string): Promise<IntegrationOutcome> {
+    const began = this.clock();
+    const input = parseCall(renderedBody);
+    this.renderedText.set(input, renderedBody);
+    const context: HandlerExecutionContext = {
+      clientName: 'LocalEdgeKinesisIntegration',
+      commandName: COMMAND_NAME,
     };
+    // The innermost handler, as the SDK's: it only carries bytes; the deserializer reads them.
+    const send: DeserializeHandler<PutRecordsCall, EndpointResponse> = async (args) => ({
+      response: await this.client.send(args.request as HttpRequest),
+    });
+    try {
+      const { output } = await this.middlewareStack.resolve(send, context)({ input });
+      return { kind: 'answered', response: output, latencyMs: this.clock() - began };
+    } catch (error) {
+      return {
+        kind: isTimeout(error) ? 'timeout' : 'unreachable',
+        error,
+        latencyMs: this.clock() - began,
+      };
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
   }
 }

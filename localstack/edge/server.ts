@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { AwsConfig } from '../../handlers/config';
-import { createAwsClients } from '../../handlers/aws-clients';
 import { gatewayResponse } from './http-answer';
 import { ingestApiRoutes } from './ingest-api';
+import { KinesisBackend } from './kinesis-backend';
 import { DEFAULT_SITES_FILE, fileRegistryStore } from './registry-file-store';
 import { EdgeRouter, type EdgeRequest, type EdgeResponse, type Route } from './router';
 import { DEMO_SITE, MAX_ORIGINS, SiteRegistry, demoOrigins, type IssuedKey } from './site-registry';
@@ -29,8 +28,8 @@ export interface EdgeOptions {
   readonly streamName: string;
   /** Where Kinesis is (the local endpoint). Ignored when `kinesis` is given. */
   readonly aws?: AwsConfig;
-  /** A Kinesis client to use (tests add fault middleware to it); the caller destroys it. */
-  readonly kinesis?: KinesisClient;
+  /** The Kinesis integration to use (tests add fault middleware to it); the caller destroys it. */
+  readonly kinesis?: KinesisBackend;
   /** The registry to use, or the file to keep it in (default .liveinsight/sites.json). */
   readonly registry?: SiteRegistry;
   readonly sitesFile?: string;
@@ -52,6 +51,8 @@ export interface RunningEdge {
   readonly registry: SiteRegistry;
   /** The demo site's key, when seeded. */
   readonly demo: IssuedKey | undefined;
+  /** The ingest API's Kinesis integration (tests add fault middleware to it). */
+  readonly kinesis: KinesisBackend;
   stop(): Promise<void>;
 }
 
@@ -127,15 +128,14 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   let ownClients: { destroy(): void } | undefined;
   let kinesis = options.kinesis;
   if (kinesis === undefined) {
-    if (options.aws === undefined) {
+    const endpoint = options.aws?.endpoint;
+    if (options.aws === undefined || endpoint === undefined) {
       throw new EdgeStartError(
-        'startEdge needs `kinesis` (a client) or `aws` (endpoint and region)',
+        `startEdge needs \`kinesis\` (a KinesisBackend) or \`aws\` with a local endpoint (received aws ${JSON.stringify(options.aws)})`,
       );
     }
-    // maxAttempts 1: API Gateway's AWS integration makes one call and reports what it got.
-    const clients = createAwsClients(options.aws, { maxAttempts: 1 });
-    ownClients = clients;
-    kinesis = clients.kinesis;
+    kinesis = KinesisBackend.connect({ endpoint, region: options.aws.region }, {}, clock);
+    ownClients = kinesis;
   }
 
   const router = new EdgeRouter()
@@ -224,6 +224,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     port: bound,
     registry,
     demo,
+    kinesis,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -5,7 +5,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAwsClients } from '../../handlers/aws-clients';
 import { type TestStack, useTestStack } from '../testing/use-test-stack';
 import { type RunningEdge, startEdge } from './server';
 import { runSitesCommand } from './sites-cli';
@@ -15,27 +14,20 @@ import { events } from './test-support/edge-harness';
 let stack: TestStack;
 let edge: RunningEdge;
 let file: string;
-const clients: { destroy(): void }[] = [];
 
 beforeAll(async () => {
   stack = await useTestStack({ name: 'edge-sites-cli' });
   file = join(mkdtempSync(join(tmpdir(), 'edge-sites-')), 'sites.json');
-  const aws = createAwsClients(
-    { endpoint: stack.endpoint, region: stack.region },
-    { maxAttempts: 1 },
-  );
-  clients.push(aws);
   edge = await startEdge({
     port: 0,
     streamName: stack.names.eventsStream,
-    kinesis: aws.kinesis,
+    aws: { endpoint: stack.endpoint, region: stack.region },
     sitesFile: file,
     logError: () => undefined,
   });
 });
 afterAll(async () => {
   await edge?.stop();
-  clients.forEach((c) => c.destroy());
   await stack?.dispose();
 });
 

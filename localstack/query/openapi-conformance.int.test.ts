@@ -132,7 +132,7 @@ describe('openapi.json matches the running local edge', () => {
     expect(
       (await conforming(post(a.ingestKey, { siteId: a.siteId, events: [pageview(0)] }))).status,
     ).toBe(200);
-    const partial = failRecords(q.clients.kinesis, (_record, index) => index === 1);
+    const partial = failRecords(q.edge.kinesis, (_record, index) => index === 1);
     try {
       const answer = await conforming(
         post(a.ingestKey, { siteId: a.siteId, events: [pageview(1), pageview(2)] }),

@@ -2,10 +2,9 @@
  * Test harness for the local edge on a test stack: a registry with two sites and their keys, an
  * edge on a free port writing to the stack's stream, and a small client for requests.
  */
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { createAwsClients } from '../../../handlers/aws-clients';
 import type { TrackerEvent } from '../../../schemas/ingest';
 import type { TestStack } from '../../testing/use-test-stack';
+import { KinesisBackend } from '../kinesis-backend';
 import { type RunningEdge, startEdge } from '../server';
 import { SiteRegistry, memoryRegistryStore } from '../site-registry';
 import type { UsageLimits } from '../usage-limiter';
@@ -16,8 +15,8 @@ export const SHOP_ORIGIN = 'https://shop.example.com';
 export interface Harness {
   readonly edge: RunningEdge;
   readonly registry: SiteRegistry;
-  /** The edge's own Kinesis client (maxAttempts 1): tests put fault middleware on it. */
-  readonly kinesis: KinesisClient;
+  /** The edge's own Kinesis integration: tests put fault middleware on it. */
+  readonly kinesis: KinesisBackend;
   readonly keys: { readonly shop: string; readonly other: string; readonly revoked: string };
   readonly accessLog: string[];
   post(body: unknown, headers?: Record<string, string>): Promise<Answer>;
@@ -35,7 +34,7 @@ export interface Answer {
 
 export async function startHarness(
   stack: TestStack,
-  options: { limits?: UsageLimits; kinesis?: KinesisClient; streamName?: string } = {},
+  options: { limits?: UsageLimits; kinesis?: KinesisBackend; streamName?: string } = {},
 ): Promise<Harness> {
   const registry = new SiteRegistry(memoryRegistryStore());
   registry.addSite({ siteId: 'shop', origins: [SHOP_ORIGIN], tier: 'standard' });
@@ -45,11 +44,11 @@ export async function startHarness(
   const revokedKey = registry.addKey('shop');
   registry.revokeKey('shop', revokedKey.keyId);
 
-  const clients =
+  const own =
     options.kinesis === undefined
-      ? createAwsClients({ endpoint: stack.endpoint, region: stack.region }, { maxAttempts: 1 })
+      ? KinesisBackend.connect({ endpoint: stack.endpoint, region: stack.region })
       : undefined;
-  const kinesis = options.kinesis ?? (clients?.kinesis as KinesisClient);
+  const kinesis = options.kinesis ?? (own as KinesisBackend);
   const accessLog: string[] = [];
   const edge = await startEdge({
     port: 0,
@@ -95,7 +94,7 @@ export async function startHarness(
       ),
     async stop() {
       await edge.stop();
-      clients?.destroy();
+      own?.destroy();
     },
   };
 }

@@ -1,22 +1,28 @@
 /**
- * Fault injection for PutRecords' partial failure (DESIGN.md invariant 5), as SDK middleware on
- * a real Kinesis client: the chosen records never reach the stream and come back in the answer
- * with an ErrorCode, as Kinesis reports records it refused; the others are really written. The
- * emulators never fail a record on their own.
+ * Fault injection for PutRecords' partial failure (DESIGN.md invariant 5), as middleware on the
+ * edge's real Kinesis integration: the chosen records never reach the stream and come back in
+ * the answer with an ErrorCode, as Kinesis reports records it refused; the others are really
+ * written. The emulators never fail a record on their own.
  */
 import type {
   InitializeHandler,
   InitializeHandlerArguments,
   InitializeHandlerOutput,
 } from '@smithy/types';
-import type {
-  KinesisClient,
-  PutRecordsRequestEntry,
-  PutRecordsResultEntry,
-} from '@aws-sdk/client-kinesis';
+import { Type } from '@sinclair/typebox';
 import { stackOf } from '../../../handlers/faults/fault-injector';
+import { parseWith } from '../../../schemas/validator';
+import type { EndpointResponse, KinesisBackend, PutRecordsCall } from '../kinesis-backend';
 
 const TAG = 'LIVEINSIGHT_FAIL_RECORDS';
+
+/** A record of the rendered request (Data is base64 text, as on the wire). */
+export type RenderedRecord = Readonly<Record<string, unknown>>;
+
+const AnswerSchema = Type.Object({
+  FailedRecordCount: Type.Integer(),
+  Records: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+});
 
 export interface FailRecords {
   /** Indexes of the records refused so far, per PutRecords call. */
@@ -25,58 +31,59 @@ export interface FailRecords {
 }
 
 export function failRecords(
-  client: KinesisClient,
-  choose: (record: PutRecordsRequestEntry, index: number) => boolean,
+  backend: KinesisBackend,
+  choose: (record: RenderedRecord, index: number) => boolean,
   errorCode = 'ProvisionedThroughputExceededException',
 ): FailRecords {
   const refused: number[][] = [];
   const middleware =
-    (next: InitializeHandler<object, object>) =>
-    async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<object>> => {
-      const input = args.input as { Records?: PutRecordsRequestEntry[] };
-      const records = input.Records ?? [];
+    (next: InitializeHandler<PutRecordsCall, EndpointResponse>) =>
+    async (
+      args: InitializeHandlerArguments<PutRecordsCall>,
+    ): Promise<InitializeHandlerOutput<EndpointResponse>> => {
+      const records = Array.isArray(args.input['Records'])
+        ? (args.input['Records'] as RenderedRecord[])
+        : [];
       const failing = records.flatMap((record, index) => (choose(record, index) ? [index] : []));
-      if (failing.length === 0 || records.length === 0) return next(args);
+      if (failing.length === 0) return next(args);
       refused.push(failing);
       const sent = records.filter((_, index) => !failing.includes(index));
+      // A new input object: the backend serializes it instead of the rendered text.
       const result =
         sent.length === 0
-          ? {
-              output: {
-                Records: [] as PutRecordsResultEntry[],
-                $metadata: { httpStatusCode: 200 },
-              },
-              response: {},
-            }
-          : await next({ ...args, input: { ...input, Records: sent } });
-      const output = result.output as {
-        Records?: PutRecordsResultEntry[];
-        FailedRecordCount?: number;
-      };
-      const written = [...(output.Records ?? [])];
-      const merged = records.map((_, index) =>
-        failing.includes(index)
-          ? {
-              ErrorCode: errorCode,
-              ErrorMessage: `Rate exceeded for shard (injected, record ${index})`,
-            }
-          : (written.shift() as PutRecordsResultEntry),
+          ? { output: { status: 200, body: '{"FailedRecordCount":0,"Records":[]}' }, response: {} }
+          : await next({ ...args, input: { ...args.input, Records: sent } });
+      if (result.output.status !== 200) return result;
+      const answer = parseWith(AnswerSchema, JSON.parse(result.output.body));
+      if (!answer.ok) throw new Error(`not a PutRecords answer: ${result.output.body}`);
+      const written = [...answer.value.Records];
+      const merged = records.map(
+        (_, index) =>
+          (failing.includes(index)
+            ? {
+                ErrorCode: errorCode,
+                ErrorMessage: `Rate exceeded for shard (injected, record ${index})`,
+              }
+            : written.shift()) ?? {},
       );
       return {
         ...result,
         output: {
-          ...output,
-          Records: merged,
-          FailedRecordCount: (output.FailedRecordCount ?? 0) + failing.length,
+          status: 200,
+          body: JSON.stringify({
+            ...answer.value,
+            Records: merged,
+            FailedRecordCount: answer.value.FailedRecordCount + failing.length,
+          }),
         },
       };
     };
-  stackOf(client).add(middleware, {
+  stackOf(backend).add(middleware, {
     step: 'initialize',
     priority: 'high',
     name: 'liveinsightFailRecords',
     tags: [TAG],
     override: true,
   });
-  return { refused, uninstall: () => stackOf(client).removeByTag(TAG) };
+  return { refused, uninstall: () => stackOf(backend).removeByTag(TAG) };
 }

@@ -3,7 +3,7 @@
  * with `$input`, `$util`, `$context` and `$stageVariables` as API Gateway defines them and Java
  * method semantics on strings, lists and maps (java-methods.ts).
  */
-import { Compile, parse } from 'velocityjs';
+import { Compile, Helper, parse } from 'velocityjs';
 import { TemplateRenderError, TemplateSyntaxError } from './errors';
 import { JAVA_METHOD_HANDLERS } from './java-methods';
 import type { VtlContext } from './vtl-context';
@@ -34,7 +34,24 @@ const UTIL = new VtlUtil();
 const PARSED_STRINGS = new Map<string, Asts>();
 const MAX_PARSED_STRINGS = 1000;
 
+type Ast = Parameters<Compile['getReferences']>[0];
+type ReferenceAst = Parameters<typeof Helper.getRefText>[0];
+
 class CachingCompile extends Compile {
+  /**
+   * JSON null is Java's null on API Gateway, and Velocity renders a null reference like a missing
+   * one: its own text, or nothing when quiet (`$!x`). velocityjs would print "null" (it does so
+   * for missing ones only), which let a Kinesis answer with `"ErrorCode": null` (kinesis-mock)
+   * read as a failed record.
+   */
+  override getReferences(ast: Ast, isVal?: boolean): string {
+    // Declared as string, but a reference resolves to any value (maps, lists, numbers, null).
+    const value = super.getReferences(ast, isVal) as unknown;
+    if (value !== null || isVal !== true) return value as string;
+    const reference = ast as ReferenceAst;
+    return 'leader' in reference && reference.leader === '$!' ? '' : Helper.getRefText(reference);
+  }
+
   protected override evalStr(str: string): string {
     let asts = PARSED_STRINGS.get(str);
     if (asts === undefined) {

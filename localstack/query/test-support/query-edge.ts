@@ -60,7 +60,7 @@ export async function startQueryEdge(
   const edge = await startEdge({
     port: 0,
     streamName: stack.names.eventsStream,
-    kinesis: clients.kinesis,
+    aws: { endpoint: stack.endpoint, region: stack.region },
     registry,
     seedDemoSite: false,
     clock,
