@@ -1,6 +1,6 @@
 /**
  * Everything `npm start` runs on top of the local AWS: the edge (ingest API, query API, live
- * dashboard), the consumer and the processor on their local event-source mappings, the metrics
+ * dashboard), the consumer, the processor and the realtime rollup on their local event-source mappings, the metrics
  * sink, the demo sites with their keys and read tokens, demo traffic, and a live one-line
  * summary. Each piece registers with the product so Ctrl-C stops them newest first.
  */
@@ -14,6 +14,7 @@ import { DEMO_SITE, type IssuedKey } from './edge/site-registry';
 import type { LocalConfig } from './local-config';
 import type { LocalProduct } from './local-product';
 import { startLocalProcessor } from './metrics-sink/local-processor';
+import { startLocalRollup } from './rollup/local-rollup';
 import { dashboardUrl, issueLocalReadToken, queryPartRoutes } from './query/query-part';
 
 /** More demo sites beside the edge's seeded `demo-shop`; their keys are fixed and local-only. */
@@ -109,6 +110,15 @@ export async function startProductParts(
     print: (text) => print(text),
   });
   product.addPart(processor);
+
+  // GET /realtime reads the counters this function keeps from the ActiveSessions stream.
+  const rollup = await startLocalRollup({
+    env: product.env,
+    clients: product.clients,
+    failureBucket: product.resources.names.buckets.failures,
+    ...(config.dataDir === undefined ? {} : { checkpointDir: join(config.dataDir, 'esm-rollup') }),
+  });
+  product.addPart(rollup);
 
   const readToken = readTokens.get(DEMO_SITE.siteId) ?? '';
   const demo: DemoDescriptor = {

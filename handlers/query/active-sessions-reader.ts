@@ -1,6 +1,6 @@
 /**
- * DynamoDB adapter for the query API: reads a site's ActiveSessions shards. Query, never Scan:
- * each shard is one partition (`${siteId}#${shard}`), read in parallel; only the attributes an
+ * DynamoDB adapter for `/sessions/active`: reads a site's ActiveSessions shards. Query, never
+ * Scan: each shard is one partition (`${siteId}#${shard}`), paged across shards; only the attributes an
  * answer needs are projected; the expiry filter runs in DynamoDB (expired items still come back
  * from reads until TTL deletes them, up to about two days late) and again in the pure code.
  * Items are parsed with the projection's schema at this trust boundary.
@@ -18,17 +18,13 @@ import type { ShardPage, ShardPageRequest } from '../../pipeline/realtime/page-a
 import {
   ACTIVE_SESSION_VIEW_ATTRIBUTES,
   ActiveSessionViewSchema,
-  REALTIME_VIEW_ATTRIBUTES,
-  RealtimeSessionViewSchema,
   type ActiveSessionView,
-  type RealtimeSessionView,
 } from '../../schemas/query';
 import { formatIssues, parseWith } from '../../schemas/validator';
 import { AttributeValueError, decodeItem } from './attribute-values';
+import { StorageReadError } from './storage-read-error';
 
 export interface ActiveSessionsReader {
-  /** Every active item of a site, all shards read in parallel. */
-  readRealtime(siteId: string, nowMs: number): Promise<RealtimeSessionView[]>;
   /** One page of one shard after a sessionId, for `/sessions/active`. */
   readShardPage(
     siteId: string,
@@ -42,21 +38,6 @@ export interface ActiveSessionsReader {
 export interface ActiveSessionsReaderOptions {
   readonly dynamodb: DynamoDBClient;
   readonly tableName: string;
-  readonly shardCount: number;
-}
-
-/** Raised when DynamoDB fails or answers an item that breaks the ActiveSessions contract. */
-export class ActiveSessionsReadError extends Error {
-  override readonly name = 'ActiveSessionsReadError';
-  constructor(
-    message: string,
-    /** `unavailable`: DynamoDB failed (retry helps); `contract`: the data is wrong (it does not). */
-    readonly kind: 'unavailable' | 'contract',
-    readonly tableName: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 export function shardKey(siteId: string, shard: number): string {
@@ -76,13 +57,12 @@ function projection(attributes: readonly string[]): {
   return { ProjectionExpression: placeholders.join(', '), names };
 }
 
-const REALTIME_PROJECTION = projection(REALTIME_VIEW_ATTRIBUTES);
 const SESSIONS_PROJECTION = projection(ACTIVE_SESSION_VIEW_ATTRIBUTES);
 
 export function createActiveSessionsReader(
   options: ActiveSessionsReaderOptions,
 ): ActiveSessionsReader {
-  const { dynamodb, tableName, shardCount } = options;
+  const { dynamodb, tableName } = options;
 
   function baseInput(
     siteId: string,
@@ -115,7 +95,7 @@ export function createActiveSessionsReader(
     try {
       return await dynamodb.send(new QueryCommand(input));
     } catch (cause) {
-      throw new ActiveSessionsReadError(
+      throw new StorageReadError(
         `Query of ${tableName} for ${shardKey(siteId, shard)} failed: ${describe(cause)}`,
         'unavailable',
         tableName,
@@ -134,7 +114,7 @@ export function createActiveSessionsReader(
       decoded = decodeItem(raw);
     } catch (cause) {
       if (!(cause instanceof AttributeValueError)) throw cause;
-      throw new ActiveSessionsReadError(
+      throw new StorageReadError(
         `${tableName} item in ${where} does not match the ActiveSessions contract: ${cause.message}`,
         'contract',
         tableName,
@@ -143,7 +123,7 @@ export function createActiveSessionsReader(
     }
     const parsed = parseWith(schema, decoded);
     if (!parsed.ok) {
-      throw new ActiveSessionsReadError(
+      throw new StorageReadError(
         `${tableName} item in ${where} does not match the ActiveSessions contract: ${formatIssues(parsed.issues)}`,
         'contract',
         tableName,
@@ -152,32 +132,7 @@ export function createActiveSessionsReader(
     return parsed.value;
   }
 
-  async function readWholeShard(
-    siteId: string,
-    shard: number,
-    nowMs: number,
-  ): Promise<RealtimeSessionView[]> {
-    const out: RealtimeSessionView[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const input = baseInput(siteId, shard, nowMs, REALTIME_PROJECTION, undefined);
-      const answer = await send({ ...input, ExclusiveStartKey: start }, siteId, shard);
-      for (const raw of answer.Items ?? []) {
-        out.push(parseItem(RealtimeSessionViewSchema, raw, shardKey(siteId, shard)));
-      }
-      start = answer.LastEvaluatedKey;
-    } while (start !== undefined);
-    return out;
-  }
-
   return {
-    async readRealtime(siteId, nowMs) {
-      const shards = await Promise.all(
-        Array.from({ length: shardCount }, (_, shard) => readWholeShard(siteId, shard, nowMs)),
-      );
-      return shards.flat();
-    },
-
     async readShardPage(siteId, { shard, after, limit }, nowMs) {
       const input = baseInput(siteId, shard, nowMs, SESSIONS_PROJECTION, after);
       const answer = await send({ ...input, Limit: limit }, siteId, shard);
@@ -187,7 +142,7 @@ export function createActiveSessionsReader(
       if (answer.LastEvaluatedKey === undefined) return { items, lastEvaluated: undefined };
       const lastKey = answer.LastEvaluatedKey['sk']?.S;
       if (lastKey === undefined) {
-        throw new ActiveSessionsReadError(
+        throw new StorageReadError(
           `Query of ${tableName} answered LastEvaluatedKey ${JSON.stringify(answer.LastEvaluatedKey)} (expected a string sort key "sk")`,
           'contract',
           tableName,
@@ -200,7 +155,7 @@ export function createActiveSessionsReader(
       try {
         await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
       } catch (cause) {
-        throw new ActiveSessionsReadError(
+        throw new StorageReadError(
           `DescribeTable of ${tableName} failed: ${describe(cause)}`,
           'unavailable',
           tableName,

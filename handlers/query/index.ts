@@ -7,6 +7,7 @@ import { createAwsClients } from '../aws-clients';
 import { readQueryConfig } from '../config';
 import { createActiveSessionsReader } from './active-sessions-reader';
 import { createQueryApi, type QueryApi, type QueryRequest } from './query-api';
+import { createRollupReader } from './rollup-reader';
 
 let api: QueryApi | undefined;
 
@@ -19,7 +20,10 @@ function apiOnce(): QueryApi {
       reader: createActiveSessionsReader({
         dynamodb: clients.dynamodb,
         tableName: config.activeSessionsTable,
-        shardCount: config.activeSessionShards,
+      }),
+      rollups: createRollupReader({
+        dynamodb: clients.dynamodb,
+        tableName: config.realtimeRollupsTable,
       }),
       shardCount: config.activeSessionShards,
       // API Gateway's stage cache (3 s, keyed by siteId + token) sits in front of this function.

@@ -8,9 +8,9 @@
  * checked against it again here so that a misconfigured route can never read another site.
  */
 import { match, P } from 'ts-pattern';
-import { aggregateRealtime } from '../../pipeline/realtime/aggregate';
 import { CursorError, decodeCursor, encodeCursor } from '../../pipeline/realtime/cursor';
 import { pageAcrossShards } from '../../pipeline/realtime/page-across-shards';
+import { answerFromRollup } from '../../pipeline/realtime/rollup-answer';
 import { SiteIdSchema } from '../../schemas/ingest';
 import {
   SESSIONS_PAGE,
@@ -22,7 +22,9 @@ import {
   type RealtimeAnswer,
 } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
-import { ActiveSessionsReadError, type ActiveSessionsReader } from './active-sessions-reader';
+import type { ActiveSessionsReader } from './active-sessions-reader';
+import type { RollupReader } from './rollup-reader';
+import { StorageReadError } from './storage-read-error';
 import { createTtlCache } from './ttl-cache';
 
 export const QUERY_PATHS = {
@@ -53,7 +55,10 @@ export interface QueryResponse {
 }
 
 export interface QueryApiOptions {
+  /** ActiveSessions, for `/sessions/active` and `/health`. */
   readonly reader: ActiveSessionsReader;
+  /** The realtime counters, for `/realtime`. */
+  readonly rollups: RollupReader;
   readonly shardCount: number;
   readonly clock?: () => number;
   /**
@@ -85,7 +90,7 @@ class RequestError extends Error {
 }
 
 export function createQueryApi(options: QueryApiOptions): QueryApi {
-  const { reader, shardCount } = options;
+  const { reader, rollups, shardCount } = options;
   const clock = options.clock ?? Date.now;
   const realtimeCache = createTtlCache<RealtimeAnswer>({
     ttlMs: options.realtimeCacheTtlMs,
@@ -132,7 +137,7 @@ export function createQueryApi(options: QueryApiOptions): QueryApi {
     const siteId = grantedSite(request);
     const answer = await realtimeCache.get(siteId, async () => {
       const nowMs = clock();
-      return aggregateRealtime(await reader.readRealtime(siteId, nowMs), { siteId, nowMs });
+      return answerFromRollup(await rollups.readBuckets(siteId, nowMs), { siteId, nowMs });
     });
     return json(200, answer, { 'cache-control': 'private, max-age=3' });
   }
@@ -216,11 +221,11 @@ export function createQueryApi(options: QueryApiOptions): QueryApi {
       }
       logError(caught, request);
       // A DynamoDB failure is worth a retry; a malformed item is not (500 below).
-      if (caught instanceof ActiveSessionsReadError && caught.kind === 'unavailable') {
+      if (caught instanceof StorageReadError && caught.kind === 'unavailable') {
         return error(
           503,
           'storage_unavailable',
-          'active sessions could not be read; retry shortly',
+          'the sessions store could not be read; retry shortly',
         );
       }
       return error(500, 'internal_error', 'the query failed unexpectedly');

@@ -7,7 +7,11 @@ import { createAwsClients, type AwsClients } from '../aws-clients';
 import { installFaultInjector } from '../faults/fault-injector';
 import { serverError, throttlingException } from '../faults/faults';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
+import { changeDelta } from '../../pipeline/realtime/rollup';
+import { DynamoRealtimeRollups } from '../adapters/dynamo-realtime-rollups';
+import { deadlineFrom } from '../adapters/deadline';
 import { createActiveSessionsReader } from './active-sessions-reader';
+import { createRollupReader } from './rollup-reader';
 import { createQueryApi, type QueryApi } from './query-api';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
 
@@ -19,10 +23,13 @@ function apiWith(): QueryApi {
   const reader = createActiveSessionsReader({
     dynamodb: clients.dynamodb,
     tableName: stack.names.tables.activeSessions,
-    shardCount: 4,
   });
   return createQueryApi({
     reader,
+    rollups: createRollupReader({
+      dynamodb: clients.dynamodb,
+      tableName: stack.names.tables.realtimeRollups,
+    }),
     shardCount: 4,
     realtimeCacheTtlMs: 0,
     clock: () => nowMs,
@@ -32,9 +39,21 @@ function apiWith(): QueryApi {
 
 beforeAll(async () => {
   stack = await useTestStack({ name: 'query-faults' });
-  await seedActiveSessions(stack.clients.dynamodb, stack.names.tables.activeSessions, [
-    activeSessionItem({ siteId: 'site-a', sessionId: 's1', shard: 2, nowMs }),
-  ]);
+  const session = activeSessionItem({ siteId: 'site-a', sessionId: 's1', shard: 2, nowMs });
+  await seedActiveSessions(stack.clients.dynamodb, stack.names.tables.activeSessions, [session]);
+  // Its counters, as the rollup function writes them from the insert's stream record.
+  await new DynamoRealtimeRollups(
+    stack.clients.dynamodb,
+    stack.names.tables.realtimeRollups,
+  ).applyChunk(
+    {
+      firstEventId: 'seed',
+      lastSequence: '1',
+      deltas: new Map([['site-a', changeDelta(undefined, session)]]),
+    },
+    deadlineFrom(10_000),
+    nowMs,
+  );
   // One attempt per call: the SDK's retries are not what this file tests.
   clients = createAwsClients(
     { endpoint: stack.endpoint, region: stack.region },
@@ -48,14 +67,17 @@ afterAll(async () => {
 });
 
 describe('query API under DynamoDB faults', () => {
-  it('answers 503 storage_unavailable when one shard’s Query is throttled', async () => {
+  it.each([
+    ['/realtime when its Query of the counters', '/realtime', 0],
+    ['/sessions/active when one shard’s Query', '/sessions/active', 2],
+  ])('answers 503 storage_unavailable on %s is throttled', async (_name, path, after) => {
     const faults = installFaultInjector([clients.dynamodb]);
     try {
-      faults.add({ operation: 'Query', fault: throttlingException(), after: 2, times: 1 });
+      faults.add({ operation: 'Query', fault: throttlingException(), after, times: 1 });
 
       const response = await apiWith()({
         method: 'GET',
-        path: '/realtime',
+        path,
         query: { siteId: 'site-a' },
         grantedSiteId: 'site-a',
       });

@@ -1,13 +1,19 @@
 /**
- * GET /realtime against DynamoDB Local: expired items excluded although still stored, the 5 and
- * 30 minute windows apart, every shard merged, another site's items never counted, and only
- * Query (never Scan) sent — one per shard.
+ * GET /realtime against DynamoDB Local, fed as on AWS: ActiveSessions items (on every shard) →
+ * the table's stream → the rollup function (local event-source mapping) → the rollup counters →
+ * the query API. Expired items excluded although still stored, the 5 and 30 minute windows
+ * apart, every shard merged, another site never counted, a broken counter item refused, and one
+ * Query (never a Scan) per answer.
  */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { RealtimeAnswerSchema, type RealtimeAnswer } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { installRequestMeter } from '../faults/request-meter';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
+import { startLocalRollup, type LocalRollup } from '../../localstack/rollup/local-rollup';
+import { minuteKey } from '../adapters/dynamo-realtime-rollups';
 import { createActiveSessionsReader } from './active-sessions-reader';
+import { createRollupReader } from './rollup-reader';
 import { createQueryApi, type QueryApi } from './query-api';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
 
@@ -17,6 +23,24 @@ const nowMs = Date.now();
 
 let stack: TestStack;
 let api: QueryApi;
+let rollup: LocalRollup;
+
+function apiOn(options: { logError?: (error: unknown) => void } = {}): QueryApi {
+  return createQueryApi({
+    reader: createActiveSessionsReader({
+      dynamodb: stack.clients.dynamodb,
+      tableName: stack.names.tables.activeSessions,
+    }),
+    rollups: createRollupReader({
+      dynamodb: stack.clients.dynamodb,
+      tableName: stack.names.tables.realtimeRollups,
+    }),
+    shardCount: SHARDS,
+    realtimeCacheTtlMs: 0,
+    clock: () => nowMs,
+    ...options,
+  });
+}
 
 function realtimeOf(siteId: string): Promise<RealtimeAnswer> {
   return api({ method: 'GET', path: '/realtime', query: { siteId }, grantedSiteId: siteId }).then(
@@ -61,15 +85,28 @@ beforeAll(async () => {
     item('site-b', 's-b0', 0, { visitorId: 'vx' }),
     item('site-b', 's-b1', 1, { visitorId: 'vy' }),
   ]);
-  const reader = createActiveSessionsReader({
-    dynamodb: stack.clients.dynamodb,
-    tableName: table,
-    shardCount: SHARDS,
+  rollup = await startLocalRollup({
+    env: stack.env,
+    clients: stack.clients,
+    failureBucket: stack.names.buckets.failures,
+    timing: { pollIntervalMs: 50, shardDiscoveryIntervalMs: 1_000 },
   });
-  api = createQueryApi({ reader, shardCount: SHARDS, realtimeCacheTtlMs: 0, clock: () => nowMs });
+  api = apiOn();
+  // The stream reaches the rollup within moments; wait until both sites' items are counted.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const [a, b] = await Promise.all([realtimeOf('site-a'), realtimeOf('site-b')]);
+    if (a.activeSessions === 6 && a.bots.sessions === 1 && b.activeSessions === 2) break;
+    if (Date.now() > deadline)
+      throw new Error(`the rollup never caught up: ${JSON.stringify([a, b])}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 });
 
-afterAll(() => stack.dispose());
+afterAll(async () => {
+  await rollup.stop();
+  await stack.dispose();
+});
 
 describe('GET /realtime on DynamoDB Local', () => {
   it('counts active sessions of every shard and leaves out expired items that are still stored', async () => {
@@ -78,11 +115,11 @@ describe('GET /realtime on DynamoDB Local', () => {
     expect(answer.activeSessions).toBe(6);
   });
 
-  it('counts current visitors apart: distinct visitors with a page view in 5 minutes', async () => {
+  it('counts current visitors apart: visitors with a page view in 5 minutes, per session', async () => {
     const answer = await realtimeOf('site-a');
 
-    // va (two sessions), vb, vc; vd only pinged; ve is 25 min old.
-    expect(answer.currentVisitors).toBe(3);
+    // va (two sessions, counted per session), vb, vc; vd only pinged; ve is 25 min old.
+    expect(answer.currentVisitors).toBe(4);
   });
 
   it('reports breakdowns and bots from the merged shards', async () => {
@@ -108,29 +145,21 @@ describe('GET /realtime on DynamoDB Local', () => {
     expect(empty.activeSessions).toBe(0);
   });
 
-  it('answers 500 (not a retryable 503) when a stored item breaks the ActiveSessions contract', async () => {
+  it('answers 500 (not a retryable 503) when a stored counter breaks the rollup contract', async () => {
     const errors: unknown[] = [];
-    const table = stack.names.tables.activeSessions;
-    await seedActiveSessions(stack.clients.dynamodb, table, [
-      // A writer bug: isBot stored as a string.
-      {
-        ...activeSessionItem({ siteId: 'site-bad', sessionId: 's-x', shard: 1, nowMs }),
-        isBot: 'no',
-      },
-    ]);
-    const strict = createQueryApi({
-      reader: createActiveSessionsReader({
-        dynamodb: stack.clients.dynamodb,
-        tableName: table,
-        shardCount: SHARDS,
+    // A writer bug: a counter stored as a string.
+    await stack.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: stack.names.tables.realtimeRollups,
+        Item: {
+          pk: { S: 'site-bad' },
+          sk: { S: minuteKey(Math.floor(nowMs / 60_000)) },
+          'A:07': { S: 'one' },
+        },
       }),
-      shardCount: SHARDS,
-      realtimeCacheTtlMs: 0,
-      clock: () => nowMs,
-      logError: (error) => errors.push(error),
-    });
+    );
 
-    const response = await strict({
+    const response = await apiOn({ logError: (error) => errors.push(error) })({
       method: 'GET',
       path: '/realtime',
       query: { siteId: 'site-bad' },
@@ -142,17 +171,19 @@ describe('GET /realtime on DynamoDB Local', () => {
       error: { code: 'internal_error', message: expect.any(String) },
     });
     expect(String(errors[0])).toMatch(
-      /site-bad#1 does not match the ActiveSessions contract: isBot: expected boolean/,
+      /cell "A:07" is \{"S":"one"\} \(expected an integer number\)/,
     );
   });
 
-  it('sends one Query per shard and never a Scan', async () => {
+  it('sends one Query of the counters and never a Scan, however many sessions', async () => {
     const meter = installRequestMeter([stack.clients.dynamodb]);
     try {
       await realtimeOf('site-a');
 
-      expect([...meter.byOperation.keys()]).toEqual([`Query ${stack.names.tables.activeSessions}`]);
-      expect(meter.total().requests).toBe(SHARDS);
+      expect([...meter.byOperation.keys()]).toEqual([
+        `Query ${stack.names.tables.realtimeRollups}`,
+      ]);
+      expect(meter.total().requests).toBe(1);
     } finally {
       meter.uninstall();
     }

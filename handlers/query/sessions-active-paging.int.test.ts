@@ -7,6 +7,7 @@ import { ActiveSessionsPageSchema, type ActiveSessionsPage } from '../../schemas
 import { parseWith } from '../../schemas/validator';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
 import { createActiveSessionsReader } from './active-sessions-reader';
+import { createRollupReader } from './rollup-reader';
 import { createQueryApi, type QueryApi, type QueryResponse } from './query-api';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
 
@@ -58,9 +59,17 @@ beforeAll(async () => {
   const reader = createActiveSessionsReader({
     dynamodb: stack.clients.dynamodb,
     tableName: stack.names.tables.activeSessions,
-    shardCount: SHARDS,
   });
-  api = createQueryApi({ reader, shardCount: SHARDS, realtimeCacheTtlMs: 0, clock: () => nowMs });
+  api = createQueryApi({
+    reader,
+    rollups: createRollupReader({
+      dynamodb: stack.clients.dynamodb,
+      tableName: stack.names.tables.realtimeRollups,
+    }),
+    shardCount: SHARDS,
+    realtimeCacheTtlMs: 0,
+    clock: () => nowMs,
+  });
 });
 
 afterAll(() => stack.dispose());

@@ -26,9 +26,9 @@ import { handlerEnv } from '../../localstack/handler-env';
 import { startLocalStack, type LocalStack } from '../../localstack/local-stack';
 import { queryRoutes } from '../../localstack/query/query-routes';
 import {
-  startLiveConsumer,
-  type LiveConsumer,
-} from '../../localstack/query/test-support/live-consumer';
+  startLivePipeline,
+  type LivePipeline,
+} from '../../localstack/query/test-support/live-pipeline';
 import { seededRandom } from './realtime-workload';
 import { summarize, type LatencySummary } from './percentiles';
 
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   let stack: LocalStack | undefined;
   let clients: AwsClients | undefined;
   let edge: RunningEdge | undefined;
-  let consumer: LiveConsumer | undefined;
+  let consumer: LivePipeline | undefined;
   try {
     console.log('starting the emulators …');
     stack = await startLocalStack({ port: 0 });
@@ -150,6 +150,7 @@ async function main(): Promise<void> {
       routes: queryRoutes({
         dynamodb: clients.dynamodb,
         activeSessionsTable: resources.names.tables.activeSessions,
+        realtimeRollupsTable: resources.names.tables.realtimeRollups,
         readTokensTable: resources.names.tables.readTokens,
         activeSessionShards: resources.activeSessionShards,
         realtimeCacheTtlMs: 0,
@@ -162,12 +163,12 @@ async function main(): Promise<void> {
     };
     const random = seededRandom(11);
 
-    consumer = await startLiveConsumer(env);
+    consumer = await startLivePipeline(env);
     // Warm-up: JIT, sockets, the consumer's first batches; not measured.
     await measure(target, 'warmup', () => 0.5, 5);
     const deployed = await measure(target, 'deployed', random);
     await consumer.stop();
-    consumer = await startLiveConsumer(env, { batchingWindowSeconds: 1 });
+    consumer = await startLivePipeline(env, { batchingWindowSeconds: 1 });
     const windowOne = await measure(target, 'window1', random);
 
     const d = summarize(deployed);

@@ -31,6 +31,7 @@ export function queryPartRoutes(product: ProductParts, options: QueryPartOptions
     ...queryRoutes({
       dynamodb: product.clients.dynamodb,
       activeSessionsTable: product.resources.names.tables.activeSessions,
+      realtimeRollupsTable: product.resources.names.tables.realtimeRollups,
       readTokensTable: product.resources.names.tables.readTokens,
       activeSessionShards: product.resources.activeSessionShards,
       ...(options.realtimeCacheTtlMs === undefined

@@ -9,6 +9,7 @@ import { match } from 'ts-pattern';
 import { createReadAuthorizer } from '../../handlers/authorizer/read-authorizer';
 import { dynamoReadTokenStore } from '../../handlers/authorizer/dynamo-read-tokens';
 import { createActiveSessionsReader } from '../../handlers/query/active-sessions-reader';
+import { createRollupReader } from '../../handlers/query/rollup-reader';
 import {
   QUERY_PATHS,
   createQueryApi,
@@ -30,6 +31,7 @@ import type { EdgeRequest, EdgeResponse, Route } from '../edge/router';
 export interface QueryRoutesOptions {
   readonly dynamodb: DynamoDBClient;
   readonly activeSessionsTable: string;
+  readonly realtimeRollupsTable: string;
   readonly readTokensTable: string;
   readonly activeSessionShards: number;
   /** Stage cache of GET /realtime (default 3,000 ms as deployed; 0 turns it off). */
@@ -66,7 +68,10 @@ export function queryRoutes(options: QueryRoutesOptions): Route[] {
     reader: createActiveSessionsReader({
       dynamodb: options.dynamodb,
       tableName: options.activeSessionsTable,
-      shardCount: options.activeSessionShards,
+    }),
+    rollups: createRollupReader({
+      dynamodb: options.dynamodb,
+      tableName: options.realtimeRollupsTable,
     }),
     shardCount: options.activeSessionShards,
     // The stage cache below plays API Gateway's part; the function itself caches nothing.

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
         ...queryRoutes({
           dynamodb: clients.dynamodb,
           activeSessionsTable: resources.names.tables.activeSessions,
+          realtimeRollupsTable: resources.names.tables.realtimeRollups,
           readTokensTable: resources.names.tables.readTokens,
           activeSessionShards: resources.activeSessionShards,
         }),

@@ -70,6 +70,7 @@ export async function startQueryEdge(
       ...queryRoutes({
         dynamodb: clients.dynamodb,
         activeSessionsTable: stack.names.tables.activeSessions,
+        realtimeRollupsTable: stack.names.tables.realtimeRollups,
         readTokensTable: stack.names.tables.readTokens,
         activeSessionShards: options.activeSessionShards ?? stack.resources.activeSessionShards,
         ...(options.realtimeCacheTtlMs === undefined

@@ -1,7 +1,7 @@
 /**
- * The consumer Lambda fed by the local event-source mapping from the test stack's Kinesis
- * stream, as `npm start` runs it: events POSTed to the edge reach ActiveSessions through the
- * real path (edge → Kinesis → mapping → consumer → DynamoDB).
+ * The consumer and the realtime rollup fed by their local event-source mappings, as `npm start`
+ * runs them: events POSTed to the edge reach GET /realtime through the real path (edge →
+ * Kinesis → mapping → consumer → ActiveSessions → stream → rollup → counters).
  */
 import { createAwsClients } from '../../../handlers/aws-clients';
 import { readConsumerConfig } from '../../../handlers/config';
@@ -14,17 +14,19 @@ import {
   type KinesisMappingOptions,
   type Timing,
 } from '../../event-source-mapping';
+import { startLocalRollup } from '../../rollup/local-rollup';
 import type { TestStack } from '../../testing/use-test-stack';
 
-export interface LiveConsumer {
+export interface LivePipeline {
+  /** The consumer's mapping (Kinesis). */
   readonly mapping: EventSourceMappingHandle;
   stop(): Promise<void>;
 }
 
-export async function startLiveConsumer(
+export async function startLivePipeline(
   stack: Pick<TestStack, 'env' | 'names'>,
   options: { readonly timing?: Partial<Timing>; readonly batchingWindowSeconds?: number } = {},
-): Promise<LiveConsumer> {
+): Promise<LivePipeline> {
   const config = readConsumerConfig(stack.env);
   const clients = createAwsClients(config.aws);
   const consumer = createConsumer(config, clients, { onReport: () => undefined });
@@ -45,10 +47,16 @@ export async function startLiveConsumer(
     onError: () => undefined,
   };
   const mapping = await startEventSourceMapping(mappingOptions);
+  const rollup = await startLocalRollup({
+    env: stack.env,
+    clients,
+    failureBucket: stack.names.buckets.failures,
+    log: () => undefined,
+  });
   return {
     mapping,
     async stop() {
-      await mapping.stop();
+      await Promise.all([mapping.stop(), rollup.stop()]);
       clients.destroy();
     },
   };
