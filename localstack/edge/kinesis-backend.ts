@@ -20,7 +20,6 @@ import type {
   FinalizeHandler,
   FinalizeHandlerArguments,
   HandlerExecutionContext,
-  HttpRequest,
   MiddlewareStack,
   SerializeHandler,
   SerializeHandlerArguments,
@@ -28,6 +27,7 @@ import type {
 import { Type } from '@sinclair/typebox';
 import { formatIssues, isValid, parseWith } from '../../schemas/validator';
 import {
+  type JsonRequest,
   type RawAnswer,
   SignedJsonClient,
   type SignedJsonClientOptions,
@@ -158,8 +158,8 @@ export class KinesisBackend {
     );
     this.middlewareStack.add(
       (next: FinalizeHandler<PutRecordsCall, EndpointResponse>) =>
-        async (args: FinalizeHandlerArguments<PutRecordsCall>) =>
-          next({ ...args, request: await this.client.sign(args.request as HttpRequest) }),
+        (args: FinalizeHandlerArguments<PutRecordsCall>) =>
+          next({ ...args, request: this.client.sign(args.request as JsonRequest) }),
       { step: 'finalizeRequest', name: 'sigv4' },
     );
     this.middlewareStack.add(
@@ -202,7 +202,7 @@ export class KinesisBackend {
     };
     // The innermost handler, as the SDK's: it only carries bytes; the deserializer reads them.
     const send: DeserializeHandler<PutRecordsCall, EndpointResponse> = async (args) => ({
-      response: await this.client.send(args.request as HttpRequest),
+      response: await this.client.send(args.request as JsonRequest),
     });
     try {
       const { output } = await this.middlewareStack.resolve(send, context)({ input });

@@ -1,16 +1,14 @@
 /**
  * The wire side of API Gateway's AWS service integration, locally: an AWS JSON 1.1 request
- * (`X-Amz-Target: <service>_<version>.<Action>`) whose body goes out exactly as given, signed
- * with SigV4 (@smithy/signature-v4, which caches the derived signing key per day), over kept-alive
- * HTTP/1.1 connections, and the whole answer read back as bytes. No SDK client in between: the
- * body is not parsed, decoded or re-encoded on the way out, as API Gateway sends the text its
- * request template rendered.
+ * (`X-Amz-Target: <service>_<version>.<Action>`) whose body goes out exactly as given, SigV4-signed
+ * (sigv4.ts), over kept-alive HTTP/1.1 connections, and the whole answer read back as bytes. No SDK
+ * client in between: the body is not parsed, decoded or re-encoded on the way out, as API Gateway
+ * sends the text its request template rendered.
  */
-import { createHash, createHmac, type Hash as NodeHash, type Hmac } from 'node:crypto';
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Checksum, HttpRequest, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { SigV4Signer } from './sigv4';
 
 export const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
 
@@ -29,6 +27,13 @@ export interface SignedJsonClientOptions {
   readonly requestTimeoutMs?: number;
 }
 
+/** A request to send: POST to the endpoint's path; header names in lowercase. */
+export interface JsonRequest {
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
 /** The service's answer, unread: status, headers (lowercase names) and body bytes. */
 export interface RawAnswer {
   readonly statusCode: number;
@@ -41,38 +46,6 @@ export class RequestTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** SHA-256 and HMAC-SHA256 from node:crypto in the shape SignatureV4 wants. */
-class NodeSha256 implements Checksum {
-  private hash: NodeHash | Hmac;
-
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
-
-  private fresh(): NodeHash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key =
-      typeof this.secret === 'string'
-        ? Buffer.from(this.secret, 'utf8')
-        : ArrayBuffer.isView(this.secret)
-          ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
-          : Buffer.from(this.secret);
-    return createHmac('sha256', key);
-  }
-}
-
 function headersOf(message: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers)) {
@@ -83,7 +56,7 @@ function headersOf(message: IncomingMessage): Record<string, string> {
 
 export class SignedJsonClient {
   private readonly url: URL;
-  private readonly signer: SignatureV4;
+  private readonly signer: SigV4Signer;
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly connectionTimeoutMs: number;
   private readonly requestTimeoutMs: number;
@@ -95,14 +68,7 @@ export class SignedJsonClient {
         `endpoint is ${options.endpoint} (expected an http:// or https:// URL of the service)`,
       );
     }
-    this.signer = new SignatureV4({
-      credentials: options.credentials,
-      region: options.region,
-      service: options.service,
-      sha256: NodeSha256,
-      // The JSON protocols sign the body hash without sending it as a header (as the SDK does).
-      applyChecksum: false,
-    });
+    this.signer = new SigV4Signer(options.credentials, options.region, options.service);
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 50 };
     this.agent =
       this.url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
@@ -110,45 +76,36 @@ export class SignedJsonClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
-  /** The unsigned request: POST / with the target and the body as given. */
-  request(target: string, body: string): HttpRequest {
+  /** The unsigned request: POST to the endpoint with the target and the body as given. */
+  request(target: string, body: string): JsonRequest {
     return {
-      method: 'POST',
-      protocol: this.url.protocol,
-      hostname: this.url.hostname,
-      ...(this.url.port === '' ? {} : { port: Number(this.url.port) }),
       path: this.url.pathname === '' ? '/' : this.url.pathname,
-      query: {},
       headers: {
         host: this.url.host,
         'content-type': AWS_JSON_1_1,
-        'x-amz-target': target,
         'content-length': String(Buffer.byteLength(body, 'utf8')),
+        'x-amz-target': target,
       },
       body,
     };
   }
 
-  sign(request: HttpRequest): Promise<HttpRequest> {
-    return this.signer.sign(request);
+  /** Signs in place (adds x-amz-date and authorization). */
+  sign(request: JsonRequest): JsonRequest {
+    this.signer.sign(request);
+    return request;
   }
 
   /** Sends a (signed) request; rejects when there is no complete answer (network, timeouts). */
-  send(request: HttpRequest): Promise<RawAnswer> {
-    const body: unknown = request.body;
-    if (typeof body !== 'string') {
-      return Promise.reject(
-        new TypeError(`request body is ${typeof body} (expected the JSON text, a string)`),
-      );
-    }
-    const send = request.protocol === 'https:' ? httpsRequest : httpRequest;
+  send(request: JsonRequest): Promise<RawAnswer> {
+    const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<RawAnswer>((resolve, reject) => {
       const outgoing = send(
         {
           agent: this.agent,
-          method: request.method,
-          hostname: request.hostname,
-          ...(request.port === undefined ? {} : { port: request.port }),
+          method: 'POST',
+          hostname: this.url.hostname,
+          ...(this.url.port === '' ? {} : { port: Number(this.url.port) }),
           path: request.path,
           headers: request.headers,
         },
@@ -188,7 +145,7 @@ export class SignedJsonClient {
         socket.once('close', () => clearTimeout(timer));
       });
       // One write: Node sends the headers and a string body together.
-      outgoing.end(body);
+      outgoing.end(request.body);
     });
   }
 
