@@ -1,7 +1,8 @@
 /**
  * The consumer as `npm start` runs it: the Lambda handler in-process on the local event-source
- * mapping of the events stream, with the consumer's mapping settings (CONSUMER_MAPPING_SETTINGS,
- * the ones CDK deploys) and the S3 on-failure destination.
+ * mapping of the events stream, with the consumer's mapping settings (CONSUMER_MAPPING_SETTINGS)
+ * at its Kinesis reader's pace (CONSUMER_KINESIS_READER) — what CDK deploys — and the S3
+ * on-failure destination.
  *
  *   const consumer = await startLocalConsumer({ env: product.env, clients: product.clients,
  *     checkpointDir: '.liveinsight/esm' });
@@ -13,7 +14,7 @@ import { readConsumerConfig } from '../../handlers/config';
 import type { BatchReport } from '../../handlers/consumer/consume-batch';
 import { createConsumer } from '../../handlers/consumer/handler';
 import { ENV, type EnvName } from '../../handlers/env-names';
-import { CONSUMER_MAPPING_SETTINGS } from '../../infra/resources';
+import { CONSUMER_KINESIS_READER, CONSUMER_MAPPING_SETTINGS } from '../../infra/resources';
 import {
   FileCheckpointStore,
   MemoryCheckpointStore,
@@ -52,7 +53,7 @@ export async function startLocalConsumer(options: LocalConsumerOptions): Promise
     );
   }
   const mapping = await startEventSourceMapping({
-    source: { type: 'kinesis', streamName },
+    source: { type: 'kinesis', streamName, reader: CONSUMER_KINESIS_READER },
     settings: CONSUMER_MAPPING_SETTINGS,
     handler: (event: KinesisStreamEvent, context: Context) => handler(event, context),
     function: { name: 'liveinsight-consumer', timeoutSeconds: 15, memorySizeMb: 512 },

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { useTestStack, type TestStack } from '../testing/use-test-stack';
 import { dashboardUrl } from './dashboard-path';
 import { launchChromium, type Browser } from './test-support/chromium';
-import { startLivePipeline, type LivePipeline } from './test-support/live-pipeline';
+import { startLiveConsumer, type LiveConsumer } from './test-support/live-consumer';
 import { startQueryEdge, type QueryEdge } from './test-support/query-edge';
 
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
@@ -25,7 +25,7 @@ const UA = {
 
 let stack: TestStack;
 let q: QueryEdge;
-let consumer: LivePipeline;
+let consumer: LiveConsumer;
 let browser: Browser;
 
 let eventCounter = 0;
@@ -94,7 +94,7 @@ beforeAll(async () => {
   stack = await useTestStack({ name: 'dashboard-browser' });
   // The stage cache is off so the page shows each refresh's truth; caching is tested elsewhere.
   q = await startQueryEdge(stack, { realtimeCacheTtlMs: 0 });
-  consumer = await startLivePipeline(stack, {
+  consumer = await startLiveConsumer(stack, {
     timing: { pollIntervalMs: 100 },
     batchingWindowSeconds: 0,
   });

@@ -37,6 +37,8 @@ beforeAll(async () => {
     activeSessionItem({ siteId: 'site-b', sessionId: 's-b1', shard: 0, nowMs }),
   ]);
   q = await startQueryEdge(stack);
+  await q.waitForRealtime('site-a', (answer) => answer.activeSessions === 2);
+  await q.waitForRealtime('site-b', (answer) => answer.activeSessions === 1);
 });
 
 afterAll(async () => {
@@ -81,6 +83,7 @@ describe('query API on the local edge', () => {
     await seedActiveSessions(stack.clients.dynamodb, stack.names.tables.activeSessions, [
       activeSessionItem({ siteId: 'site-a', sessionId: 's-a3', shard: 2, nowMs: Date.now() }),
     ]);
+    await q.waitForRealtime('site-a', (answer) => answer.activeSessions === 3);
     q.advance(1_000);
     const cached = json((await get('/realtime?siteId=site-a', q.sites.a.readToken)).text);
     q.advance(3_000);

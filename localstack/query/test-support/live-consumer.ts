@@ -1,12 +1,16 @@
 /**
- * The consumer and the realtime rollup fed by their local event-source mappings, as `npm start`
- * runs them: events POSTed to the edge reach GET /realtime through the real path (edge →
- * Kinesis → mapping → consumer → ActiveSessions → stream → rollup → counters).
+ * The consumer Lambda fed by the local event-source mapping from the test stack's Kinesis
+ * stream, as `npm start` runs it: events POSTed to the edge reach ActiveSessions through the
+ * real path (edge → Kinesis → mapping → consumer → DynamoDB).
  */
 import { createAwsClients } from '../../../handlers/aws-clients';
 import { readConsumerConfig } from '../../../handlers/config';
 import { createConsumer } from '../../../handlers/consumer/handler';
-import { CONSUMER_MAPPING_SETTINGS } from '../../../infra/resources';
+import {
+  CONSUMER_KINESIS_READER,
+  CONSUMER_MAPPING_SETTINGS,
+  type KinesisReader,
+} from '../../../infra/resources';
 import {
   MemoryCheckpointStore,
   startEventSourceMapping,
@@ -14,24 +18,31 @@ import {
   type KinesisMappingOptions,
   type Timing,
 } from '../../event-source-mapping';
-import { startLocalRollup } from '../../rollup/local-rollup';
 import type { TestStack } from '../../testing/use-test-stack';
 
-export interface LivePipeline {
-  /** The consumer's mapping (Kinesis). */
+export interface LiveConsumer {
   readonly mapping: EventSourceMappingHandle;
   stop(): Promise<void>;
 }
 
-export async function startLivePipeline(
+export async function startLiveConsumer(
   stack: Pick<TestStack, 'env' | 'names'>,
-  options: { readonly timing?: Partial<Timing>; readonly batchingWindowSeconds?: number } = {},
-): Promise<LivePipeline> {
+  options: {
+    readonly timing?: Partial<Timing>;
+    readonly batchingWindowSeconds?: number;
+    /** @default CONSUMER_KINESIS_READER, as deployed */
+    readonly reader?: KinesisReader;
+  } = {},
+): Promise<LiveConsumer> {
   const config = readConsumerConfig(stack.env);
   const clients = createAwsClients(config.aws);
   const consumer = createConsumer(config, clients, { onReport: () => undefined });
   const mappingOptions: KinesisMappingOptions = {
-    source: { type: 'kinesis', streamName: stack.names.eventsStream },
+    source: {
+      type: 'kinesis',
+      streamName: stack.names.eventsStream,
+      reader: options.reader ?? CONSUMER_KINESIS_READER,
+    },
     settings: {
       ...CONSUMER_MAPPING_SETTINGS,
       ...(options.batchingWindowSeconds === undefined
@@ -47,16 +58,10 @@ export async function startLivePipeline(
     onError: () => undefined,
   };
   const mapping = await startEventSourceMapping(mappingOptions);
-  const rollup = await startLocalRollup({
-    env: stack.env,
-    clients,
-    failureBucket: stack.names.buckets.failures,
-    log: () => undefined,
-  });
   return {
     mapping,
     async stop() {
-      await Promise.all([mapping.stop(), rollup.stop()]);
+      await mapping.stop();
       clients.destroy();
     },
   };

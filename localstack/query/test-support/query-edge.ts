@@ -1,10 +1,16 @@
 /**
  * Test harness: the local edge on a test stack with the ingest API, the query API and the
- * dashboard mounted, two sites each with an ingest key and a read token, and a clock tests may
- * move (the stage and authorizer caches read it; DynamoDB items are written with real time).
+ * dashboard mounted, two sites each with an ingest key and a read token, the rollup function on
+ * the ActiveSessions stream (so items a test writes reach GET /realtime as on AWS), and a clock
+ * tests may move (the stage and authorizer caches read it; DynamoDB items are written with real
+ * time).
  */
 import { createAwsClients, type AwsClients } from '../../../handlers/aws-clients';
 import { issueReadToken } from '../../../handlers/authorizer/dynamo-read-tokens';
+import { createRollupReader } from '../../../handlers/query/rollup-reader';
+import { answerFromRollup } from '../../../pipeline/realtime/rollup-answer';
+import type { RealtimeAnswer } from '../../../schemas/query';
+import { startLocalRollup } from '../../rollup/local-rollup';
 import type { TestStack } from '../../testing/use-test-stack';
 import { type RunningEdge, startEdge } from '../../edge/server';
 import { SiteRegistry, memoryRegistryStore } from '../../edge/site-registry';
@@ -24,6 +30,14 @@ export interface QueryEdge {
   /** Moves the edge's clock (caches) forward. */
   advance(ms: number): void;
   readonly errors: unknown[];
+  /**
+   * Waits (up to 20 s) until the rollup's counters of a site satisfy `done` — read directly,
+   * not through the edge's stage cache — and returns that answer.
+   */
+  waitForRealtime(
+    siteId: string,
+    done: (answer: RealtimeAnswer) => boolean,
+  ): Promise<RealtimeAnswer>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +96,16 @@ export async function startQueryEdge(
       ...dashboardRoutes(),
     ],
   });
+  const rollup = await startLocalRollup({
+    env: stack.env,
+    clients: stack.clients,
+    failureBucket: stack.names.buckets.failures,
+    timing: { pollIntervalMs: 50, shardDiscoveryIntervalMs: 1_000 },
+  });
+  const counters = createRollupReader({
+    dynamodb: stack.clients.dynamodb,
+    tableName: stack.names.tables.realtimeRollups,
+  });
   return {
     edge,
     clients,
@@ -91,8 +115,23 @@ export async function startQueryEdge(
       offset += ms;
     },
     errors,
+    async waitForRealtime(siteId, done) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const nowMs = Date.now();
+        const answer = answerFromRollup(await counters.readBuckets(siteId, nowMs), {
+          siteId,
+          nowMs,
+        });
+        if (done(answer)) return answer;
+        if (Date.now() > deadline) {
+          throw new Error(`the rollup of ${siteId} never got there: ${JSON.stringify(answer)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async stop() {
-      await edge.stop();
+      await Promise.all([edge.stop(), rollup.stop()]);
       clients.destroy();
     },
   };
