@@ -6,11 +6,12 @@
  * Kinesis' answer. Like API Gateway it makes one attempt; a request Kinesis cannot read gets
  * Kinesis' own answer (SerializationException), not ours.
  *
- * Each call runs through a Smithy middleware stack with the SDK's steps (serialize → sign →
- * deserialize → HTTP) and `commandName` `PutRecordsCommand`, so test faults installed with
- * handlers/faults (`installFaultInjector([backend])`, operation `PutRecords`) act on it exactly
- * as on an SDK client: crashes before sending, error answers and delays per attempt, read by
- * the same deserializer as a real answer.
+ * Test faults go in a Smithy middleware stack (`middlewareStack`); a call with faults installed
+ * runs the integration's steps as middleware in the SDK's places (serialize → sign →
+ * deserialize → HTTP) with `commandName` `PutRecordsCommand`, so handlers/faults
+ * (`installFaultInjector([backend])`, operation `PutRecords`) acts on it exactly as on an SDK
+ * client: crashes before sending, error answers and delays per attempt, read by the same
+ * deserializer as a real answer.
  */
 import { constructStack } from '@smithy/core/client';
 import type {
@@ -132,7 +133,11 @@ function parseCall(renderedBody: string): PutRecordsCall {
 }
 
 export class KinesisBackend {
-  /** Where test faults go (handlers/faults, test-support/fail-records.ts). */
+  /**
+   * Where test faults go (handlers/faults, test-support/fail-records.ts). It holds only what
+   * others add: a call finds it empty and runs the integration's own steps directly, without
+   * parsing the rendered text; otherwise those steps join a copy of it, in the SDK's places.
+   */
   readonly middlewareStack: MiddlewareStack<PutRecordsCall, EndpointResponse> = constructStack<
     PutRecordsCall,
     EndpointResponse
@@ -143,36 +148,7 @@ export class KinesisBackend {
   constructor(
     private readonly client: SignedJsonClient,
     private readonly clock: () => number = Date.now,
-  ) {
-    this.middlewareStack.add(
-      (next: SerializeHandler<PutRecordsCall, EndpointResponse>) =>
-        (args: SerializeHandlerArguments<PutRecordsCall>) =>
-          next({
-            ...args,
-            request: this.client.request(
-              PUT_RECORDS_TARGET,
-              this.renderedText.get(args.input) ?? JSON.stringify(args.input),
-            ),
-          }),
-      { step: 'serialize', name: 'renderedRequest' },
-    );
-    this.middlewareStack.add(
-      (next: FinalizeHandler<PutRecordsCall, EndpointResponse>) =>
-        (args: FinalizeHandlerArguments<PutRecordsCall>) =>
-          next({ ...args, request: this.client.sign(args.request as JsonRequest) }),
-      { step: 'finalizeRequest', name: 'sigv4' },
-    );
-    this.middlewareStack.add(
-      (next: DeserializeHandler<PutRecordsCall, EndpointResponse>) =>
-        async (
-          args: DeserializeHandlerArguments<PutRecordsCall>,
-        ): Promise<DeserializeHandlerOutput<EndpointResponse>> => {
-          const { response } = await next(args);
-          return { response, output: readAnswer(response as RawAnswer) };
-        },
-      { step: 'deserialize', name: 'kinesisAnswer' },
-    );
-  }
+  ) {}
 
   /** A backend for the Kinesis at `endpoint` (the local emulators; test credentials). */
   static connect(
@@ -194,19 +170,12 @@ export class KinesisBackend {
 
   async putRecords(renderedBody: string): Promise<IntegrationOutcome> {
     const began = this.clock();
-    const input = parseCall(renderedBody);
-    this.renderedText.set(input, renderedBody);
-    const context: HandlerExecutionContext = {
-      clientName: 'LocalEdgeKinesisIntegration',
-      commandName: COMMAND_NAME,
-    };
-    // The innermost handler, as the SDK's: it only carries bytes; the deserializer reads them.
-    const send: DeserializeHandler<PutRecordsCall, EndpointResponse> = async (args) => ({
-      response: await this.client.send(args.request as JsonRequest),
-    });
     try {
-      const { output } = await this.middlewareStack.resolve(send, context)({ input });
-      return { kind: 'answered', response: output, latencyMs: this.clock() - began };
+      const response =
+        this.middlewareStack.identify().length === 0
+          ? readAnswer(await this.send(this.sign(this.serialize(renderedBody))))
+          : await this.throughStack(renderedBody);
+      return { kind: 'answered', response, latencyMs: this.clock() - began };
     } catch (error) {
       return {
         kind: isTimeout(error) ? 'timeout' : 'unreachable',
@@ -214,6 +183,62 @@ export class KinesisBackend {
         latencyMs: this.clock() - began,
       };
     }
+  }
+
+  private serialize(body: string): JsonRequest {
+    return this.client.request(PUT_RECORDS_TARGET, body);
+  }
+
+  private sign(request: JsonRequest): JsonRequest {
+    return this.client.sign(request);
+  }
+
+  private send(request: JsonRequest): Promise<RawAnswer> {
+    return this.client.send(request);
+  }
+
+  /** The same steps as middleware around what tests added, as an SDK client runs a command. */
+  private async throughStack(renderedBody: string): Promise<EndpointResponse> {
+    const input = parseCall(renderedBody);
+    this.renderedText.set(input, renderedBody);
+    const stack = this.middlewareStack.clone();
+    stack.add(
+      (next: SerializeHandler<PutRecordsCall, EndpointResponse>) =>
+        (args: SerializeHandlerArguments<PutRecordsCall>) =>
+          next({
+            ...args,
+            request: this.serialize(
+              this.renderedText.get(args.input) ?? JSON.stringify(args.input),
+            ),
+          }),
+      { step: 'serialize', name: 'renderedRequest' },
+    );
+    stack.add(
+      (next: FinalizeHandler<PutRecordsCall, EndpointResponse>) =>
+        (args: FinalizeHandlerArguments<PutRecordsCall>) =>
+          next({ ...args, request: this.sign(args.request as JsonRequest) }),
+      { step: 'finalizeRequest', name: 'sigv4' },
+    );
+    stack.add(
+      (next: DeserializeHandler<PutRecordsCall, EndpointResponse>) =>
+        async (
+          args: DeserializeHandlerArguments<PutRecordsCall>,
+        ): Promise<DeserializeHandlerOutput<EndpointResponse>> => {
+          const { response } = await next(args);
+          return { response, output: readAnswer(response as RawAnswer) };
+        },
+      { step: 'deserialize', name: 'kinesisAnswer' },
+    );
+    const context: HandlerExecutionContext = {
+      clientName: 'LocalEdgeKinesisIntegration',
+      commandName: COMMAND_NAME,
+    };
+    // The innermost handler, as the SDK's: it only carries bytes; the deserializer reads them.
+    const send: DeserializeHandler<PutRecordsCall, EndpointResponse> = async (args) => ({
+      response: await this.send(args.request as JsonRequest),
+    });
+    const { output } = await stack.resolve(send, context)({ input });
+    return output;
   }
 
   destroy(): void {

@@ -75,16 +75,27 @@ async function readBody(message: IncomingMessage, limit: number): Promise<Buffer
     message.resume();
     return undefined;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of message) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) tooLarge = true;
-    if (!tooLarge) chunks.push(buffer);
-  }
-  return tooLarge ? undefined : Buffer.concat(chunks);
+  // Listeners, not `for await`: the async iterator costs a promise per chunk on the hot path.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    message.once('error', reject);
+    message.once('end', () =>
+      resolve(
+        tooLarge
+          ? undefined
+          : chunks.length === 1
+            ? (chunks[0] as Buffer)
+            : Buffer.concat(chunks, size),
+      ),
+    );
+  });
 }
 
 function sourceIpOf(message: IncomingMessage): string {
