@@ -156,3 +156,25 @@ test('names the missing field of a malformed record', () => {
     ),
   ).toThrow(/without dynamodb.SequenceNumber/);
 });
+
+test('reads an empty map that DynamoDB Local streamed as `{}` as the empty map AWS sends', () => {
+  const record = sdkRecord({
+    dynamodb: {
+      ApproximateCreationDateTime: new Date('2025-01-02T03:04:05.000Z'),
+      Keys: { pk: { S: 'site#1' } },
+      // What DynamoDB Local 3.x's GetRecords answers for an attribute stored as {"M": {}}.
+      NewImage: { pk: { S: 'site#1' }, pageviewMinutes: {} as never, list: { L: [] } },
+      SequenceNumber: '000000000000000000001',
+      SizeBytes: 40,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  });
+
+  const event = toDynamoDBStreamRecord(record, context);
+
+  expect(event.dynamodb?.NewImage).toEqual({
+    pk: { S: 'site#1' },
+    pageviewMinutes: { M: {} },
+    list: { L: [] },
+  });
+});

@@ -96,22 +96,31 @@ export function toLambdaAttributeMap(map: Record<string, SdkAttributeValue>): La
 
 /** SDK AttributeValue (binary as bytes) → the JSON form Lambda delivers (binary as base64). */
 export function toLambdaAttributeValue(value: SdkAttributeValue): AttributeValue {
-  return match(value)
-    .with({ S: P.string }, ({ S }) => ({ S }))
-    .with({ N: P.string }, ({ N }) => ({ N }))
-    .with({ B: P.instanceOf(Uint8Array) }, ({ B }) => ({ B: base64(B) }))
-    .with({ BOOL: P.boolean }, ({ BOOL }) => ({ BOOL }))
-    .with({ NULL: P.boolean }, ({ NULL }) => ({ NULL }))
-    .with({ SS: P.array(P.string) }, ({ SS }) => ({ SS }))
-    .with({ NS: P.array(P.string) }, ({ NS }) => ({ NS }))
-    .with({ BS: P.array(P.instanceOf(Uint8Array)) }, ({ BS }) => ({ BS: BS.map(base64) }))
-    .with({ L: P.array() }, ({ L }) => ({ L: L.map(toLambdaAttributeValue) }))
-    .with({ M: P.nonNullable }, ({ M }) => ({ M: toLambdaAttributeMap(M) }))
-    .otherwise((unknown) => {
-      throw new TypeError(
-        `DynamoDB Streams returned an attribute value of an unknown type: ${JSON.stringify(unknown)}; expected one of S, N, B, BOOL, NULL, SS, NS, BS, L, M`,
-      );
-    });
+  return (
+    match(value)
+      .with({ S: P.string }, ({ S }) => ({ S }))
+      .with({ N: P.string }, ({ N }) => ({ N }))
+      .with({ B: P.instanceOf(Uint8Array) }, ({ B }) => ({ B: base64(B) }))
+      .with({ BOOL: P.boolean }, ({ BOOL }) => ({ BOOL }))
+      .with({ NULL: P.boolean }, ({ NULL }) => ({ NULL }))
+      .with({ SS: P.array(P.string) }, ({ SS }) => ({ SS }))
+      .with({ NS: P.array(P.string) }, ({ NS }) => ({ NS }))
+      .with({ BS: P.array(P.instanceOf(Uint8Array)) }, ({ BS }) => ({ BS: BS.map(base64) }))
+      .with({ L: P.array() }, ({ L }) => ({ L: L.map(toLambdaAttributeValue) }))
+      .with({ M: P.nonNullable }, ({ M }) => ({ M: toLambdaAttributeMap(M) }))
+      // DynamoDB Local 3.x writes an empty map into stream images as `{}` instead of `{"M":{}}`
+      // (measured: an item with `m: {M: {}}` streams as `"m":{}`; `{"L":[]}` is kept). No other
+      // attribute value can be empty, so `{}` can only be that map; AWS sends `{"M":{}}`.
+      .when(
+        (candidate) => Object.keys(candidate).length === 0,
+        () => ({ M: {} }),
+      )
+      .otherwise((unknown) => {
+        throw new TypeError(
+          `DynamoDB Streams returned an attribute value of an unknown type: ${JSON.stringify(unknown)}; expected one of S, N, B, BOOL, NULL, SS, NS, BS, L, M`,
+        );
+      })
+  );
 }
 
 function base64(bytes: Uint8Array): string {
