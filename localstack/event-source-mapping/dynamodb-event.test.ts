@@ -172,7 +172,7 @@ test('reads an empty map that DynamoDB Local streamed as `{}` as the empty map A
 
   const event = toDynamoDBStreamRecord(record, context);
 
-  expect(event.dynamodb?.NewImage).toEqual({
+  expect(event.eventRecord.dynamodb?.NewImage).toEqual({
     pk: { S: 'site#1' },
     pageviewMinutes: { M: {} },
     list: { L: [] },
