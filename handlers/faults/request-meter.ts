@@ -74,6 +74,16 @@ function writtenItems(operation: string, input: Record<string, unknown>): Writte
       tables: Object.keys(requestItems),
     };
   }
+  if (operation === 'TransactWriteItems') {
+    // Reported capacity only (it bills each action twice); the computed figure leaves it out.
+    const actions = (input['TransactItems'] ?? []) as Record<string, { TableName?: string }>[];
+    const tables = actions.flatMap((action) =>
+      Object.values(action).flatMap((body) =>
+        body.TableName === undefined ? [] : [body.TableName],
+      ),
+    );
+    return { items: [], tables: [...new Set(tables)] };
+  }
   return { items: [], tables: table === undefined ? [] : [table] };
 }
 
@@ -96,7 +106,13 @@ export function installRequestMeter(clients: readonly InstrumentableClient[]): R
     async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<object>> => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       const input = { ...(args.input as Record<string, unknown>) };
-      const isWrite = ['PutItem', 'BatchWriteItem', 'UpdateItem', 'DeleteItem'].includes(operation);
+      const isWrite = [
+        'PutItem',
+        'BatchWriteItem',
+        'UpdateItem',
+        'DeleteItem',
+        'TransactWriteItems',
+      ].includes(operation);
       if (isWrite && input['ReturnConsumedCapacity'] === undefined) {
         // INDEXES: the total plus its split between the table and each index.
         input['ReturnConsumedCapacity'] = 'INDEXES';
