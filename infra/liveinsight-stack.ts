@@ -94,6 +94,7 @@ export class LiveInsightStack extends Stack {
       badRowsTable: this.data.tables.badRows,
       failureBucket: this.data.buckets.failures,
       activeSessionShards: this.data.definitions.activeSessionShards,
+      streamConsumerName: this.data.definitions.names.eventsStreamConsumer,
       ...(props.consumerReservedConcurrency === undefined
         ? {}
         : { reservedConcurrentExecutions: props.consumerReservedConcurrency }),

@@ -22,6 +22,7 @@ describe('resourceNames', () => {
         badRows: 'liveinsight-dev-bad-rows',
       },
       eventsStream: 'liveinsight-dev-events',
+      eventsStreamConsumer: 'liveinsight-dev-events-consumer',
       buckets: { failures: 'liveinsight-dev-failures', dashboard: 'liveinsight-dev-dashboard' },
     });
   });
@@ -41,6 +42,11 @@ describe('resourceNames', () => {
     for (const name of [...Object.values(names.tables), ...Object.values(names.buckets)]) {
       expect(name.length).toBeLessThanOrEqual(63);
     }
+  });
+
+  it('keeps the stream consumer name within Kinesis rules at the longest prefix', () => {
+    // RegisterStreamConsumer: 1–128 of [a-zA-Z0-9_.-].
+    expect(resourceNames('a'.repeat(40)).eventsStreamConsumer).toMatch(/^[a-zA-Z0-9_.-]{1,128}$/);
   });
 });
 

@@ -63,6 +63,8 @@ export interface ResourceNames {
   readonly prefix: string;
   readonly tables: Readonly<Record<TableKey, string>>;
   readonly eventsStream: string;
+  /** The consumer's enhanced fan-out registration on the events stream (CONSUMER_KINESIS_READER). */
+  readonly eventsStreamConsumer: string;
   readonly buckets: Readonly<Record<BucketKey, string>>;
 }
 
@@ -126,6 +128,7 @@ export function resourceNames(prefix: string): ResourceNames {
       realtimeRollups: `${prefix}-realtime-rollups`,
     },
     eventsStream: `${prefix}-events`,
+    eventsStreamConsumer: `${prefix}-events-consumer`,
     buckets: {
       failures: `${prefix}-failures`,
       dashboard: `${prefix}-dashboard`,

@@ -1,12 +1,54 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../handlers/env-names';
-import { CONSUMER_MAPPING_SETTINGS, resourceNames } from '../resources';
+import {
+  CONSUMER_KINESIS_READER,
+  CONSUMER_MAPPING_SETTINGS,
+  EVENT_SOURCE_MAPPINGS,
+  type KinesisReader,
+  resourceNames,
+} from '../resources';
 import { ConsumerFunction, type ConsumerFunctionProps } from './consumer-function';
+import { EFO_CONSUMER_ACTIONS, EFO_STREAM_ACTIONS } from './enhanced-fan-out-event-source';
 import { dataFixture } from './test-support/data-fixture';
 import { nagCheckedApp, nagFindings } from './test-support/nag-report';
 
 const STAGE = 'consumer-test';
+const CONSUMER_NAME = resourceNames(STAGE).eventsStreamConsumer;
+
+const streamArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataEventsStream'), 'Arn'] };
+const consumerArn = {
+  'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerEventsStreamConsumer'), 'ConsumerARN'],
+};
+
+interface PolicyStatement {
+  readonly Action: string | readonly string[];
+  readonly Resource: unknown;
+}
+
+/** `{ "Fn::GetAtt": ["LogicalId1234ABCD", "Attr"] }` as `LogicalId.Attr`; anything else as JSON. */
+function resourceName(resource: unknown): string {
+  const getAtt = (resource as { 'Fn::GetAtt'?: unknown } | null)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && typeof getAtt[1] === 'string') {
+    return `${getAtt[0].replace(/[0-9A-F]{8}$/, '')}.${getAtt[1]}`;
+  }
+  return JSON.stringify(resource);
+}
+
+/** Every IAM statement of the template that allows a Kinesis action: actions and resource. */
+function kinesisStatements(template: Template): { actions: string[]; resource: string }[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }).Properties
+          .PolicyDocument.Statement,
+    )
+    .map((statement) => ({
+      actions: [statement.Action].flat(),
+      resource: resourceName(statement.Resource),
+    }))
+    .filter((statement) => statement.actions.some((action) => action.startsWith('kinesis:')));
+}
 
 function synth(props: Partial<ConsumerFunctionProps> = {}, app = new App()): Template {
   const stack = new Stack(app, 'ConsumerTest');
@@ -18,6 +60,7 @@ function synth(props: Partial<ConsumerFunctionProps> = {}, app = new App()): Tem
     activeSessionsTable: data.tables.activeSessions,
     badRowsTable: data.tables.badRows,
     failureBucket: data.buckets.failures,
+    streamConsumerName: CONSUMER_NAME,
     code: { kind: 'prebuilt', dir: __dirname },
     ...props,
   });
@@ -66,7 +109,7 @@ describe('ConsumerFunction', () => {
   test('maps Kinesis with the settings object the local mapping uses, S3 on failure', () => {
     const s = CONSUMER_MAPPING_SETTINGS;
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: Match.anyValue(),
+      EventSourceArn: consumerArn,
       BatchSize: s.BatchSize,
       MaximumBatchingWindowInSeconds: s.MaximumBatchingWindowInSeconds,
       ParallelizationFactor: s.ParallelizationFactor,
@@ -81,6 +124,49 @@ describe('ConsumerFunction', () => {
         },
       },
     });
+  });
+
+  test('reads the stream through the enhanced fan-out consumer of the consumer mapping', () => {
+    // The default follows the definition the local mapping reads too.
+    const definition = EVENT_SOURCE_MAPPINGS.find((m) => m.key === 'consumerFromEvents');
+    expect(definition?.source).toEqual({
+      kind: 'kinesis',
+      stream: 'events',
+      reader: CONSUMER_KINESIS_READER,
+    });
+    expect(CONSUMER_KINESIS_READER).toBe('enhanced-fan-out');
+
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 1);
+    template.hasResourceProperties('AWS::Kinesis::StreamConsumer', {
+      ConsumerName: CONSUMER_NAME,
+      StreamARN: streamArn,
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: consumerArn,
+      FunctionName: { Ref: Match.stringLikeRegexp('^ConsumerFunction') },
+    });
+  });
+
+  test('may read the consumer and the stream exactly as Lambda documents for fan-out', () => {
+    expect(kinesisStatements(template)).toEqual([
+      {
+        actions: [...EFO_CONSUMER_ACTIONS],
+        resource: 'ConsumerEventsStreamConsumer.ConsumerARN',
+      },
+      { actions: [...EFO_STREAM_ACTIONS], resource: 'DataEventsStream.Arn' },
+    ]);
+    expect([...EFO_CONSUMER_ACTIONS].sort()).toEqual([
+      'kinesis:DescribeStreamConsumer',
+      'kinesis:SubscribeToShard',
+    ]);
+    expect([...EFO_STREAM_ACTIONS].sort()).toEqual([
+      'kinesis:DescribeStream',
+      'kinesis:DescribeStreamSummary',
+      'kinesis:GetRecords',
+      'kinesis:GetShardIterator',
+      'kinesis:ListShards',
+    ]);
   });
 
   test('is granted exactly the calls it makes: no deletes, no indexes, no secret reads', () => {
@@ -110,6 +196,14 @@ describe('ConsumerFunction', () => {
     );
   });
 
+  test('names the consumer after the events stream when no name is given', () => {
+    synth({ streamConsumerName: undefined }).hasResourceProperties('AWS::Kinesis::StreamConsumer', {
+      ConsumerName: {
+        'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^DataEventsStream') }, '-consumer']],
+      },
+    });
+  });
+
   test('infinite retries and record age (-1) leave CDK defaults unset', () => {
     const infinite = synth({
       mappingSettings: {
@@ -137,6 +231,32 @@ describe('ConsumerFunction', () => {
   });
 });
 
+describe('ConsumerFunction with the shared-throughput reader', () => {
+  const shared = synth({ kinesisReader: 'shared-throughput' });
+
+  test('maps the stream itself, registers no consumer, same settings and destination', () => {
+    shared.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+    shared.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: streamArn,
+      BatchSize: CONSUMER_MAPPING_SETTINGS.BatchSize,
+      ParallelizationFactor: CONSUMER_MAPPING_SETTINGS.ParallelizationFactor,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataFailuresBucket'), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  test('keeps aws-cdk-lib’s stream read grant, on the stream only', () => {
+    const statements = kinesisStatements(shared);
+
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.resource).toBe('DataEventsStream.Arn');
+    expect(statements[0]?.actions).toEqual(expect.arrayContaining([...EFO_STREAM_ACTIONS]));
+  });
+});
+
 test('bundles handlers/consumer with esbuild at synth time, offline', () => {
   const template = synth({ code: { kind: 'bundle' } });
 
@@ -146,10 +266,13 @@ test('bundles handlers/consumer with esbuild at synth time, offline', () => {
   });
 });
 
-test('passes the AwsSolutions checks of its own resources, with the exceptions stated', () => {
-  const { app, outdir } = nagCheckedApp('consumer-nag-');
+test.each<KinesisReader>(['enhanced-fan-out', 'shared-throughput'])(
+  'passes the AwsSolutions checks of its own resources with the %s reader, exceptions stated',
+  (kinesisReader) => {
+    const { app, outdir } = nagCheckedApp('consumer-nag-');
 
-  expect(() => synth({}, app)).not.toThrow();
-  const findings = nagFindings(outdir).filter((finding) => !finding.includes('/Data/'));
-  expect(findings).toEqual([]);
-});
+    expect(() => synth({ kinesisReader }, app)).not.toThrow();
+    const findings = nagFindings(outdir).filter((finding) => !finding.includes('/Data/'));
+    expect(findings).toEqual([]);
+  },
+);

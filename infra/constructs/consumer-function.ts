@@ -3,27 +3,41 @@
  * the one settings object in infra/resources.ts (CONSUMER_MAPPING_SETTINGS) that the local
  * event-source mapping runs with too. Failed or aged-out batches go to the failures bucket (an
  * S3 on-failure destination carries the records, not just their positions).
+ *
+ * The mapping reads the stream as CONSUMER_KINESIS_READER says: `enhanced-fan-out` registers a
+ * stream consumer and maps the function to it (Kinesis pushes each record within ~70 ms instead
+ * of Lambda polling each shard once a second, which alone would spend the 1 s freshness budget).
+ * Cost: EFO is billed per consumer-shard hour plus per GB retrieved through the consumer, on top
+ * of the stream (see Kinesis pricing for the Region and capacity mode); `shared-throughput`
+ * costs nothing extra. Switch with CONSUMER_KINESIS_READER in infra/resources.ts.
  */
 import { join } from 'node:path';
 import { Duration, SecretValue, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  KinesisEventSource,
+  type StreamEventSourceProps,
+} from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { match } from 'ts-pattern';
 import { ENV } from '../../handlers/env-names';
 import { BAD_ROW_PAYLOAD_PREFIX } from '../../handlers/adapters/bad-row-payloads';
 import {
+  CONSUMER_KINESIS_READER,
   CONSUMER_MAPPING_SETTINGS,
   CONSUMER_NODE_OPTIONS,
   DEFAULT_ACTIVE_SESSION_SHARDS,
   type EventSourceMappingSettings,
+  type KinesisReader,
   validateEventSourceMappingSettings,
 } from '../resources';
 import { bundledFunction, type FunctionCode } from './bundled-function';
+import { EnhancedFanOutEventSource } from './enhanced-fan-out-event-source';
 import { nagArnOf } from './nag-arn';
 import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
 import { streamMappingProps } from './stream-mapping-props';
@@ -63,6 +77,18 @@ export interface ConsumerFunctionProps {
    */
   readonly mappingSettings?: EventSourceMappingSettings;
   /**
+   * How the mapping reads the events stream: through an enhanced fan-out consumer registered
+   * here, or by Lambda's shared-throughput polling of the stream itself.
+   * @default CONSUMER_KINESIS_READER (infra/resources.ts), the reader of the consumer's mapping
+   */
+  readonly kinesisReader?: KinesisReader;
+  /**
+   * Name of the enhanced fan-out consumer (unused with `shared-throughput`); the stack passes
+   * resourceNames(stage).eventsStreamConsumer.
+   * @default `${eventsStream.streamName}-consumer`, the same name for a stream of ours
+   */
+  readonly streamConsumerName?: string;
+  /**
    * Code: an esbuild bundle made at synth time from handlers/consumer/index.ts, or a directory
    * holding an already built `index.js` (CI builds once, tests synth without bundling).
    * @default { kind: 'bundle' }
@@ -74,7 +100,9 @@ export const CONSUMER_ENTRY = join(__dirname, '..', '..', 'handlers', 'consumer'
 
 export class ConsumerFunction extends Construct {
   readonly function: lambda.Function;
-  readonly eventSource: KinesisEventSource;
+  readonly eventSource: KinesisEventSource | EnhancedFanOutEventSource;
+  /** The enhanced fan-out consumer the mapping reads; undefined with `shared-throughput`. */
+  readonly streamConsumer: kinesis.StreamConsumer | undefined;
   readonly visitorSaltSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: ConsumerFunctionProps) {
@@ -129,10 +157,18 @@ export class ConsumerFunction extends Construct {
     // The salt secret reaches the function through a dynamic reference that CloudFormation
     // resolves at deploy time: the function itself never reads Secrets Manager.
 
-    this.eventSource = new KinesisEventSource(
-      props.eventsStream,
-      streamMappingProps(settings, props.failureBucket),
-    );
+    const mappingProps = streamMappingProps(settings, props.failureBucket);
+    const reader = props.kinesisReader ?? CONSUMER_KINESIS_READER;
+    const source = match(reader)
+      .with('enhanced-fan-out', () => this.enhancedFanOut(props, mappingProps))
+      .with('shared-throughput', () => ({
+        // aws-cdk-lib's stream read grant, as before enhanced fan-out.
+        eventSource: new KinesisEventSource(props.eventsStream, mappingProps),
+        streamConsumer: undefined,
+      }))
+      .exhaustive();
+    this.eventSource = source.eventSource;
+    this.streamConsumer = source.streamConsumer;
     this.function.addEventSource(this.eventSource);
 
     // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
@@ -152,5 +188,19 @@ export class ConsumerFunction extends Construct {
           'The secret is the HMAC key a new salt is derived from every day, so visitor ids already rotate daily; rotating the key itself is possible at any time (ids change once) and needs no rotation function.',
       });
     }
+  }
+
+  private enhancedFanOut(
+    props: ConsumerFunctionProps,
+    mappingProps: StreamEventSourceProps,
+  ): { eventSource: EnhancedFanOutEventSource; streamConsumer: kinesis.StreamConsumer } {
+    const streamConsumer = new kinesis.StreamConsumer(this, 'EventsStreamConsumer', {
+      stream: props.eventsStream,
+      streamConsumerName: props.streamConsumerName ?? `${props.eventsStream.streamName}-consumer`,
+    });
+    return {
+      eventSource: new EnhancedFanOutEventSource(streamConsumer, mappingProps),
+      streamConsumer,
+    };
   }
 }
