@@ -15,7 +15,9 @@ import { realtimeWorkload } from '../../loadtest/bench/realtime-workload';
 import { bootstrapResources } from '../bootstrap/bootstrap';
 import { startEdge, type RunningEdge } from '../edge/server';
 import { SiteRegistry, memoryRegistryStore } from '../edge/site-registry';
+import { handlerEnv } from '../handler-env';
 import { startLocalStack, type LocalStack } from '../local-stack';
+import { startLocalRollup, type LocalRollup } from '../rollup/local-rollup';
 import { dashboardRoutes } from './dashboard-routes';
 import { dashboardUrl } from './dashboard-path';
 import { queryRoutes } from './query-routes';
@@ -29,11 +31,18 @@ async function main(): Promise<void> {
   let clients: AwsClients | undefined;
   let edge: RunningEdge | undefined;
   let browser: Browser | undefined;
+  let rollup: LocalRollup | undefined;
   try {
     stack = await startLocalStack({ port: 0 });
     clients = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
     const resources = resourceDefinitions('readme-screenshot');
     await bootstrapResources(clients, resources);
+    // The rollup turns the seeded sessions into the counters /realtime reads, as on AWS.
+    rollup = await startLocalRollup({
+      env: handlerEnv(stack.endpoint, stack.region, resources),
+      clients,
+      failureBucket: resources.names.buckets.failures,
+    });
     const items = realtimeWorkload({
       siteId: SITE,
       sessions: 420,
@@ -76,16 +85,19 @@ async function main(): Promise<void> {
     browser = await launchChromium();
     const page = await browser.context.newPage();
     await page.goto(dashboardUrl(edge.url, SITE, token));
+    // Every seeded human session counted (the rollup may still be catching up when the page loads).
+    const humans = items.filter((item) => !item.isBot).length.toLocaleString('en-US');
     await page
       .getByTestId('active-sessions')
-      .filter({ hasText: /^\s*[\d,]+\s*$/ })
-      .waitFor();
+      .filter({ hasText: new RegExp(`^\\s*${humans}\\s*$`) })
+      .waitFor({ timeout: 60_000 });
     await mkdir(join(OUTPUT, '..'), { recursive: true });
     await page.screenshot({ path: OUTPUT, fullPage: true });
     console.log(`wrote ${OUTPUT}`);
   } finally {
     await browser?.close();
     await edge?.stop();
+    await rollup?.stop();
     clients?.destroy();
     await stack?.stop();
   }
