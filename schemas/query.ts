@@ -104,7 +104,8 @@ export const RealtimeAnswerSchema = Type.Object(
     }),
     currentVisitors: Type.Integer({
       minimum: 0,
-      description: 'distinct human visitors with a page view or custom event in the last 5 minutes',
+      description:
+        'human visitors with a page view or custom event in the last 5 minutes, counted per session',
     }),
     pageviewsPerMinute: Type.Array(Count, {
       minItems: REALTIME_WINDOWS.activeSessionsMinutes,
