@@ -9,7 +9,15 @@
  * logs, and API Gateway — which is per ingest *request* and depends on how many events the
  * tracker batches into one request, not on the consumer; `apiGatewayUsdPerMillionEvents` gives
  * it separately for a stated batching.
+ *
+ * GET /realtime adds two parts per event (`rollupUsdPerMillionEvents`,
+ * `enhancedFanOutUsdPerMillionEvents`): the rollup function's transactions and invocations on the
+ * ActiveSessions stream (Lambda's reads of DynamoDB Streams are free), and the consumer's
+ * enhanced fan-out reads of the events stream, billed per GB retrieved. Provisioned streams also
+ * bill enhanced fan-out per consumer-shard hour: a fixed charge per shard, not per event
+ * (`enhancedFanOutUsdPerShardMonth`).
  */
+import { match } from 'ts-pattern';
 
 export const PRICES = {
   /** DynamoDB on-demand, per million write request units. */
@@ -22,7 +30,21 @@ export const PRICES = {
   kinesisOnDemandUsdPerGb: 0.08,
   /** API Gateway REST, per million requests. */
   apiGatewayRestUsdPerMillion: 3.5,
+  /**
+   * Kinesis enhanced fan-out data retrievals per GB (https://aws.amazon.com/kinesis/data-streams/pricing/).
+   * On-demand Standard streams — the stack's default — bill them at a premium over standard
+   * retrievals ($0.04/GB; Kinesis developer guide, "capacity modes") and list no consumer-shard
+   * hours; provisioned streams bill less per GB plus consumer-shard hours.
+   */
+  kinesisEnhancedFanOutUsdPerGb: { 'on-demand': 0.05, provisioned: 0.013 },
+  /** Kinesis provisioned, enhanced fan-out per consumer-shard hour. */
+  kinesisProvisionedEnhancedFanOutConsumerShardHourUsd: 0.015,
 } as const;
+
+/** AWS prices a month as 730 hours. */
+export const HOURS_PER_MONTH = 730;
+
+export type StreamMode = keyof typeof PRICES.kinesisEnhancedFanOutUsdPerGb;
 
 const GB = 1024 ** 3;
 
@@ -59,6 +81,45 @@ export function usdPerMillionEvents(work: CountedWork): CostBreakdown {
   return { dynamoDb, lambda, kinesis, total: dynamoDb + lambda + kinesis };
 }
 
+/** What the realtime rollup function costs: its counted write units and modelled invocations. */
+export type RollupWork = Omit<CountedWork, 'eventBytes'>;
+
+export interface RollupCostBreakdown {
+  readonly dynamoDb: number;
+  readonly lambda: number;
+  readonly total: number;
+}
+
+/**
+ * USD per million events (events = what the consumer was delivered, so the figure adds to the
+ * consumer's): DynamoDB write units (transactions bill each action twice, so pass the write units
+ * DynamoDB reports for them) and Lambda, priced like the consumer's.
+ */
+export function rollupUsdPerMillionEvents(work: RollupWork): RollupCostBreakdown {
+  const { dynamoDb, lambda } = usdPerMillionEvents({ ...work, eventBytes: 0 });
+  return { dynamoDb, lambda, total: dynamoDb + lambda };
+}
+
+/** Enhanced fan-out data retrievals per million events of `eventBytes` read by one consumer. */
+export function enhancedFanOutUsdPerMillionEvents(eventBytes: number, mode: StreamMode): number {
+  if (!(eventBytes >= 0)) throw new RangeError(`eventBytes is ${eventBytes} (expected >= 0)`);
+  return ((1_000_000 * eventBytes) / GB) * PRICES.kinesisEnhancedFanOutUsdPerGb[mode];
+}
+
+/**
+ * The fixed part of enhanced fan-out: one consumer's consumer-shard hours per shard and month
+ * (provisioned streams; on-demand streams bill none).
+ */
+export function enhancedFanOutUsdPerShardMonth(mode: StreamMode): number {
+  return match(mode)
+    .with(
+      'provisioned',
+      () => PRICES.kinesisProvisionedEnhancedFanOutConsumerShardHourUsd * HOURS_PER_MONTH,
+    )
+    .with('on-demand', () => 0)
+    .exhaustive();
+}
+
 /** API Gateway REST per million events when the tracker sends `eventsPerRequest` per request. */
 export function apiGatewayUsdPerMillionEvents(eventsPerRequest: number): number {
   if (!(eventsPerRequest >= 1)) {
@@ -73,6 +134,8 @@ export const ASSUMED_LATENCY_MS = {
   batchWriteItem: 15,
   /** PutItem / UpdateItem of one ~1 KB item. */
   singleItemWrite: 8,
+  /** TransactWriteItems of a marker and up to ~20 bucket updates of 1–4 KB. */
+  transactWriteItems: 25,
 } as const;
 
 /**
