@@ -33,6 +33,7 @@ import {
 import { deadlineFrom } from '../adapters/deadline';
 import { isWriteFailure } from '../adapters/write-errors';
 import { parseStreamRecord } from '../processor/parse-stream-record';
+import type { InvocationContext } from '../processor/stream-batch-handler';
 import { DynamoDBStreamEventSchema } from '../processor/stream-record-schema';
 
 export interface RollupBatchOptions {
@@ -43,10 +44,6 @@ export interface RollupBatchOptions {
   readonly now?: () => number;
   /** Receives one line per invocation that skipped or failed something (default console.warn). */
   readonly log?: (line: string) => void;
-}
-
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
 }
 
 export type RollupBatchHandler = (

@@ -89,6 +89,14 @@ function sessionsOf(siteId: string, nowMs: number): ActiveSessionItem[] {
   ];
 }
 
+function seedSites(sites: readonly string[], nowMs: number): Promise<void> {
+  return seedActiveSessions(
+    stack.clients.dynamodb,
+    stack.names.tables.activeSessions,
+    sites.flatMap((site) => sessionsOf(site, nowMs)),
+  );
+}
+
 async function itemsOf(siteId: string): Promise<ActiveSessionItem[]> {
   const answer = await stack.clients.dynamodb.send(
     new QueryCommand({
@@ -184,13 +192,7 @@ describe('rollup function on the ActiveSessions stream', () => {
   it('keeps counters that answer as a direct count over the items: inserts, modifies, removes', async () => {
     await start();
     const nowMs = Date.now();
-    for (const site of SITES) {
-      await seedActiveSessions(
-        stack.clients.dynamodb,
-        stack.names.tables.activeSessions,
-        sessionsOf(site, nowMs),
-      );
-    }
+    await seedSites(SITES, nowMs);
     await expectCountersToMatchItems(SITES, nowMs);
 
     await moveSessions('site-a', nowMs);
@@ -208,11 +210,7 @@ describe('rollup function on the ActiveSessions stream', () => {
       return handler(event, context);
     });
     const nowMs = Date.now();
-    await seedActiveSessions(
-      stack.clients.dynamodb,
-      stack.names.tables.activeSessions,
-      MANY_SITES.flatMap((site) => sessionsOf(site, nowMs)),
-    );
+    await seedSites(MANY_SITES, nowMs);
     await moveSessions('many-0', nowMs);
 
     await expectCountersToMatchItems(MANY_SITES, nowMs);
@@ -228,11 +226,7 @@ describe('rollup function on the ActiveSessions stream', () => {
     });
     await start();
     const nowMs = Date.now();
-    await seedActiveSessions(
-      stack.clients.dynamodb,
-      stack.names.tables.activeSessions,
-      MANY_SITES.flatMap((site) => sessionsOf(site, nowMs)),
-    );
+    await seedSites(MANY_SITES, nowMs);
 
     await expectCountersToMatchItems(MANY_SITES, nowMs);
     expect(faults.injections.length).toBe(3);
@@ -252,11 +246,7 @@ describe('rollup function on the ActiveSessions stream', () => {
       return answer;
     });
     const nowMs = Date.now();
-    await seedActiveSessions(
-      stack.clients.dynamodb,
-      stack.names.tables.activeSessions,
-      MANY_SITES.flatMap((site) => sessionsOf(site, nowMs)),
-    );
+    await seedSites(MANY_SITES, nowMs);
 
     await expectCountersToMatchItems(MANY_SITES, nowMs);
     expect(lost).toBe(1);
@@ -276,11 +266,7 @@ describe('rollup function on the ActiveSessions stream', () => {
     });
     await start();
     const nowMs = Date.now();
-    await seedActiveSessions(
-      stack.clients.dynamodb,
-      stack.names.tables.activeSessions,
-      sessionsOf('site-a', nowMs),
-    );
+    await seedSites(['site-a'], nowMs);
 
     await expectCountersToMatchItems(['site-a'], nowMs);
     expect(faults.injections.length).toBe(2);

@@ -152,30 +152,20 @@ async function main(): Promise<void> {
       `seeded ${SESSIONS} sessions twice (site shards + floor partition) in ${Date.now() - seeded} ms`,
     );
 
-    const api = createQueryApi({
-      reader: createActiveSessionsReader({
-        dynamodb: clients.dynamodb,
-        tableName: table,
-      }),
-      rollups: createRollupReader({
-        dynamodb: clients.dynamodb,
-        tableName: resources.names.tables.realtimeRollups,
-      }),
-      shardCount: SHARDS,
-      realtimeCacheTtlMs: 0,
-    });
-    const cachedApi = createQueryApi({
-      reader: createActiveSessionsReader({
-        dynamodb: clients.dynamodb,
-        tableName: table,
-      }),
-      rollups: createRollupReader({
-        dynamodb: clients.dynamodb,
-        tableName: resources.names.tables.realtimeRollups,
-      }),
-      shardCount: SHARDS,
-      realtimeCacheTtlMs: 3_000,
-    });
+    /** The query API function as the Lambda and the local edge build it, on these tables. */
+    const dynamodb = clients.dynamodb;
+    const queryApi = (realtimeCacheTtlMs: number) =>
+      createQueryApi({
+        reader: createActiveSessionsReader({ dynamodb, tableName: table }),
+        rollups: createRollupReader({
+          dynamodb,
+          tableName: resources.names.tables.realtimeRollups,
+        }),
+        shardCount: SHARDS,
+        realtimeCacheTtlMs,
+      });
+    const api = queryApi(0);
+    const cachedApi = queryApi(3_000);
     const request = {
       method: 'GET',
       path: '/realtime',
@@ -191,23 +181,11 @@ async function main(): Promise<void> {
 
     // Wait for the rollup to count every insert of both partitions, then check the answer.
     const caughtUp = Date.now();
-    const floorApi = createQueryApi({
-      reader: createActiveSessionsReader({
-        dynamodb: clients.dynamodb,
-        tableName: table,
-      }),
-      rollups: createRollupReader({
-        dynamodb: clients.dynamodb,
-        tableName: resources.names.tables.realtimeRollups,
-      }),
-      shardCount: 1,
-      realtimeCacheTtlMs: 0,
-    });
     const humans = items.filter((item) => !item.isBot).length;
     for (;;) {
       const [site, floorSite] = await Promise.all([
         realtime(),
-        floorApi({ ...request, query: { siteId: FLOOR_SITE }, grantedSiteId: FLOOR_SITE }).then(
+        api({ ...request, query: { siteId: FLOOR_SITE }, grantedSiteId: FLOOR_SITE }).then(
           (response) => JSON.parse(response.body) as RealtimeAnswer,
         ),
       ]);

@@ -102,6 +102,21 @@ function expected(sessions: readonly Session[], nowMs: number) {
   return { active, bots, current, perMinute, pages };
 }
 
+/** A human session active at START_MS on `/`, with one page view then unless overridden. */
+function humanImage(overrides: Partial<RollupSessionImage> = {}): RollupSessionImage {
+  return {
+    expiresAt: Math.floor(START_MS / 1000) + 1800,
+    lastInteractionAt: START_MS,
+    isBot: false,
+    currentPage: '/',
+    source: 'direct',
+    deviceType: 'desktop',
+    country: 'DE',
+    pageviewMinutes: { [String(epochMinuteOf(START_MS))]: 1 },
+    ...overrides,
+  };
+}
+
 describe('realtime rollup', () => {
   it('answers as a direct count over the latest images, whatever the history', () => {
     fc.assert(
@@ -153,16 +168,7 @@ describe('realtime rollup', () => {
   });
 
   it('moves a session between buckets: the old bucket loses exactly what the new one gains', () => {
-    const before: RollupSessionImage = {
-      expiresAt: Math.floor(START_MS / 1000) + 1800,
-      lastInteractionAt: START_MS,
-      isBot: false,
-      currentPage: '/',
-      source: 'direct',
-      deviceType: 'desktop',
-      country: 'DE',
-      pageviewMinutes: { [String(epochMinuteOf(START_MS))]: 1 },
-    };
+    const before = humanImage();
     const after: RollupSessionImage = {
       ...before,
       expiresAt: before.expiresAt + 120,
@@ -194,16 +200,7 @@ describe('realtime rollup', () => {
   });
 
   it('counts a session active up to the second before its expiry, current up to 5 minutes after its last page view', () => {
-    const image: RollupSessionImage = {
-      expiresAt: Math.floor(START_MS / 1000) + 1800,
-      lastInteractionAt: START_MS,
-      isBot: false,
-      currentPage: '/',
-      source: 'direct',
-      deviceType: 'desktop',
-      country: 'DE',
-      pageviewMinutes: {},
-    };
+    const image = humanImage({ pageviewMinutes: {} });
     const counters = changeDelta(undefined, image);
     const at = (nowMs: number) =>
       answerFromRollup(
@@ -218,16 +215,7 @@ describe('realtime rollup', () => {
   });
 
   it('writes nothing a reader can no longer see', () => {
-    const image: RollupSessionImage = {
-      expiresAt: Math.floor(START_MS / 1000) + 1800,
-      lastInteractionAt: START_MS,
-      isBot: false,
-      currentPage: '/',
-      source: 'direct',
-      deviceType: 'desktop',
-      country: 'DE',
-      pageviewMinutes: { [String(epochMinuteOf(START_MS))]: 1 },
-    };
+    const image = humanImage();
 
     const removedLater = visibleFrom(changeDelta(image, undefined), START_MS + 31 * MINUTE_MS);
     const viewsStillCharted = visibleFrom(changeDelta(undefined, image), START_MS + 20 * MINUTE_MS);
