@@ -12,7 +12,7 @@ import { ingestApiRoutes } from './ingest-api';
 import { KinesisBackend } from './kinesis-backend';
 import { DEFAULT_SITES_FILE, fileRegistryStore } from './registry-file-store';
 import { EdgeRouter, type EdgeRequest, type EdgeResponse, type Route } from './router';
-import { DEMO_SITE, MAX_ORIGINS, SiteRegistry, demoOrigins, type IssuedKey } from './site-registry';
+import { DEMO_SITE, SiteRegistry, demoOrigins, type IssuedKey } from './site-registry';
 import { DEFAULT_USAGE_LIMITS, UsageLimiter, type UsageLimits } from './usage-limiter';
 
 export const DEFAULT_EDGE_PORT = 3000;
@@ -109,18 +109,10 @@ function sourceIpOf(message: IncomingMessage): string {
  * demo page works whatever port the edge runs on.
  */
 function seedDemoSite(registry: SiteRegistry, port: number): IssuedKey {
-  const own = demoOrigins(port);
-  const issued = registry.ensureSite(
-    { siteId: DEMO_SITE.siteId, name: DEMO_SITE.name, origins: own },
+  return registry.ensureSite(
+    { siteId: DEMO_SITE.siteId, name: DEMO_SITE.name, origins: demoOrigins(port) },
     DEMO_SITE.secret,
   );
-  const current = registry.site(DEMO_SITE.siteId)?.origins ?? [];
-  const missing = own.filter((origin) => !current.includes(origin));
-  if (missing.length > 0) {
-    const next = [...current, ...missing];
-    registry.setOrigins(DEMO_SITE.siteId, next.length > MAX_ORIGINS ? own : next);
-  }
-  return issued;
 }
 
 function send(res: ServerResponse, response: EdgeResponse): void {

@@ -60,6 +60,24 @@ describe('SiteRegistry', () => {
     expect(new SiteRegistry(store).site(DEMO_SITE.siteId)?.keys).toHaveLength(1);
   });
 
+  it('adds the origins a later start asks for to what an earlier one stored', () => {
+    const { store, registry: first } = registry();
+    first.ensureSite(
+      { siteId: 'demo-blog', origins: ['http://127.0.0.1:3111'] },
+      'LocalDemoBlogKeyNotASecret000000',
+    );
+
+    new SiteRegistry(store).ensureSite(
+      { siteId: 'demo-blog', origins: ['http://127.0.0.1:3310'] },
+      'LocalDemoBlogKeyNotASecret000000',
+    );
+
+    expect(new SiteRegistry(store).site('demo-blog')?.origins).toEqual([
+      'http://127.0.0.1:3111',
+      'http://127.0.0.1:3310',
+    ]);
+  });
+
   it('renders the stage variables API Gateway holds', () => {
     const { registry: sites } = registry();
     sites.addSite({ siteId: 'shop-a', origins: ['https://a.example', 'http://localhost:3000'] });

@@ -229,10 +229,21 @@ export class SiteRegistry {
 
   /**
    * Ensures a site exists with a key made from `secret` (a fixed, public demo key: local
-   * scripts and the README can use it). Returns the raw key.
+   * scripts and the README can use it) and with `spec.origins` on its allow-list — added to
+   * what a previous run stored, so a demo site keeps working when the edge moves to another
+   * port (the oldest origins make way when the list would grow past MAX_ORIGINS). Returns the
+   * raw key.
    */
   ensureSite(spec: NewSite, secret: string): IssuedKey {
-    if (this.site(spec.siteId) === undefined) this.addSite(spec);
+    const stored = this.site(spec.siteId);
+    if (stored === undefined) this.addSite(spec);
+    else {
+      const wanted = spec.origins ?? [];
+      const missing = wanted.filter((origin) => !stored.origins.includes(origin));
+      if (missing.length > 0) {
+        this.setOrigins(spec.siteId, [...stored.origins, ...missing].slice(-MAX_ORIGINS));
+      }
+    }
     const ingestKey = formatIngestKey(spec.siteId, secret);
     const existing = this.findKey(ingestKey);
     if (existing !== undefined)
