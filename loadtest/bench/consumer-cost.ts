@@ -92,8 +92,8 @@ export interface RollupCostBreakdown {
 
 /**
  * USD per million events (events = what the consumer was delivered, so the figure adds to the
- * consumer's): DynamoDB write units (transactions bill each action twice, so pass the write units
- * DynamoDB reports for them) and Lambda, priced like the consumer's.
+ * consumer's): DynamoDB write units as billed (transactions bill each action twice; see
+ * consumer-rollup-wcu.ts) and Lambda, priced like the consumer's.
  */
 export function rollupUsdPerMillionEvents(work: RollupWork): RollupCostBreakdown {
   const { dynamoDb, lambda } = usdPerMillionEvents({ ...work, eventBytes: 0 });

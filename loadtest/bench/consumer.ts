@@ -15,6 +15,17 @@
  * there are any. Request and write-unit counts are what AWS would bill for the same calls;
  * emulator timings are not used for anything but the pipeline's CPU time.
  *
+ * Realtime: the rollup function (GET /realtime's per-minute counters) runs on the ActiveSessions
+ * stream of the measured consumer's table through the local event-source mapping, with its own
+ * metered clients (consumer-rollup.ts); after each batch the bench waits until it has processed
+ * every stream record so far, so its transactions and write units are counted per batch. The
+ * rollup writes only cells a reader can still see (pipeline/realtime/rollup.ts `visibleFrom`,
+ * against the real clock), so the workload is stamped from the bench's start (floored to the
+ * minute) instead of the reference date: as in live operation, where a change is rolled up
+ * seconds after its events, every cell is still visible. How many records one rollup invocation
+ * gets follows the pace of the writes (the mapping polls every 250 ms, batching window 0), so
+ * the transaction count is paced by DynamoDB Local, slower than AWS: more, smaller transactions.
+ *
  * Targets: requests ≤ ⌈n/25⌉ + 2s per batch of n records from s sessions; write units ≈ n + 2s;
  * ≤ $1.00 per million 1 KB events (see consumer-cost.ts for what the dollar figure includes).
  */
@@ -30,17 +41,27 @@ import { type ResourceDefinitions, resourceDefinitions } from '../../infra/resou
 import { bootstrapResources } from '../../localstack/bootstrap/bootstrap';
 import { type LocalStack, LOCAL_REGION, startLocalStack } from '../../localstack/local-stack';
 import { createBatchProcessor } from '../../pipeline/process-batch';
-import { describeWorkload, generateWorkload } from '../workload';
+import { REFERENCE_WORKLOAD, describeWorkload, generateWorkload } from '../workload';
 import {
   ASSUMED_LATENCY_MS,
+  PRICES,
   apiGatewayUsdPerMillionEvents,
+  enhancedFanOutUsdPerMillionEvents,
+  enhancedFanOutUsdPerShardMonth,
   estimateDurationMs,
+  rollupUsdPerMillionEvents,
   usdPerMillionEvents,
 } from './consumer-cost';
+import { type MeteredRollup, type RollupFigures, startMeteredRollup } from './consumer-rollup';
 import { naiveConsume } from './naive-consumer';
 
 const CONCURRENCY = 16;
 const MEMORY_MB = 512;
+/** The rollup function's memory (infra/constructs/rollup-function.ts). */
+const ROLLUP_MEMORY_MB = 256;
+/** The stack's default stream mode (infra/constructs/data-resources.ts). */
+const STREAM_MODE = 'on-demand';
+const MINUTE_MS = 60_000;
 const EVENTS_PER_INGEST_REQUEST = 10; // the edge benchmark's request size (issue 6)
 const ONE_KB_EVENT = 1_024;
 
@@ -58,6 +79,8 @@ interface BatchFigures {
   readonly naiveReportedWcu: number;
   readonly naiveComputedWcu: number;
   readonly naiveDurationMs: number;
+  readonly rollup: RollupFigures;
+  readonly rollupDurationMs: number;
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -122,7 +145,9 @@ function writeUnits(meter: RequestMeter): {
 }
 
 async function main(): Promise<void> {
-  const workload = generateWorkload();
+  // Recent timestamps, or the rollup would drop every cell as past (see the header).
+  const timeBase = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const workload = generateWorkload({ startAt: timeBase });
   const described = describeWorkload(workload);
   const log: string[] = [];
   const stack = await startLocalStack({ port: 0, log: (line) => log.push(line) });
@@ -135,11 +160,13 @@ async function main(): Promise<void> {
     { endpoint: stack.endpoint, region: LOCAL_REGION },
     { maxSockets: 64 },
   );
+  let rollup: MeteredRollup | undefined;
   try {
     const ours = resourceDefinitions('bench-consumer-ours');
     const naive = resourceDefinitions('bench-consumer-naive');
     await bootstrapResources(admin, ours);
     await bootstrapResources(admin, naive);
+    rollup = await startMeteredRollup({ stack, resources: ours, admin });
     const config = consumerConfig(stack, ours);
     const reports: BatchReport[] = [];
     const now = () => workload.options.startAt + 3_600_000;
@@ -180,6 +207,8 @@ async function main(): Promise<void> {
       const batchWrites = oursMeter.byOperation.get(
         `BatchWriteItem ${config.eventsTable}`,
       )?.requests;
+      // Before the naive run, so the rollup has the machine while it catches up.
+      const rolledUp = await rollup.catchUp();
 
       naiveMeter.reset();
       await naiveConsume(
@@ -226,8 +255,24 @@ async function main(): Promise<void> {
           // Three sequential writes per event.
           phases: [{ requests: v.requests, latencyMs: ASSUMED_LATENCY_MS.singleItemWrite }],
         }),
+        rollup: rolledUp,
+        rollupDurationMs: estimateDurationMs({
+          cpuMs: rolledUp.cpuMs,
+          // An invocation applies its chunks one after the other.
+          concurrency: 1,
+          phases: [
+            {
+              requests: rolledUp.transactions,
+              latencyMs: ASSUMED_LATENCY_MS.transactWriteItems,
+            },
+          ],
+        }),
       });
     }
+    // The counters must say what the items say, at the workload's last event (when some
+    // sessions have expired and others are current), or the counts above mean nothing.
+    const checkedAt = workload.edgeRecords.at(-1)?.receivedAt ?? timeBase;
+    const realtime = await rollup.check(workload.options.siteId, checkedAt);
 
     // Informational: the same last batch again (a redelivery) to the warm process, and to a
     // fresh process whose cache is empty (refused conditional writes return the stored item).
@@ -281,6 +326,21 @@ async function main(): Promise<void> {
       eventBytes: ONE_KB_EVENT,
     });
     const apiBatched = apiGatewayUsdPerMillionEvents(EVENTS_PER_INGEST_REQUEST);
+    const rolled = figures.map((f) => f.rollup);
+    const rollupRecords = sum(rolled.map((r) => r.streamRecords));
+    const rollupInvocations = sum(rolled.map((r) => r.invocations));
+    const rollupTransactions = sum(rolled.map((r) => r.transactions));
+    const rollupWcu = sum(rolled.map((r) => r.wcu));
+    const rollupReportedWcu = sum(rolled.map((r) => r.reportedWcu));
+    const rollupCost = rollupUsdPerMillionEvents({
+      events: records,
+      writeUnits: rollupWcu,
+      invocations: rollupInvocations,
+      durationMs: sum(figures.map((f) => f.rollupDurationMs)),
+      memoryMb: ROLLUP_MEMORY_MB,
+    });
+    const fanOut = enhancedFanOutUsdPerMillionEvents(ONE_KB_EVENT, STREAM_MODE);
+    const withRealtime = oursCost.total + rollupCost.total + fanOut;
     const apiSingle = apiGatewayUsdPerMillionEvents(1);
 
     console.log('consumer: DynamoDB requests, write units and cost per batch — ours vs naive');
@@ -329,6 +389,44 @@ async function main(): Promise<void> {
     );
     console.log('');
     console.log(
+      `realtime rollup on the ActiveSessions stream (caught up after each batch; time base ${new Date(timeBase).toISOString()}, ` +
+        `the bench's start floored to the minute — the reference workload's own date, ${new Date(REFERENCE_WORKLOAD.startAt).toISOString()}, ` +
+        'would leave every cell in the past and unwritten):',
+    );
+    console.log(
+      `${pad('batch', 5)} ${pad('records', 8)} ${pad('invocations', 11)} ${pad('transactions', 12)} ${pad('WCU', 6)} ${pad('WCU/tx', 7)} ${pad('WCU/event', 9)} ${pad('reported', 8)}`,
+    );
+    const rollupRow = (
+      label: string | number,
+      n: number,
+      r: Omit<RollupFigures, 'requests' | 'cpuMs'>,
+    ) =>
+      console.log(
+        `${pad(label, 5)} ${pad(r.streamRecords, 8)} ${pad(r.invocations, 11)} ${pad(r.transactions, 12)} ${pad(r.wcu, 6)} ` +
+          `${pad(r.transactions === 0 ? '-' : (r.wcu / r.transactions).toFixed(1), 7)} ${pad((r.wcu / n).toFixed(3), 9)} ${pad(r.reportedWcu, 8)}`,
+      );
+    figures.forEach((f, i) => rollupRow(i + 1, f.n, f.rollup));
+    rollupRow('all', records, {
+      streamRecords: rollupRecords,
+      invocations: rollupInvocations,
+      transactions: rollupTransactions,
+      wcu: rollupWcu,
+      reportedWcu: rollupReportedWcu,
+    });
+    console.log(
+      `rollup: ${fmt(rollupRecords)} stream records in ${rollupInvocations} invocations and ${rollupTransactions} transactions ` +
+        `(~${fmt(rollupRecords / Math.max(1, rollupTransactions), 1)} records each); ${fmt(rollupWcu)} write units as AWS bills them (2× per action, ` +
+        `each at its larger image; computed from the item sizes): ${fmt(rollupWcu / Math.max(1, rollupTransactions), 1)}/transaction, ` +
+        `${fmt(rollupWcu / records, 3)}/event. DynamoDB Local reported ${fmt(rollupReportedWcu)}: for a transaction it reports 2 × the sum of ` +
+        'the distinct per-item units, not of every item, so its figure is not used. ' +
+        `Counters checked against the items at the last event: ${realtime.activeSessions} active, ${realtime.currentVisitors} current, ${realtime.bots} bots.`,
+    );
+    console.log(
+      'Invocations follow the pace of the writes (polled every 250 ms, batching window 0): on AWS the consumer writes a batch ' +
+        'faster than DynamoDB Local does, so the rollup would get fewer, larger chunks — fewer marker writes and bucket updates.',
+    );
+    console.log('');
+    console.log(
       '$ per million 1 KB events (us-east-1, DESIGN.md prices; events = records delivered):',
     );
     console.log(`${pad('', 34)} ${pad('ours', 8)} ${pad('naive', 8)}`);
@@ -344,10 +442,27 @@ async function main(): Promise<void> {
       naiveCost.total + apiBatched,
     );
     row('+ API Gateway, 1 event/request', oursCost.total + apiSingle, naiveCost.total + apiSingle);
+    const ourRow = (label: string, a: number) =>
+      console.log(`${label.padEnd(34)} ${pad(a.toFixed(4), 8)} ${pad('', 8)}`);
+    ourRow('realtime rollup DynamoDB (counted)', rollupCost.dynamoDb);
+    ourRow(`realtime rollup Lambda ${ROLLUP_MEMORY_MB} MB`, rollupCost.lambda);
+    ourRow(`enhanced fan-out reads (${STREAM_MODE})`, fanOut);
+    ourRow('total with realtime', withRealtime);
+    ourRow(`+ API Gateway, ${EVENTS_PER_INGEST_REQUEST} events/request`, withRealtime + apiBatched);
+    console.log(
+      `enhanced fan-out: ${STREAM_MODE} streams (the stack's default) bill $${PRICES.kinesisEnhancedFanOutUsdPerGb[STREAM_MODE]}/GB read; ` +
+        `a provisioned stream bills $${PRICES.kinesisEnhancedFanOutUsdPerGb.provisioned}/GB ` +
+        `(${enhancedFanOutUsdPerMillionEvents(ONE_KB_EVENT, 'provisioned').toFixed(4)} per million) plus ` +
+        `$${PRICES.kinesisProvisionedEnhancedFanOutConsumerShardHourUsd} per consumer-shard hour = ` +
+        `$${enhancedFanOutUsdPerShardMonth('provisioned').toFixed(2)} per shard-month, fixed, not per event.`,
+    );
     console.log(
       `Lambda duration modelled as local pipeline CPU (${fmt(sum(figures.map((f) => f.cpuMs)) / figures.length, 1)} ms/batch) ` +
         `+ rounds of ${CONCURRENCY} concurrent requests at an assumed ${ASSUMED_LATENCY_MS.batchWriteItem} ms (BatchWriteItem) / ` +
-        `${ASSUMED_LATENCY_MS.singleItemWrite} ms (single-item write); excluded: Kinesis stream/shard-hours, S3, logs.`,
+        `${ASSUMED_LATENCY_MS.singleItemWrite} ms (single-item write); the rollup's as its CPU without I/O ` +
+        `(${fmt(sum(rolled.map((r) => r.cpuMs)) / Math.max(1, rollupInvocations), 1)} ms/invocation) + its transactions one after ` +
+        `the other at ${ASSUMED_LATENCY_MS.transactWriteItems} ms; excluded: Kinesis stream/shard-hours, S3, logs, ` +
+        'the processor function on the same streams.',
     );
     console.log(
       JSON.stringify({
@@ -361,9 +476,24 @@ async function main(): Promise<void> {
         usdPerMillionEventsWithApiGateway: Math.round((oursCost.total + apiBatched) * 1000) / 1000,
         batchesWithinBudget: withinBudget,
         batches: figures.length,
+        timeBase: new Date(timeBase).toISOString(),
+        rollupStreamRecords: rollupRecords,
+        rollupInvocations,
+        rollupTransactions,
+        rollupWcu,
+        rollupReportedWcuDynamoDbLocal: rollupReportedWcu,
+        rollupWcuPerEvent: Math.round((rollupWcu / records) * 1000) / 1000,
+        rollupWcuPerTransaction:
+          Math.round((rollupWcu / Math.max(1, rollupTransactions)) * 10) / 10,
+        rollupUsdPerMillionEvents: Math.round(rollupCost.total * 1000) / 1000,
+        enhancedFanOutUsdPerMillionEvents: Math.round(fanOut * 1000) / 1000,
+        enhancedFanOutUsdPerShardMonthProvisioned:
+          Math.round(enhancedFanOutUsdPerShardMonth('provisioned') * 100) / 100,
+        usdPerMillionWithRealtime: Math.round(withRealtime * 1000) / 1000,
       }),
     );
   } finally {
+    await rollup?.stop();
     oursClients.destroy();
     naiveClients.destroy();
     admin.destroy();
