@@ -13,6 +13,13 @@
  * errors rather than hidden retries. Local timings compare the edge with its floor on this
  * machine; they say nothing about API Gateway's latency.
  *
+ * How the load arrives: autocannon's `overallRate` gives each connection a budget per second
+ * (1,000 / 100 = 10 requests) that it spends back to back from the start of each second, so the
+ * rate comes as bursts with all 100 connections in flight, then a pause (measured: the 1,000
+ * requests of a second arrive within its first ~300 ms against a 20 ms server). A request's
+ * latency is therefore about 100 / the stack's saturated throughput: p95 < 100 ms needs edge and
+ * emulator together to sustain well over 1,000 requests/s while a burst lasts.
+ *
  * Env: BENCH_DURATION (s, default 30), BENCH_RATE (requests/s, default 1000), BENCH_CONNECTIONS
  * (default 100), BENCH_PROFILE
  * (a directory: writes a V8 CPU profile of the edge process there).
