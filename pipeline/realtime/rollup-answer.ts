@@ -1,9 +1,9 @@
 /**
  * Rollup buckets → the `/realtime` answer. Pure: the caller passes the buckets of one site in
- * `bucketRange(nowMs)` and the clock.
+ * `bucketRange(nowMs)` and the clock (pipeline/realtime/rollup.ts says what the cells are).
  *
- * Headline counts are exact to the second: a bucket keeps its `A`/`B`/`C` cells per second, and
- * only seconds after now count. Breakdowns count every bucket from the current minute on.
+ * Headline counts are exact to the second: `A`/`B`/`C` cells name their second, and only seconds
+ * after now count. Breakdowns count every bucket from the current minute on.
  */
 import { BREAKDOWN_ROWS, REALTIME_WINDOWS, type RealtimeAnswer } from '../../schemas/query';
 import { REALTIME_DEFINITIONS, topRows as top } from './answer-parts';
@@ -42,9 +42,10 @@ export function answerFromRollup(
       const kind = cell.charAt(0);
       const name = cell.slice(2);
       if (kind === 'V') {
-        const index = minute - firstMinute;
+        const index = minute + Number(name) - firstMinute;
         if (index >= 0 && index < MINUTES) perMinute[index] = (perMinute[index] ?? 0) + n;
       } else if (kind === 'A' || kind === 'B' || kind === 'C') {
+        // A and B hold the second within the minute, C an offset from the minute's start.
         if (minute * 60 + Number(name) > nowSecond) counts[kind] += n;
       } else if (kind === 'P' || kind === 'S' || kind === 'D' || kind === 'K') {
         if (minute >= nowMinute) increment(breakdowns[kind], name, n);

@@ -1,25 +1,25 @@
 /**
  * The realtime rollup: per-site, per-minute counters from which `/realtime` is answered by
- * reading about sixty small items instead of every active session. Pure: callers pass
+ * reading about thirty small items instead of every active session. Pure: callers pass
  * ActiveSessions images (before and after a change) and the clock.
  *
- * A session's *contribution* is a handful of counter cells, each in the bucket of a minute:
+ * A session's *contribution* is a handful of counter cells, all in one bucket: the minute its
+ * item expires in (E = expiresAt / 60), so a change touches at most two buckets (the old E and
+ * the new one) and often one.
  *
- * | cell          | bucket minute                           | meaning                                   |
- * |---------------|-----------------------------------------|-------------------------------------------|
- * | `A:<second>`  | minute of `expiresAt`                   | a human session active until that second  |
- * | `B:<second>`  | minute of `expiresAt`                   | a bot session active until that second    |
- * | `C:<second>`  | minute the session stops being current  | a human session current until that second |
- * | `P:<page>`    | minute of `expiresAt`                   | active human session on that page now     |
- * | `S:<source>`, `D:<device>`, `K:<country>` | minute of `expiresAt` | the session's source, device, country |
- * | `V`           | minute of the page views                | page views of human sessions               |
+ * | cell             | meaning                                                          |
+ * |------------------|------------------------------------------------------------------|
+ * | `A:<ss>`         | a human session active until second ss of minute E               |
+ * | `B:<ss>`         | a bot session active until second ss of minute E                 |
+ * | `C:<offset>`     | a human session current until second E·60 + offset (offset < 0)  |
+ * | `P:<page>`, `S:<source>`, `D:<device>`, `K:<country>` | the active human session's page now, source, device, country |
+ * | `V:<offset>`     | page views of human sessions in minute E + offset                |
  *
- * A change of a session moves its contribution: delta = contribution(after) − contribution(before).
- * Applied once per change (the writer's job), the counters equal the aggregation of the current
- * ActiveSessions images, so the answer is the one `aggregateRealtime` gives over the items, with
- * two documented differences:
+ * A change moves its contribution: delta = contribution(after) − contribution(before); page
+ * views only ever grow (they happened). Applied once per change (the writer's job), the counters
+ * equal a direct count over the current ActiveSessions images, with two documented differences:
  * - breakdowns count a session until the end of the minute it expires in (the headline counts,
- *   kept per second, are exact);
+ *   kept per second, are exact to the second);
  * - current visitors are counted per session: one visitor with two simultaneous sessions counts
  *   twice (a distinct count cannot be kept as counters).
  */
@@ -71,22 +71,21 @@ function add(delta: SiteDelta, minute: number, cell: string, n: number): void {
   if (cells.size === 0) delta.delete(minute);
 }
 
-/** Seconds as two digits keep cell names short and sortable. */
-function secondCell(kind: 'A' | 'B' | 'C', epochSecond: number): [number, string] {
-  const minute = Math.floor(epochSecond / 60);
-  const second = epochSecond - minute * 60;
-  return [minute, `${kind}:${String(second).padStart(2, '0')}`];
+/** The bucket of a session: the minute its item expires in. */
+function bucketOf(image: RollupSessionImage): number {
+  return Math.floor(image.expiresAt / 60);
 }
 
 /** The cells of one image except page views (which only ever grow; see `changeDelta`). */
 function addStateCells(delta: SiteDelta, image: RollupSessionImage, sign: 1 | -1): void {
+  const minute = bucketOf(image);
+  // Seconds as two digits keep cell names short.
+  const second = String(image.expiresAt - minute * 60).padStart(2, '0');
   if (image.isBot) {
-    const [minute, cell] = secondCell('B', image.expiresAt);
-    add(delta, minute, cell, sign);
+    add(delta, minute, `B:${second}`, sign);
     return;
   }
-  const [minute, activeCell] = secondCell('A', image.expiresAt);
-  add(delta, minute, activeCell, sign);
+  add(delta, minute, `A:${second}`, sign);
   // A session with engagement pings only has no current page to rank.
   if (image.currentPage !== '') {
     add(delta, minute, `P:${image.currentPage.slice(0, MAX_PAGE_CELL_LENGTH)}`, sign);
@@ -96,11 +95,7 @@ function addStateCells(delta: SiteDelta, image: RollupSessionImage, sign: 1 | -1
   add(delta, minute, `K:${image.country}`, sign);
   // 0: no page view or custom event yet, never current.
   if (image.lastInteractionAt > 0) {
-    const [currentMinute, currentCell] = secondCell(
-      'C',
-      currentUntilSecond(image.lastInteractionAt),
-    );
-    add(delta, currentMinute, currentCell, sign);
+    add(delta, minute, `C:${currentUntilSecond(image.lastInteractionAt) - minute * 60}`, sign);
   }
 }
 
@@ -120,31 +115,26 @@ export function changeDelta(
   if (after !== undefined) addStateCells(delta, after, 1);
   if (after !== undefined && !after.isBot) {
     const counted = before === undefined || before.isBot ? {} : before.pageviewMinutes;
+    const minute = bucketOf(after);
     for (const [minuteKey, count] of Object.entries(after.pageviewMinutes)) {
       const grown = count - (counted[minuteKey] ?? 0);
-      if (grown > 0) add(delta, Number(minuteKey), 'V', grown);
+      if (grown > 0) add(delta, minute, `V:${Number(minuteKey) - minute}`, grown);
     }
   }
   return delta;
 }
 
 /**
- * The part of a delta that a reader at `nowMs` or later can still see: state cells of the
- * current minute on, page views of the chart's minutes. Writing the rest would cost write units
- * for buckets nobody reads again.
+ * The part of a delta that a reader at `nowMs` or later can still see: the buckets of the
+ * current minute on. An earlier bucket's sessions have expired, and its page views are older
+ * than the chart (they happened at least 30 minutes before the bucket's minute); writing it
+ * would cost write units for an item nobody reads again.
  */
 export function visibleFrom(delta: SiteDelta, nowMs: number): SiteDelta {
   const nowMinute = epochMinuteOf(nowMs);
   const visible: SiteDelta = new Map();
   for (const [minute, cells] of delta) {
-    if (minute >= nowMinute) {
-      visible.set(minute, new Map(cells));
-      continue;
-    }
-    const views = cells.get('V');
-    if (views !== undefined && minute > nowMinute - WINDOW_MINUTES) {
-      visible.set(minute, new Map([['V', views]]));
-    }
+    if (minute >= nowMinute) visible.set(minute, new Map(cells));
   }
   return visible;
 }
@@ -160,15 +150,15 @@ export function mergeInto(into: SiteDelta, from: SiteDelta): SiteDelta {
 /** The bucket minutes a `/realtime` answer at `nowMs` reads, inclusive. */
 export function bucketRange(nowMs: number): { readonly from: number; readonly to: number } {
   const nowMinute = epochMinuteOf(nowMs);
-  // Page views of the last 30 minutes; expiries up to 30 minutes (+1 for the rounding of
-  // `currentUntilSecond` and `expiresAt` seconds into the next minute) ahead.
-  return { from: nowMinute - (WINDOW_MINUTES - 1), to: nowMinute + WINDOW_MINUTES + 1 };
+  // Sessions expire at most 30 minutes (+1 for the rounding of `expiresAt` seconds) ahead; the
+  // page views of the chart sit in the buckets of sessions that were active then, all ahead.
+  return { from: nowMinute, to: nowMinute + WINDOW_MINUTES + 1 };
 }
 
 /**
- * When a bucket item may be deleted: after the last minute any reader reads it (as the chart's
- * oldest minute), with an hour of margin for TTL's own lag being irrelevant to correctness.
+ * When a bucket item may be deleted: after its minute no reader reads it; an hour of margin, as
+ * TTL's own lag is irrelevant to correctness.
  */
 export function bucketExpiresAt(minute: number): number {
-  return (minute + WINDOW_MINUTES + 60) * 60;
+  return (minute + 1 + 60) * 60;
 }
