@@ -64,5 +64,8 @@ declare module 'autocannon' {
     options: Options,
     callback: (error: Error | null, result: Result) => void,
   ): Instance;
+  namespace autocannon {
+    export type { Result };
+  }
   export = autocannon;
 }

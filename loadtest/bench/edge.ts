@@ -13,12 +13,15 @@
  * errors rather than hidden retries. Local timings compare the edge with its floor on this
  * machine; they say nothing about API Gateway's latency.
  *
- * How the load arrives: autocannon's `overallRate` gives each connection a budget per second
- * (1,000 / 100 = 10 requests) that it spends back to back from the start of each second, so the
- * rate comes as bursts with all 100 connections in flight, then a pause (measured: the 1,000
- * requests of a second arrive within its first ~300 ms against a 20 ms server). A request's
- * latency is therefore about 100 / the stack's saturated throughput: p95 < 100 ms needs edge and
- * emulator together to sustain well over 1,000 requests/s while a burst lasts.
+ * How the load arrives, two shapes at the same rate, each run against all three targets:
+ *   - `paced` (the target's figure): the second's 1,000 requests come in ten waves, from ten
+ *     autocannon instances with a tenth of the connections and of the rate each, started 100 ms
+ *     apart — closer to traffic from many browsers, which spreads over the second;
+ *   - `bursts` (a stress figure): one instance, whose rate limiter lets each connection spend its
+ *     per-second budget (1,000 / 100 = 10 requests) back to back from the start of each second,
+ *     so all 100 connections are in flight at once, then a pause (measured: the 1,000 requests
+ *     of a second arrive within its first ~300 ms against a 20 ms server). A request's latency is
+ *     then about 100 / the stack's saturated throughput — kinesalite's own p95 is near 100 ms.
  *
  * Env: BENCH_DURATION (s, default 30), BENCH_RATE (requests/s, default 1000), BENCH_CONNECTIONS
  * (default 100), BENCH_PROFILE
@@ -205,62 +208,101 @@ function kinesisTarget(endpoint: string): Target {
   };
 }
 
-function load(
-  name: string,
+/**
+ * How a second's requests arrive. `bursts`: one autocannon instance, whose rate limiter lets
+ * every connection spend its per-second budget back to back at the start of each second — all
+ * 100 connections in flight at once, a tenfold instantaneous spike. `paced`: the same rate from
+ * PACED_GROUPS instances, each with its share of connections and rate, started evenly across
+ * the first second — the second's requests arrive in PACED_GROUPS waves, as traffic from many
+ * browsers spreads over time.
+ */
+export const LOAD_SHAPES = ['paced', 'bursts'] as const;
+type LoadShape = (typeof LOAD_SHAPES)[number];
+const PACED_GROUPS = 10;
+
+interface Tally {
+  readonly samples: number[];
+  accepted: number;
+  partial: number;
+}
+
+function autocannonRun(
   target: Target,
-  durationS: number,
   nextBody: () => string,
-): Promise<Run> {
+  tally: Tally,
+  options: { connections: number; rate: number; amount: number },
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const samples: number[] = [];
-    let accepted = 0;
-    let partial = 0;
     const instance = autocannon(
       {
         url: target.url,
         method: 'POST',
         headers: target.headers,
-        connections: CONNECTIONS,
-        overallRate: RATE,
+        connections: options.connections,
+        overallRate: options.rate,
         // A fixed amount, not a duration: autocannon then waits for every answer, so no request
         // is cut off in flight and accepted can be compared with the stream exactly.
-        amount: Math.round(RATE * durationS),
+        amount: options.amount,
         timeout: 10,
         requests: [
           {
             setupRequest: (request) => ({ ...request, body: target.body(nextBody()) }),
             onResponse: (status, body) => {
-              if (status === 207) partial++;
+              if (status === 207) tally.partial++;
               if (status === 200 || status === 207) {
                 const parsed = JSON.parse(body) as {
                   accepted?: unknown;
                   Records?: unknown[];
                   FailedRecordCount?: number;
                 };
-                if (typeof parsed.accepted === 'number') accepted += parsed.accepted;
+                if (typeof parsed.accepted === 'number') tally.accepted += parsed.accepted;
                 if (Array.isArray(parsed.Records))
-                  accepted += parsed.Records.length - (parsed.FailedRecordCount ?? 0);
+                  tally.accepted += parsed.Records.length - (parsed.FailedRecordCount ?? 0);
               }
             },
           },
         ],
       },
-      (error, result) => {
-        if (error !== null) return reject(error);
-        resolve({
-          name,
-          latency: summarize(samples.length > 0 ? samples : [0]),
-          sent: result.requests.sent,
-          ok: result['2xx'] - partial,
-          partial,
-          errors: result.errors + result.timeouts + result.non2xx,
-          accepted,
-          rps: Math.round(result.requests.total / result.duration),
-        });
-      },
+      (error, result) => (error !== null ? reject(error) : resolve(result)),
     );
-    instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime));
+    instance.on('response', (_client, _status, _bytes, responseTime) =>
+      tally.samples.push(responseTime),
+    );
   });
+}
+
+async function load(
+  name: string,
+  target: Target,
+  durationS: number,
+  nextBody: () => string,
+  shape: LoadShape,
+): Promise<Run> {
+  const tally: Tally = { samples: [], accepted: 0, partial: 0 };
+  const groups = shape === 'paced' ? PACED_GROUPS : 1;
+  const results = await Promise.all(
+    Array.from({ length: groups }, async (_, group) => {
+      await new Promise((resolve) => setTimeout(resolve, (group * 1000) / groups));
+      return autocannonRun(target, nextBody, tally, {
+        connections: Math.max(1, Math.round(CONNECTIONS / groups)),
+        rate: RATE / groups,
+        amount: Math.round((RATE * durationS) / groups),
+      });
+    }),
+  );
+  const sum = (pick: (result: autocannon.Result) => number) =>
+    results.reduce((total, result) => total + pick(result), 0);
+  return {
+    name,
+    latency: summarize(tally.samples.length > 0 ? tally.samples : [0]),
+    sent: sum((result) => result.requests.sent),
+    ok: sum((result) => result['2xx']) - tally.partial,
+    partial: tally.partial,
+    errors: sum((result) => result.errors + result.timeouts + result.non2xx),
+    accepted: tally.accepted,
+    // Each group's own rate, summed: the groups' staggered starts are not idle time of the load.
+    rps: Math.round(sum((result) => result.requests.total / result.duration)),
+  };
 }
 
 async function countOnStream(kinesis: KinesisClient): Promise<number> {
@@ -325,30 +367,39 @@ async function main(): Promise<void> {
         children.push(child);
         target = ingestTarget(`http://127.0.0.1:${server.port}`, server.ingestKey);
       }
-      const warm = await load(`${mode}-warmup`, target, WARMUP_S, nextBody);
-      const before = { server: cpuMs(child?.pid), kinesis: cpuMs(emulator.process.pid) };
-      const measured = await load(mode, target, DURATION_S, nextBody);
-      const perRequest = (start: number | undefined, end: number | undefined) =>
-        start === undefined || end === undefined
-          ? undefined
-          : Math.round(((end - start) / measured.sent) * 100) / 100;
-      const run: Run = {
-        ...measured,
-        ...(child === undefined
-          ? {}
-          : { serverCpuMsPerRequest: perRequest(before.server, cpuMs(child.pid)) }),
-        kinesisCpuMsPerRequest: perRequest(before.kinesis, cpuMs(emulator.process.pid)),
-      };
-      if (mode === 'edge') acceptedTotal = warm.accepted + run.accepted;
-      runs.push(run);
+      const warm = await load(`${mode}-warmup`, target, WARMUP_S, nextBody, 'paced');
+      if (mode === 'edge') acceptedTotal += warm.accepted;
+      for (const shape of LOAD_SHAPES) {
+        const before = { server: cpuMs(child?.pid), kinesis: cpuMs(emulator.process.pid) };
+        const measured = await load(`${mode}/${shape}`, target, DURATION_S, nextBody, shape);
+        const perRequest = (start: number | undefined, end: number | undefined) =>
+          start === undefined || end === undefined
+            ? undefined
+            : Math.round(((end - start) / measured.sent) * 100) / 100;
+        const run: Run = {
+          ...measured,
+          ...(child === undefined
+            ? {}
+            : { serverCpuMsPerRequest: perRequest(before.server, cpuMs(child.pid)) }),
+          kinesisCpuMsPerRequest: perRequest(before.kinesis, cpuMs(emulator.process.pid)),
+        };
+        if (mode === 'edge') acceptedTotal += run.accepted;
+        runs.push(run);
+      }
       if (child !== undefined) await stopServer(child);
     }
     const onStream = await countOnStream(clients.kinesis);
-    const floor = runs.find((r) => r.name === 'floor');
-    const kinesis = runs.find((r) => r.name === 'kinesis');
-    const edge = runs.find((r) => r.name === 'edge');
-    if (floor === undefined || kinesis === undefined || edge === undefined)
-      throw new Error('a run is missing');
+    const find = (name: string): Run => {
+      const run = runs.find((r) => r.name === name);
+      if (run === undefined) throw new Error(`run ${name} is missing`);
+      return run;
+    };
+    const floor = find('floor/paced');
+    const kinesis = find('kinesis/paced');
+    const edge = find('edge/paced');
+    const floorBursts = find('floor/bursts');
+    const kinesisBursts = find('kinesis/bursts');
+    const edgeBursts = find('edge/bursts');
 
     console.log(
       'cpu/req: CPU ms per request of the server under test; kin.cpu: of kinesalite (from /proc)',
@@ -358,7 +409,8 @@ async function main(): Promise<void> {
     );
     console.log(
       `POST /events, ${RATE} requests/s × ${EVENTS_PER_REQUEST} events, ${DURATION_S} s (+${WARMUP_S} s warm-up), ` +
-        `${CONNECTIONS} connections, kinesalite ${DEFAULT_LOCAL_SHARD_COUNT} shards, ${SESSIONS} sessions round-robin`,
+        `${CONNECTIONS} connections, kinesalite ${DEFAULT_LOCAL_SHARD_COUNT} shards, ${SESSIONS} sessions round-robin; ` +
+        `paced: ${PACED_GROUPS} waves a second; bursts: every connection's share at the start of each second`,
     );
     console.log(
       row([
@@ -393,8 +445,9 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `edge accepted ${acceptedTotal} events (warm-up included); ${onStream} records on its stream; ` +
-        `edge p95 ${edge.latency.p95} ms vs floor ${floor.latency.p95} ms and kinesalite alone ${kinesis.latency.p95} ms ` +
+      `edge accepted ${acceptedTotal} events (warm-up and both shapes included); ${onStream} records on its stream; ` +
+        `paced: edge p95 ${edge.latency.p95} ms vs floor ${floor.latency.p95} ms and kinesalite alone ${kinesis.latency.p95} ms; ` +
+        `bursts: edge p95 ${edgeBursts.latency.p95} ms vs floor ${floorBursts.latency.p95} ms and kinesalite alone ${kinesisBursts.latency.p95} ms ` +
         '(target < 100 ms, zero errors)',
     );
     console.log(
@@ -408,8 +461,12 @@ async function main(): Promise<void> {
         kinesisP95Ms: kinesis.latency.p95,
         edgeCpuMsPerRequest: edge.serverCpuMsPerRequest,
         kinesaliteCpuMsPerRequest: kinesis.kinesisCpuMsPerRequest,
-        errors: edge.errors,
-        partial: edge.partial,
+        burstP95Ms: edgeBursts.latency.p95,
+        burstRps: edgeBursts.rps,
+        burstFloorP95Ms: floorBursts.latency.p95,
+        burstKinesisP95Ms: kinesisBursts.latency.p95,
+        errors: edge.errors + edgeBursts.errors,
+        partial: edge.partial + edgeBursts.partial,
         accepted: acceptedTotal,
         onStream,
         loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
