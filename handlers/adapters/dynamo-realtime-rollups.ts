@@ -9,6 +9,7 @@
  *
  * Reading: one Query of a site's buckets in a minute range (about sixty small items).
  */
+import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
   type DynamoDBClient,
@@ -44,7 +45,12 @@ export interface RollupChunk {
 }
 
 export type ChunkOutcome =
-  | { readonly kind: 'applied'; readonly buckets: number }
+  | {
+      readonly kind: 'applied';
+      readonly buckets: number;
+      /** Buckets DynamoDB refused as invalid (over 400 KB): left out so the chunk could land. */
+      readonly dropped: readonly string[];
+    }
   | { readonly kind: 'already-applied'; readonly lastSequence: string };
 
 export function minuteKey(minute: number): string {
@@ -71,33 +77,52 @@ export class DynamoRealtimeRollups {
 
   /**
    * Applies a chunk once. A transaction cancelled only by conflicts or throttling is tried again
-   * (with backoff) until the deadline; anything else throws a WriteFailedError.
+   * (with backoff) until the deadline. A bucket DynamoDB refuses as invalid (an item grown past
+   * 400 KB) is left out and the rest applied, so one site's oversized bucket never blocks the
+   * stream for every other site (its counters heal when the bucket's minute passes). Anything
+   * else throws a WriteFailedError.
    */
   async applyChunk(chunk: RollupChunk, deadline: Deadline, nowMs: number): Promise<ChunkOutcome> {
-    const items = this.transactionItems(chunk, nowMs);
+    let items = this.transactionItems(chunk, nowMs);
+    const dropped: string[] = [];
     for (let attempt = 1; ; attempt += 1) {
       try {
         await withinDeadline(deadline, `TransactWriteItems ${this.tableName}`, (abortSignal) =>
-          this.client.send(new TransactWriteItemsCommand({ TransactItems: items }), {
-            abortSignal,
-          }),
+          this.client.send(
+            new TransactWriteItemsCommand({
+              TransactItems: items,
+              // The same transaction sent again within 10 minutes (an attempt whose answer was
+              // lost) succeeds without applying twice.
+              ClientRequestToken: requestToken(chunk, items.length),
+            }),
+            { abortSignal },
+          ),
         );
-        return { kind: 'applied', buckets: items.length - 1 };
+        return { kind: 'applied', buckets: items.length - 1, dropped };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
         if (reasons[0] === 'ConditionalCheckFailed') {
           return { kind: 'already-applied', lastSequence: await this.markedLast(chunk, deadline) };
         }
-        const transient = reasons.every(
-          (code) => code === 'None' || RETRYABLE_CANCELLATIONS.has(code),
+        const invalid = reasons.flatMap((code, index) =>
+          index > 0 && code === 'ValidationError' ? [index] : [],
         );
+        if (invalid.length > 0 && invalid.length === reasons.filter((c) => c !== 'None').length) {
+          dropped.push(...invalid.map((index) => describeUpdate(items[index])));
+          items = items.filter((_, index) => !invalid.includes(index));
+          continue;
+        }
+        // No reasons at all is not a known transient answer: never retried blindly.
+        const transient =
+          reasons.length > 0 &&
+          reasons.every((code) => code === 'None' || RETRYABLE_CANCELLATIONS.has(code));
         const waitMs = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
         if (!transient || deadline.remainingMs() <= waitMs) {
           throw new WriteFailedError(
             'TransactWriteItems',
             this.tableName,
-            `chunk from ${chunk.firstEventId} cancelled after ${attempt} attempt(s) (reasons: ${reasons.join(', ')}; expected only conflicts or throttling to retry)`,
+            `chunk from ${chunk.firstEventId} cancelled after ${attempt} attempt(s) (reasons: ${reasons.join(', ') || 'none given'}; expected only conflicts or throttling to retry)`,
             { cause: error },
           );
         }
@@ -222,6 +247,19 @@ export class DynamoRealtimeRollups {
     }
     return last;
   }
+}
+
+/** Idempotency token of one transaction: the chunk, and how many of its items are left. */
+function requestToken(chunk: RollupChunk, items: number): string {
+  return createHash('sha256')
+    .update(`${chunk.firstEventId}\n${chunk.lastSequence}\n${items}`)
+    .digest('base64url')
+    .slice(0, 36);
+}
+
+function describeUpdate(item: TransactWriteItem | undefined): string {
+  const key = item?.Update?.Key;
+  return `${key?.['pk']?.S ?? '?'}/${key?.['sk']?.S ?? '?'}`;
 }
 
 /** The table holds something the rollup never writes: a bug or a foreign writer, not transient. */

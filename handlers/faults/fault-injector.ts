@@ -213,7 +213,7 @@ export function installFaultInjector(clients: readonly InstrumentableClient[]): 
 
 /** A minimal HTTP response that the SDK's deserializer and retry strategy accept as real. */
 function errorAnswer(fault: Extract<Fault, { kind: 'error-answer' }>) {
-  const body = JSON.stringify({ __type: fault.code, message: fault.message });
+  const body = JSON.stringify({ ...fault.members, __type: fault.code, message: fault.message });
   return {
     response: {
       statusCode: fault.status,

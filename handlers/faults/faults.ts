@@ -15,6 +15,8 @@ export interface ErrorAnswerFault {
   /** The AWS error code, e.g. `ProvisionedThroughputExceededException`. */
   readonly code: string;
   readonly message: string;
+  /** More members of the error body, e.g. a transaction's `CancellationReasons`. */
+  readonly members?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -98,6 +100,20 @@ export function unprocessedItems(count: number): UnprocessedItemsFault {
     throw new RangeError(`unprocessedItems count is ${count} (expected an integer >= 1)`);
   }
   return { kind: 'unprocessed-items', count };
+}
+
+/**
+ * DynamoDB's answer to a TransactWriteItems that it cancelled: one reason per action, in the
+ * order of the request's items (`None` for an action that was fine).
+ */
+export function transactionCanceled(reasons: readonly string[]): ErrorAnswerFault {
+  return {
+    kind: 'error-answer',
+    status: 400,
+    code: `${AWS_JSON_ERROR_NAMESPACE}#TransactionCanceledException`,
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.join(', ')}]`,
+    members: { CancellationReasons: reasons.map((code) => ({ Code: code })) },
+  };
 }
 
 export function crash(): CrashFault {

@@ -27,6 +27,7 @@ import {
 import {
   MAX_BUCKETS_PER_CHUNK,
   MAX_CELLS_PER_BUCKET,
+  RollupContractError,
   type DynamoRealtimeRollups,
   type RollupChunk,
 } from '../adapters/dynamo-realtime-rollups';
@@ -108,6 +109,15 @@ export function createRollupBatchHandler(options: RollupBatchOptions): RollupBat
           const outcome = await options.rollups.applyChunk(applying, deadline, nowMs);
           if (outcome.kind === 'already-applied') {
             next = firstAfter(records, position, outcome.lastSequence);
+            if (next <= position) {
+              throw new RollupContractError(
+                `the marker of chunk ${first.eventId} covers up to ${outcome.lastSequence}, before the chunk's own first record ${first.sequenceNumber} (expected a marker written by this chunk)`,
+              );
+            }
+          } else if (outcome.dropped.length > 0) {
+            log(
+              `rollup: left out bucket(s) ${outcome.dropped.join(', ')} of chunk ${first.eventId}: DynamoDB refused them as invalid (item over 400 KB?); their counters heal when the minute passes`,
+            );
           }
         } catch (error) {
           if (!isWriteFailure(error)) throw error;
@@ -139,6 +149,12 @@ export function recordDeltas(
     if (!parsed.ok || parsed.change.table !== 'activeSessions') {
       malformed += 1;
       continue;
+    }
+    if (!/^[0-9]+$/.test(parsed.sequenceNumber)) {
+      // Streams sequence numbers are decimal strings: chunk markers compare them as numbers.
+      throw new RollupContractError(
+        `stream record ${JSON.stringify((raw as { eventID?: unknown }).eventID)} has SequenceNumber ${JSON.stringify(parsed.sequenceNumber)} (expected decimal digits)`,
+      );
     }
     const { change } = parsed;
     const before = change.eventName === 'INSERT' ? undefined : change.oldImage;

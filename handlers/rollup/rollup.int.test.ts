@@ -19,7 +19,7 @@ import { DynamoRealtimeRollups } from '../adapters/dynamo-realtime-rollups';
 import { createAwsClients, type AwsClients } from '../aws-clients';
 import { readAwsConfig } from '../config';
 import { type FaultInjector, installFaultInjector } from '../faults/fault-injector';
-import { throttlingException } from '../faults/faults';
+import { throttlingException, transactionCanceled } from '../faults/faults';
 import { activeSessionItem, seedActiveSessions } from '../query/__fixtures__/active-session-items';
 import type { RollupBatchHandler } from './rollup-batch';
 
@@ -33,12 +33,24 @@ let clients: AwsClients;
 let faults: FaultInjector;
 let rollup: LocalRollup | undefined;
 const answers: (DynamoDBBatchResponse | Error)[] = [];
+const logs: string[] = [];
+
+async function waitForLog(pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!logs.some((line) => pattern.test(line))) {
+    if (Date.now() > deadline) {
+      throw new Error(`no log line matched ${String(pattern)}; got ${JSON.stringify(logs)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 beforeEach(async () => {
   stack = await useTestStack({ name: 'rollup' });
   clients = createAwsClients(readAwsConfig(stack.env));
   faults = installFaultInjector([clients.dynamodb]);
   answers.length = 0;
+  logs.length = 0;
 });
 afterEach(async () => {
   await rollup?.stop();
@@ -53,7 +65,7 @@ async function start(wrap?: (handler: RollupBatchHandler) => RollupBatchHandler)
     clients,
     failureBucket: stack.names.buckets.failures,
     timing: { pollIntervalMs: 50, shardDiscoveryIntervalMs: 1_000, retryBackoffMs: () => 50 },
-    log: () => undefined,
+    log: (line) => logs.push(line),
     wrap: (handler) => {
       const inner = wrap?.(handler) ?? handler;
       return async (event, context) => {
@@ -255,13 +267,7 @@ describe('rollup function on the ActiveSessions stream', () => {
   it('tries a transaction again when it conflicts with another', async () => {
     faults.add({
       operation: 'TransactWriteItems',
-      fault: {
-        kind: 'error-answer',
-        status: 400,
-        code: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-        message:
-          'Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]',
-      },
+      fault: transactionCanceled(['None', 'TransactionConflict']),
       times: 2,
     });
     await start();
@@ -271,5 +277,49 @@ describe('rollup function on the ActiveSessions stream', () => {
     await expectCountersToMatchItems(['site-a'], nowMs);
     expect(faults.injections.length).toBe(2);
     expect(answers.every((answer) => !(answer instanceof Error))).toBe(true);
+  });
+
+  it('hands a cancellation without reasons back instead of retrying it blindly, and counts once', async () => {
+    faults.add({
+      operation: 'TransactWriteItems',
+      fault: {
+        kind: 'error-answer',
+        status: 400,
+        code: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+        message: 'Transaction cancelled',
+      },
+      times: 1,
+    });
+    await start();
+    const nowMs = Date.now();
+    await seedSites(['site-a'], nowMs);
+
+    await expectCountersToMatchItems(['site-a'], nowMs);
+    expect(faults.injections.length).toBe(1);
+    expect(
+      answers.some((answer) => !(answer instanceof Error) && answer.batchItemFailures.length > 0),
+    ).toBe(true);
+  });
+
+  it('leaves out a bucket DynamoDB refuses as invalid and keeps the stream moving for every site', async () => {
+    faults.add({
+      operation: 'TransactWriteItems',
+      fault: transactionCanceled(['None', 'ValidationError']),
+      times: 1,
+    });
+    await start();
+    const nowMs = Date.now();
+    await seedSites(['site-a'], nowMs);
+    await waitForLog(/left out bucket\(s\) site-a\/\d{10} of chunk/);
+
+    await seedSites(['site-b'], nowMs);
+
+    await expectCountersToMatchItems(['site-b'], nowMs);
+    expect(answers.every((answer) => !(answer instanceof Error))).toBe(true);
+    expect(
+      answers.every(
+        (answer) => !(answer instanceof Error) && answer.batchItemFailures.length === 0,
+      ),
+    ).toBe(true);
   });
 });

@@ -86,7 +86,9 @@ export async function startMeteredRollup(options: {
   // The handler's CPU share, as the consumer's is timed: the same handler code over the same
   // event with the transaction port answering at once (no I/O), run just before the real one.
   const cpuOnly = createRollupBatchHandler({
-    rollups: { applyChunk: async (chunk) => ({ kind: 'applied', buckets: chunk.deltas.size }) },
+    rollups: {
+      applyChunk: async (chunk) => ({ kind: 'applied', buckets: chunk.deltas.size, dropped: [] }),
+    },
     activeSessionsTable,
     log: () => undefined,
   });
