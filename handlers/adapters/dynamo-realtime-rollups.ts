@@ -7,7 +7,7 @@
  * transaction makes "counters moved" and "chunk done" one fact: a redelivered chunk finds its
  * marker, whose `lastSequence` says which records it covered, and adds nothing again.
  *
- * Reading: one Query of a site's buckets in a minute range (about sixty small items).
+ * Reading: one Query of a site's buckets in a minute range (at most 32 small items).
  */
 import { createHash } from 'node:crypto';
 import {

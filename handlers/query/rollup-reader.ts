@@ -1,6 +1,6 @@
 /**
  * DynamoDB adapter for `/realtime`: one Query of a site's rollup buckets in the minutes an answer
- * needs (pipeline/realtime/rollup.ts `bucketRange`) — about sixty small items, however many
+ * needs (pipeline/realtime/rollup.ts `bucketRange`) — at most 32 small items, however many
  * sessions are active. Failures are told apart as for the other reader: DynamoDB failing is
  * worth a retry, an item that breaks the contract is not.
  */

@@ -7,7 +7,7 @@
  * The sessions are written to ActiveSessions as the consumer writes them; the rollup function
  * runs on the table's stream through the local event-source mapping (as on AWS) and keeps the
  * counters that the subject — the query API function the Lambda and the local edge call — reads:
- * one Query of about sixty buckets, decode, answer, serialise. The answer is checked against a
+ * one Query of at most 32 buckets, decode, answer, serialise. The answer is checked against a
  * direct count over the items before anything is timed.
  *
  * Both run in this process against DynamoDB Local (started here, stopped at the end), alternating
