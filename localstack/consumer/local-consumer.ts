@@ -16,8 +16,7 @@ import { createConsumer } from '../../handlers/consumer/handler';
 import { ENV, type EnvName } from '../../handlers/env-names';
 import { CONSUMER_KINESIS_READER, CONSUMER_MAPPING_SETTINGS } from '../../infra/resources';
 import {
-  FileCheckpointStore,
-  MemoryCheckpointStore,
+  checkpointStoreIn,
   startEventSourceMapping,
   type EventSourceMappingHandle,
 } from '../event-source-mapping';
@@ -58,10 +57,7 @@ export async function startLocalConsumer(options: LocalConsumerOptions): Promise
     handler: (event: KinesisStreamEvent, context: Context) => handler(event, context),
     function: { name: 'liveinsight-consumer', timeoutSeconds: 15, memorySizeMb: 512 },
     clients: { kinesis: options.clients.kinesis, s3: options.clients.s3 },
-    checkpointStore:
-      options.checkpointDir === undefined
-        ? new MemoryCheckpointStore()
-        : new FileCheckpointStore(options.checkpointDir),
+    checkpointStore: checkpointStoreIn(options.checkpointDir),
     destination: { type: 's3', bucket: config.failureBucket },
   });
   return {

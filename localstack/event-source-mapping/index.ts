@@ -50,6 +50,8 @@ import {
 } from './dynamodb-streams-source';
 import type { KinesisReader } from '../../infra/resources';
 import { EventSourceMappingConfigError } from './errors';
+import { FileCheckpointStore } from './file-checkpoint-store';
+import { MemoryCheckpointStore } from './memory-checkpoint-store';
 import {
   runEventSourceMapping,
   type EventSourceMappingHandle,
@@ -73,6 +75,14 @@ export type { MappingLag, MappingStats } from './stats';
 export type { TtlDeletionLookup, TtlRecordRef } from './dynamodb-streams-source';
 export { FileCheckpointStore } from './file-checkpoint-store';
 export { MemoryCheckpointStore } from './memory-checkpoint-store';
+
+/**
+ * Checkpoints kept in `directory` (a restart resumes where the last run stopped), or in memory
+ * when there is none (a restart reads from the mapping's starting position again).
+ */
+export function checkpointStoreIn(directory: string | undefined): CheckpointStore {
+  return directory === undefined ? new MemoryCheckpointStore() : new FileCheckpointStore(directory);
+}
 export { S3FailureDestination } from './s3-failure-destination';
 
 export interface FunctionOptions {

@@ -19,8 +19,7 @@ import { fileMetricsWriter } from '../../handlers/processor/metrics-writer';
 import { PROCESSOR_MAPPING_SETTINGS } from '../../infra/resources';
 import { epochMinute } from '../../pipeline/metrics/activity-minutes';
 import {
-  FileCheckpointStore,
-  MemoryCheckpointStore,
+  checkpointStoreIn,
   startEventSourceMapping,
   type EventSourceMappingHandle,
 } from '../event-source-mapping';
@@ -56,10 +55,7 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
   const handler = createProcessor(config, options.clients, {
     metrics: fileMetricsWriter(options.metricsFile),
   });
-  const checkpointStore =
-    options.checkpointDir === undefined
-      ? new MemoryCheckpointStore()
-      : new FileCheckpointStore(options.checkpointDir);
+  const checkpointStore = checkpointStoreIn(options.checkpointDir);
   const mappings: EventSourceMappingHandle[] = [];
   try {
     for (const tableName of [config.sessionsTable, config.activeSessionsTable]) {

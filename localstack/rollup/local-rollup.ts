@@ -14,8 +14,7 @@ import { createRollup } from '../../handlers/rollup/handler';
 import type { RollupBatchHandler } from '../../handlers/rollup/rollup-batch';
 import { ROLLUP_MAPPING_SETTINGS } from '../../infra/resources';
 import {
-  FileCheckpointStore,
-  MemoryCheckpointStore,
+  checkpointStoreIn,
   startEventSourceMapping,
   type EventSourceMappingHandle,
   type Timing,
@@ -55,10 +54,7 @@ export async function startLocalRollup(options: LocalRollupOptions): Promise<Loc
     handler: (event: DynamoDBStreamEvent, context: Context) => handler(event, context),
     function: { name: 'liveinsight-rollup', timeoutSeconds: 30, memorySizeMb: 256 },
     clients: { dynamodbStreams: options.clients.dynamodbStreams, s3: options.clients.s3 },
-    checkpointStore:
-      options.checkpointDir === undefined
-        ? new MemoryCheckpointStore()
-        : new FileCheckpointStore(options.checkpointDir),
+    checkpointStore: checkpointStoreIn(options.checkpointDir),
     destination: { type: 's3', bucket: options.failureBucket },
     ...(options.timing === undefined ? {} : { timing: options.timing }),
   });
