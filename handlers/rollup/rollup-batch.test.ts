@@ -10,7 +10,9 @@ import {
 } from '../processor/__fixtures__/stream-events';
 import type { ChunkOutcome, RollupChunk } from '../adapters/dynamo-realtime-rollups';
 import { RollupContractError } from '../adapters/dynamo-realtime-rollups';
-import { createRollupBatchHandler } from './rollup-batch';
+import { MAX_BUCKETS_PER_CHUNK, MAX_CELLS_PER_BUCKET } from '../adapters/dynamo-realtime-rollups';
+import { mergeInto, type SiteDelta } from '../../pipeline/realtime/rollup';
+import { createRollupBatchHandler, cutChunk, type RecordDelta } from './rollup-batch';
 
 const TABLE = 'p-active-sessions';
 
@@ -88,5 +90,73 @@ describe('rollup batch handler', () => {
       /SequenceNumber "shardId-7:42" \(expected decimal digits\)/,
     );
     expect(chunks).toHaveLength(0);
+  });
+
+  describe('cutting chunks', () => {
+    let sequence = 0;
+    function record(siteId: string, cells: Record<number, Record<string, number>>): RecordDelta {
+      sequence += 1;
+      const delta: SiteDelta = new Map(
+        Object.entries(cells).map(([minute, named]) => [
+          Number(minute),
+          new Map(Object.entries(named)),
+        ]),
+      );
+      return { eventId: `e-${sequence}`, sequenceNumber: String(sequence), siteId, delta };
+    }
+
+    /** The limits a set of deltas is under, counted from scratch (copying, as a reference). */
+    function withinLimits(records: readonly RecordDelta[]): boolean {
+      const sites = new Map<string, SiteDelta>();
+      for (const r of records) {
+        if (r.siteId === undefined) continue;
+        sites.set(r.siteId, mergeInto(sites.get(r.siteId) ?? new Map(), r.delta));
+      }
+      let buckets = 0;
+      for (const site of sites.values()) {
+        buckets += site.size;
+        for (const cells of site.values()) if (cells.size > MAX_CELLS_PER_BUCKET) return false;
+      }
+      return buckets <= MAX_BUCKETS_PER_CHUNK;
+    }
+
+    function expectMaximalCut(records: readonly RecordDelta[], end: number): void {
+      expect(withinLimits(records.slice(0, end))).toBe(true);
+      if (end < records.length) expect(withinLimits(records.slice(0, end + 1))).toBe(false);
+    }
+
+    it('stops before the record that would need a 100th bucket', () => {
+      const records = Array.from({ length: 150 }, (_, i) => record(`site-${i}`, { 100: { V: 1 } }));
+
+      const { end } = cutChunk(records, 0);
+
+      expect(end).toBe(MAX_BUCKETS_PER_CHUNK);
+      expectMaximalCut(records, end);
+    });
+
+    it('stops before the record that would put a 201st cell in a bucket', () => {
+      const records = Array.from({ length: 250 }, (_, i) =>
+        record('site-a', { 100: { [`P:/${i}`]: 1 } }),
+      );
+
+      const { end } = cutChunk(records, 0);
+
+      expect(end).toBe(MAX_CELLS_PER_BUCKET);
+      expectMaximalCut(records, end);
+    });
+
+    it('counts a bucket whose cells cancel out as gone, making room for more', () => {
+      // Each pair moves one session into minute 100 and out again: nothing is left to write.
+      const records = Array.from({ length: 300 }, (_, i) =>
+        i % 2 === 0
+          ? record('site-a', { [100 + i]: { 'A:00': 1 } })
+          : record('site-a', { [99 + i]: { 'A:00': -1 } }),
+      );
+
+      const { end, deltas } = cutChunk(records, 0);
+
+      expect(end).toBe(records.length);
+      expect(deltas.get('site-a')?.size).toBe(0);
+    });
   });
 });

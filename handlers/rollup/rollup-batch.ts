@@ -22,6 +22,7 @@ import {
   changeDelta,
   mergeInto,
   visibleFrom,
+  type BucketCells,
   type SiteDelta,
 } from '../../pipeline/realtime/rollup';
 import {
@@ -172,48 +173,54 @@ export function recordDeltas(
 
 /**
  * The chunk starting at `start`: as many records as fit one transaction (buckets and cells per
- * bucket within the adapter's limits), judged on the whole deltas so the cut is clock-free.
+ * bucket within the adapter's limits), judged on the whole deltas so the cut is clock-free. Each
+ * record is judged by what merging it would change — only its own buckets — and then merged in
+ * place, so cutting a batch costs in proportion to its records' cells.
  */
 export function cutChunk(
   records: readonly RecordDelta[],
   start: number,
 ): { end: number; deltas: Map<string, SiteDelta> } {
   const deltas = new Map<string, SiteDelta>();
+  let buckets = 0;
   let end = start;
   while (end < records.length) {
     const record = records[end] as RecordDelta;
     if (record.siteId !== undefined && record.delta.size > 0) {
-      const trial = mergedCopy(deltas, record.siteId, record.delta);
-      if (end > start && !fits(trial)) break;
-      deltas.set(record.siteId, trial.get(record.siteId) as SiteDelta);
+      const site = deltas.get(record.siteId) ?? new Map<number, BucketCells>();
+      const merged = mergeOutcome(site, record.delta);
+      const fits =
+        merged.largestBucket <= MAX_CELLS_PER_BUCKET &&
+        buckets + merged.bucketChange <= MAX_BUCKETS_PER_CHUNK;
+      if (end > start && !fits) break;
+      deltas.set(record.siteId, mergeInto(site, record.delta));
+      buckets += merged.bucketChange;
     }
     end += 1;
   }
   return { end, deltas };
 }
 
-function mergedCopy(
-  deltas: ReadonlyMap<string, SiteDelta>,
-  siteId: string,
+/**
+ * What adding `delta` to `site` would do to the buckets it touches, without doing it: how many
+ * buckets appear or disappear (cells summing to 0 are dropped, and with them an empty bucket),
+ * and the most cells any of them would then hold.
+ */
+function mergeOutcome(
+  site: SiteDelta,
   delta: SiteDelta,
-): Map<string, SiteDelta> {
-  const copy = new Map(deltas);
-  const existing = deltas.get(siteId);
-  const site: SiteDelta = new Map();
-  if (existing !== undefined) {
-    for (const [minute, cells] of existing) site.set(minute, new Map(cells));
+): { bucketChange: number; largestBucket: number } {
+  let bucketChange = 0;
+  let largestBucket = 0;
+  for (const [minute, cells] of delta) {
+    const existing = site.get(minute);
+    let count = 0;
+    for (const [cell, n] of existing ?? []) if (n + (cells.get(cell) ?? 0) !== 0) count += 1;
+    for (const cell of cells.keys()) if (existing?.has(cell) !== true) count += 1;
+    bucketChange += (count > 0 ? 1 : 0) - (existing === undefined ? 0 : 1);
+    largestBucket = Math.max(largestBucket, count);
   }
-  copy.set(siteId, mergeInto(site, delta));
-  return copy;
-}
-
-function fits(deltas: ReadonlyMap<string, SiteDelta>): boolean {
-  let buckets = 0;
-  for (const delta of deltas.values()) {
-    buckets += delta.size;
-    for (const cells of delta.values()) if (cells.size > MAX_CELLS_PER_BUCKET) return false;
-  }
-  return buckets <= MAX_BUCKETS_PER_CHUNK;
+  return { bucketChange, largestBucket };
 }
 
 /** Index of the first record after `lastSequence` (sequence numbers grow within a shard). */
