@@ -6,30 +6,21 @@
  * as `bots.sessions` and `bots.share`, so a bot wave is visible without inflating the counts.
  */
 import {
-  BREAKDOWN_ROWS,
   REALTIME_WINDOWS,
   type RealtimeAnswer,
   type RealtimeSessionView,
 } from '../../schemas/query';
 import { isActive, isCurrent } from './activity';
-import { REALTIME_DEFINITIONS, topRows as top } from './answer-parts';
+import { increment, realtimeAnswer, type RealtimeAnswerOptions } from './answer-parts';
 
 const MINUTE_MS = 60_000;
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
-export interface AggregateOptions {
-  readonly siteId: string;
-  readonly nowMs: number;
-  /** Rows per breakdown (default BREAKDOWN_ROWS). */
-  readonly rows?: number;
-}
-
 export function aggregateRealtime(
   items: Iterable<RealtimeSessionView>,
-  options: AggregateOptions,
+  options: RealtimeAnswerOptions,
 ): RealtimeAnswer {
   const { nowMs } = options;
-  const rows = options.rows ?? BREAKDOWN_ROWS;
   const nowMinute = Math.floor(nowMs / MINUTE_MS);
   const firstMinute = nowMinute - (MINUTES - 1);
   const perMinute = new Array<number>(MINUTES).fill(0);
@@ -61,27 +52,15 @@ export function aggregateRealtime(
     }
   }
 
-  const all = humans + bots;
-  return {
-    siteId: options.siteId,
-    at: nowMs,
+  return realtimeAnswer(options, {
     activeSessions: humans,
     currentVisitors: currentVisitors.size,
+    bots,
     pageviewsPerMinute: perMinute,
-    minutesFrom: firstMinute * MINUTE_MS,
-    topPages: top(pages, rows),
-    topReferrers: top(sources, rows),
-    devices: top(devices, rows),
-    countries: top(countries, rows),
-    bots: { sessions: bots, share: all === 0 ? 0 : bots / all },
-    windows: {
-      activeSessionsMinutes: REALTIME_WINDOWS.activeSessionsMinutes,
-      currentVisitorsMinutes: REALTIME_WINDOWS.currentVisitorsMinutes,
-    },
-    definitions: REALTIME_DEFINITIONS,
-  };
-}
-
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
+    firstMinute,
+    pages,
+    sources,
+    devices,
+    countries,
+  });
 }

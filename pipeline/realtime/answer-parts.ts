@@ -1,8 +1,15 @@
 /**
- * What every `/realtime` answer shares, whichever way it was computed: the labels a dashboard
- * shows next to each figure and the ranking of breakdown rows.
+ * What every `/realtime` answer shares, whichever way it was computed (a direct count over the
+ * items, or the rollup's counters): the labels a dashboard shows next to each figure, the ranking
+ * of breakdown rows, and the answer's shape built from the tallies.
  */
-import { REALTIME_WINDOWS, type BreakdownRow, type RealtimeDefinitions } from '../../schemas/query';
+import {
+  BREAKDOWN_ROWS,
+  REALTIME_WINDOWS,
+  type BreakdownRow,
+  type RealtimeAnswer,
+  type RealtimeDefinitions,
+} from '../../schemas/query';
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
@@ -23,4 +30,55 @@ export function topRows(counts: ReadonlyMap<string, number>, rows: number): Brea
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, rows)
     .map(([name, sessions]) => ({ name, sessions }));
+}
+
+export interface RealtimeAnswerOptions {
+  readonly siteId: string;
+  readonly nowMs: number;
+  /** Rows per breakdown (default BREAKDOWN_ROWS). */
+  readonly rows?: number;
+}
+
+/** The figures of one answer, however they were tallied. */
+export interface RealtimeTallies {
+  readonly activeSessions: number;
+  readonly currentVisitors: number;
+  readonly bots: number;
+  /** Page views of the chart's minutes, oldest first, starting at `firstMinute` (epoch minute). */
+  readonly pageviewsPerMinute: readonly number[];
+  readonly firstMinute: number;
+  readonly pages: ReadonlyMap<string, number>;
+  readonly sources: ReadonlyMap<string, number>;
+  readonly devices: ReadonlyMap<string, number>;
+  readonly countries: ReadonlyMap<string, number>;
+}
+
+export function realtimeAnswer(
+  options: RealtimeAnswerOptions,
+  tallies: RealtimeTallies,
+): RealtimeAnswer {
+  const rows = options.rows ?? BREAKDOWN_ROWS;
+  const all = tallies.activeSessions + tallies.bots;
+  return {
+    siteId: options.siteId,
+    at: options.nowMs,
+    activeSessions: tallies.activeSessions,
+    currentVisitors: tallies.currentVisitors,
+    pageviewsPerMinute: [...tallies.pageviewsPerMinute],
+    minutesFrom: tallies.firstMinute * 60_000,
+    topPages: topRows(tallies.pages, rows),
+    topReferrers: topRows(tallies.sources, rows),
+    devices: topRows(tallies.devices, rows),
+    countries: topRows(tallies.countries, rows),
+    bots: { sessions: tallies.bots, share: all === 0 ? 0 : tallies.bots / all },
+    windows: {
+      activeSessionsMinutes: REALTIME_WINDOWS.activeSessionsMinutes,
+      currentVisitorsMinutes: REALTIME_WINDOWS.currentVisitorsMinutes,
+    },
+    definitions: REALTIME_DEFINITIONS,
+  };
+}
+
+export function increment(counts: Map<string, number>, key: string, n = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + n);
 }

@@ -5,8 +5,8 @@
  * Headline counts are exact to the second: `A`/`B`/`C` cells name their second, and only seconds
  * after now count. Breakdowns count every bucket from the current minute on.
  */
-import { BREAKDOWN_ROWS, REALTIME_WINDOWS, type RealtimeAnswer } from '../../schemas/query';
-import { REALTIME_DEFINITIONS, topRows as top } from './answer-parts';
+import { REALTIME_WINDOWS, type RealtimeAnswer } from '../../schemas/query';
+import { increment, realtimeAnswer, type RealtimeAnswerOptions } from './answer-parts';
 import { epochMinuteOf } from './rollup';
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
@@ -17,19 +17,11 @@ export interface RollupBucket {
   readonly cells: ReadonlyMap<string, number>;
 }
 
-export interface RollupAnswerOptions {
-  readonly siteId: string;
-  readonly nowMs: number;
-  /** Rows per breakdown (default BREAKDOWN_ROWS). */
-  readonly rows?: number;
-}
-
 export function answerFromRollup(
   buckets: Iterable<RollupBucket>,
-  options: RollupAnswerOptions,
+  options: RealtimeAnswerOptions,
 ): RealtimeAnswer {
   const { nowMs } = options;
-  const rows = options.rows ?? BREAKDOWN_ROWS;
   const nowSecond = Math.floor(nowMs / 1000);
   const nowMinute = epochMinuteOf(nowMs);
   const firstMinute = nowMinute - (MINUTES - 1);
@@ -56,29 +48,15 @@ export function answerFromRollup(
 
   // Counters are sums of exact deltas; a negative value could only come from a lost change
   // and is shown as 0 rather than as an impossible figure.
-  const humans = Math.max(0, counts.A);
-  const bots = Math.max(0, counts.B);
-  const all = humans + bots;
-  return {
-    siteId: options.siteId,
-    at: nowMs,
-    activeSessions: humans,
+  return realtimeAnswer(options, {
+    activeSessions: Math.max(0, counts.A),
     currentVisitors: Math.max(0, counts.C),
+    bots: Math.max(0, counts.B),
     pageviewsPerMinute: perMinute.map((n) => Math.max(0, n)),
-    minutesFrom: firstMinute * 60_000,
-    topPages: top(breakdowns.P, rows),
-    topReferrers: top(breakdowns.S, rows),
-    devices: top(breakdowns.D, rows),
-    countries: top(breakdowns.K, rows),
-    bots: { sessions: bots, share: all === 0 ? 0 : bots / all },
-    windows: {
-      activeSessionsMinutes: REALTIME_WINDOWS.activeSessionsMinutes,
-      currentVisitorsMinutes: REALTIME_WINDOWS.currentVisitorsMinutes,
-    },
-    definitions: REALTIME_DEFINITIONS,
-  };
-}
-
-function increment(counts: Map<string, number>, key: string, n: number): void {
-  counts.set(key, (counts.get(key) ?? 0) + n);
+    firstMinute,
+    pages: breakdowns.P,
+    sources: breakdowns.S,
+    devices: breakdowns.D,
+    countries: breakdowns.K,
+  });
 }
