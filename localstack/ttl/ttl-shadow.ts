@@ -9,6 +9,7 @@
  * a configurable lag and AWS's REMOVE records.
  */
 import type { JsonInterceptor } from '../router/router';
+import { parseJsonObject, type JsonObject } from './json-object-body';
 
 export const SHADOW_PREFIX = '__liveinsight_ttl__';
 
@@ -20,22 +21,9 @@ export function clientTtlAttribute(stored: string): string {
   return stored.startsWith(SHADOW_PREFIX) ? stored.slice(SHADOW_PREFIX.length) : stored;
 }
 
-type Json = Record<string, unknown>;
-
-function parse(body: Buffer): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Json)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function mapAttributeName(holder: unknown, map: (name: string) => string): boolean {
   if (typeof holder !== 'object' || holder === null) return false;
-  const record = holder as Json;
+  const record = holder as JsonObject;
   if (typeof record.AttributeName !== 'string') return false;
   record.AttributeName = map(record.AttributeName);
   return true;
@@ -46,7 +34,7 @@ export function ttlShadowInterceptor(): JsonInterceptor {
     matches: (target) => target === UPDATE || target === DESCRIBE,
     transformRequest(target, body) {
       if (target !== UPDATE) return body;
-      const request = parse(body);
+      const request = parseJsonObject(body);
       // Unparseable: let DynamoDB Local answer with its own validation error.
       if (request === undefined) return body;
       const mapped = mapAttributeName(request.TimeToLiveSpecification, (name) =>
@@ -55,7 +43,7 @@ export function ttlShadowInterceptor(): JsonInterceptor {
       return mapped ? Buffer.from(JSON.stringify(request), 'utf8') : body;
     },
     transform(target, _requestBody, responseBody) {
-      const response = parse(responseBody);
+      const response = parseJsonObject(responseBody);
       if (response === undefined) return responseBody;
       const holder =
         target === UPDATE ? response.TimeToLiveSpecification : response.TimeToLiveDescription;

@@ -14,28 +14,10 @@
  */
 import type { JsonInterceptor } from '../router/router';
 import type { TtlDeletionLog, WireItem } from './ttl-deletion-log';
+import { asJsonObject, parseJsonObject } from './json-object-body';
 
 const STREAMS_PREFIX = 'DynamoDBStreams_20120810.';
 const MAX_TRACKED_ITERATORS = 50_000;
-
-type Json = Record<string, unknown>;
-
-function parseObject(body: Buffer): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Json)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function asObject(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
 
 /** `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>` → `<name>`. */
 export function tableNameFromStreamArn(arn: string): string | undefined {
@@ -67,8 +49,8 @@ export function ttlStreamInterceptor(log: TtlDeletionLog): JsonInterceptor {
     matches: (target) =>
       target === `${STREAMS_PREFIX}GetShardIterator` || target === `${STREAMS_PREFIX}GetRecords`,
     transform(target, requestBody, responseBody) {
-      const request = parseObject(requestBody);
-      const response = parseObject(responseBody);
+      const request = parseJsonObject(requestBody);
+      const response = parseJsonObject(responseBody);
       if (request === undefined || response === undefined) return responseBody;
 
       if (target === `${STREAMS_PREFIX}GetShardIterator`) {
@@ -89,8 +71,8 @@ export function ttlStreamInterceptor(log: TtlDeletionLog): JsonInterceptor {
 
       let changed = false;
       for (const candidate of response.Records) {
-        const record = asObject(candidate);
-        const change = asObject(record?.dynamodb);
+        const record = asJsonObject(candidate);
+        const change = asJsonObject(record?.dynamodb);
         if (record === undefined || change === undefined) continue;
         if (record.eventName === DYNAMODB_LOCAL_TTL_EVENT_NAME) {
           record.eventName = 'REMOVE';
@@ -99,13 +81,13 @@ export function ttlStreamInterceptor(log: TtlDeletionLog): JsonInterceptor {
           continue;
         }
         if (record.eventName !== 'REMOVE' || tableName === undefined) continue;
-        const keys = asObject(change.Keys);
+        const keys = asJsonObject(change.Keys);
         if (keys === undefined) continue;
         const created = change.ApproximateCreationDateTime;
         const isTtl = log.isTtlDeletion({
           tableName,
           keys: keys as WireItem,
-          oldImage: asObject(change.OldImage),
+          oldImage: asJsonObject(change.OldImage),
           approximateCreationDateTime: typeof created === 'number' ? created : undefined,
         });
         if (isTtl) {
