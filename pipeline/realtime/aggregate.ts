@@ -1,6 +1,9 @@
 /**
- * ActiveSessions items → the `/realtime` answer. Pure: the caller passes the items of every
- * shard of one site and the clock; nothing here reads storage or time.
+ * The reference count: ActiveSessions items → a `/realtime` answer, straight from DESIGN.md's
+ * definitions (distinct visitors, expiry to the millisecond). Served answers come from the
+ * rollup's counters (rollup-answer.ts); this is what the rollup's tests compare them with, so
+ * its differences from it are the documented ones and no others. Pure: the caller passes the
+ * items and the clock.
  *
  * Bots are kept out of every human figure (as GA4 and Plausible do) and reported on their own
  * as `bots.sessions` and `bots.share`, so a bot wave is visible without inflating the counts.
