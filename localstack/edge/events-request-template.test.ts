@@ -84,6 +84,15 @@ describe('events-request.vtl (rendered as API Gateway would)', () => {
     );
   });
 
+  it.each([[''], [' '], ['   '], ['\t']])(
+    "carries the blank user agent %j as itself, not as escapeJavaScript's {} for blanks",
+    (userAgent) => {
+      const out = renderRequest(ingestBody([event()]), { identity: { userAgent } });
+
+      expect(records(out)[0]?.userAgent).toBe(userAgent);
+    },
+  );
+
   it('cuts a user agent longer than the record allows to 1024 characters', () => {
     const out = renderRequest(ingestBody([event()]), { identity: { userAgent: 'u'.repeat(5000) } });
 
