@@ -119,6 +119,8 @@ beforeAll(async () => {
     ),
   );
   q = await startQueryEdge(stack);
+  // GET /realtime reads the rollup's counters, which follow the seeded table through its stream.
+  await q.waitForRealtime('site-a', (answer) => answer.activeSessions === 6);
 });
 
 afterAll(async () => {
