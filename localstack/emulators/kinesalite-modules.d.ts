@@ -1,0 +1,18 @@
+// Minimal types for the parts of kinesalite (npm, no bundled types) that kinesalite-main.ts uses.
+declare module 'kinesalite' {
+  import type { Server } from 'node:http';
+  interface KinesaliteOptions {
+    createStreamMs?: number | undefined;
+    deleteStreamMs?: number | undefined;
+    updateStreamMs?: number | undefined;
+    shardLimit?: number | undefined;
+  }
+  function kinesalite(options: KinesaliteOptions): Server;
+  export = kinesalite;
+}
+
+declare module 'kinesalite/db' {
+  import type { KinesaliteDb } from './kinesalite-fast-paths';
+  const db: KinesaliteDb;
+  export = db;
+}
