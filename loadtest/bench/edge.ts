@@ -6,7 +6,7 @@
  * Three runs with the same client, rate and batches: `floor` (bare node:http, no work),
  * `kinesis` (the same PutRecords straight to kinesalite: what the emulator itself takes) and
  * `edge` (POST /events through the local edge to kinesalite). Layout (2 cores): kinesalite in
- * its own process, the server under test in another (edge-bench-server.ts), autocannon here. kinesalite, not kinesis-mock: kinesis-mock manages
+ * its own process (a fresh, empty one for each of the kinesis and edge runs), the server under test in another (edge-bench-server.ts), autocannon here. kinesalite, not kinesis-mock: kinesis-mock manages
  * about 70–100 PutRecords/s (≈1,000 records/s, DESIGN.md section 5) — a tenth of this load.
  * The edge's throttles are lifted for the run (tests cover them); the Kinesis client does one
  * attempt per request, as API Gateway's integration does, so an overloaded emulator shows up as
@@ -459,26 +459,48 @@ function row(cells: readonly (string | number)[]): string {
   return cells.map((cell, i) => String(cell).padStart(i === 0 ? 6 : 9)).join(' ');
 }
 
-async function main(): Promise<void> {
-  const loadBefore = loadavg()[0] ?? 0;
+/** A fresh kinesalite with the stream a mode writes to: each mode starts from an empty store. */
+async function startKinesis(stream: string): Promise<{
+  kinesalite: Awaited<ReturnType<typeof startEmulator>>;
+  clients: ReturnType<typeof createAwsClients>;
+}> {
   const emulator = await startEmulator(kinesalite(), { port: await freePort() });
   const clients = createAwsClients({ endpoint: emulator.endpoint, region: 'us-east-1' });
-  const children: ChildProcess[] = [];
   try {
-    await createStream(clients.kinesis, STREAM);
-    await createStream(clients.kinesis, KINESIS_RUN_STREAM);
+    await createStream(clients.kinesis, stream);
+  } catch (error) {
+    clients.destroy();
+    await emulator.process.stop();
+    throw error;
+  }
+  return { kinesalite: emulator, clients };
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg()[0] ?? 0;
+  const children: ChildProcess[] = [];
+  let emulator: Awaited<ReturnType<typeof startKinesis>> | undefined;
+  try {
     const nextBody = bodies();
     const runs: Run[] = [];
     let acceptedTotal = 0;
+    let onStream = 0;
     /** Every edge run, warm-up included: errors and 207s are summed over all of them. */
     const edgeRuns: Run[] = [];
     for (const mode of ['floor', 'kinesis', 'edge'] as const) {
+      // kinesalite keeps every record in its heap, and a bigger heap costs more GC: the kinesis
+      // and edge runs each get a fresh one, so neither pays for the other's records.
+      if (mode !== 'floor')
+        emulator = await startKinesis(mode === 'edge' ? STREAM : KINESIS_RUN_STREAM);
+      const endpoint = emulator?.kinesalite.endpoint ?? 'http://127.0.0.1:1';
+      const kinesisPid = (): number | undefined =>
+        mode === 'floor' ? undefined : emulator?.kinesalite.process.pid;
       let target: Target;
       let child: ChildProcess | undefined;
       if (mode === 'kinesis') {
-        target = kinesisTarget(emulator.endpoint);
+        target = kinesisTarget(endpoint);
       } else {
-        const server = await startServer(mode, emulator.endpoint);
+        const server = await startServer(mode, endpoint);
         child = server.child;
         children.push(child);
         target = ingestTarget(`http://127.0.0.1:${server.port}`, server.ingestKey);
@@ -489,7 +511,7 @@ async function main(): Promise<void> {
         edgeRuns.push(warm);
       }
       for (const shape of LOAD_SHAPES) {
-        const before = { server: cpuMs(child?.pid), kinesis: cpuMs(emulator.process.pid) };
+        const before = { server: cpuMs(child?.pid), kinesis: cpuMs(kinesisPid()) };
         const measured = await load(`${mode}/${shape}`, target, DURATION_S, nextBody, shape);
         const perRequest = (start: number | undefined, end: number | undefined) =>
           start === undefined || end === undefined
@@ -500,7 +522,7 @@ async function main(): Promise<void> {
           ...(child === undefined
             ? {}
             : { serverCpuMsPerRequest: perRequest(before.server, cpuMs(child.pid)) }),
-          kinesisCpuMsPerRequest: perRequest(before.kinesis, cpuMs(emulator.process.pid)),
+          kinesisCpuMsPerRequest: perRequest(before.kinesis, cpuMs(kinesisPid())),
         };
         if (mode === 'edge') {
           acceptedTotal += run.accepted;
@@ -509,8 +531,13 @@ async function main(): Promise<void> {
         runs.push(run);
       }
       if (child !== undefined) await stopServer(child);
+      if (emulator !== undefined) {
+        if (mode === 'edge') onStream = await countOnStream(emulator.clients.kinesis);
+        emulator.clients.destroy();
+        await emulator.kinesalite.process.stop();
+        emulator = undefined;
+      }
     }
-    const onStream = await countOnStream(clients.kinesis);
     const find = (name: string): Run => {
       const run = runs.find((r) => r.name === name);
       if (run === undefined) throw new Error(`run ${name} is missing`);
@@ -603,8 +630,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await Promise.all(children.map(stopServer));
-    clients.destroy();
-    await emulator.process.stop();
+    emulator?.clients.destroy();
+    await emulator?.kinesalite.process.stop();
   }
 }
 
