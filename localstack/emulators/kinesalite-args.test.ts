@@ -1,0 +1,24 @@
+import { parseKinesaliteArgs } from './kinesalite-args';
+
+describe('parseKinesaliteArgs', () => {
+  it('reads the port and the numeric options kinesalite takes', () => {
+    expect(
+      parseKinesaliteArgs(['--port', '4567', '--createStreamMs', '100', '--shardLimit', '500']),
+    ).toEqual({ port: 4567, createStreamMs: 100, shardLimit: 500 });
+  });
+
+  it.each([
+    [['--createStreamMs', '100'], '--port <port> is required'],
+    [['--port', 'abc'], '--port must be a non-negative integer, received "abc"'],
+    [
+      ['--port', '1', '--shardLimit=-3'],
+      '--shardLimit must be a non-negative integer, received "-3"',
+    ],
+    [['--port', '1', '--deleteStreamMs', '1.5'], '--deleteStreamMs must be a non-negative integer'],
+    [['--port', ''], '--port must be a non-negative integer, received ""'],
+    [['--port', '1', '--path', '/tmp/x'], "Unknown option '--path'"],
+    [['--port', '1', 'extra'], 'expected --port <port> and optionally --createStreamMs <n>'],
+  ])('refuses %j, saying %s', (args, message) => {
+    expect(() => parseKinesaliteArgs(args)).toThrow(message);
+  });
+});
