@@ -11,7 +11,11 @@ import {
 import { ConsumerFunction, type ConsumerFunctionProps } from './consumer-function';
 import { EFO_CONSUMER_ACTIONS, EFO_STREAM_ACTIONS } from './enhanced-fan-out-event-source';
 import { dataFixture } from './test-support/data-fixture';
-import { nagCheckedApp, nagFindings } from './test-support/nag-report';
+import {
+  expectBundledHandler,
+  expectStreamMapping,
+  ownNagFindings,
+} from './test-support/function-checks';
 
 const STAGE = 'consumer-test';
 const CONSUMER_NAME = resourceNames(STAGE).eventsStreamConsumer;
@@ -107,23 +111,7 @@ describe('ConsumerFunction', () => {
   });
 
   test('maps Kinesis with the settings object the local mapping uses, S3 on failure', () => {
-    const s = CONSUMER_MAPPING_SETTINGS;
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: consumerArn,
-      BatchSize: s.BatchSize,
-      MaximumBatchingWindowInSeconds: s.MaximumBatchingWindowInSeconds,
-      ParallelizationFactor: s.ParallelizationFactor,
-      BisectBatchOnFunctionError: s.BisectBatchOnFunctionError,
-      MaximumRetryAttempts: s.MaximumRetryAttempts,
-      MaximumRecordAgeInSeconds: s.MaximumRecordAgeInSeconds,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      StartingPosition: s.StartingPosition,
-      DestinationConfig: {
-        OnFailure: {
-          Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataFailuresBucket'), 'Arn'] },
-        },
-      },
-    });
+    expectStreamMapping(template, consumerArn, CONSUMER_MAPPING_SETTINGS);
   });
 
   test('reads the stream through the enhanced fan-out consumer of the consumer mapping', () => {
@@ -258,21 +246,12 @@ describe('ConsumerFunction with the shared-throughput reader', () => {
 });
 
 test('bundles handlers/consumer with esbuild at synth time, offline', () => {
-  const template = synth({ code: { kind: 'bundle' } });
-
-  template.hasResourceProperties('AWS::Lambda::Function', {
-    Handler: 'index.handler',
-    Runtime: 'nodejs22.x',
-  });
+  expectBundledHandler(synth({ code: { kind: 'bundle' } }));
 });
 
 test.each<KinesisReader>(['enhanced-fan-out', 'shared-throughput'])(
   'passes the AwsSolutions checks of its own resources with the %s reader, exceptions stated',
   (kinesisReader) => {
-    const { app, outdir } = nagCheckedApp('consumer-nag-');
-
-    expect(() => synth({ kinesisReader }, app)).not.toThrow();
-    const findings = nagFindings(outdir).filter((finding) => !finding.includes('/Data/'));
-    expect(findings).toEqual([]);
+    expect(ownNagFindings('consumer-nag-', (app) => synth({ kinesisReader }, app))).toEqual([]);
   },
 );

@@ -4,7 +4,11 @@ import { ENV } from '../../handlers/env-names';
 import { ROLLUP_MAPPING_SETTINGS } from '../resources';
 import { RollupFunction, type RollupFunctionProps } from './rollup-function';
 import { dataFixture } from './test-support/data-fixture';
-import { nagCheckedApp, nagFindings } from './test-support/nag-report';
+import {
+  expectBundledHandler,
+  expectStreamMapping,
+  ownNagFindings,
+} from './test-support/function-checks';
 
 const STAGE = 'rollup-test';
 
@@ -74,27 +78,13 @@ describe('RollupFunction', () => {
   });
 
   test('maps the ActiveSessions stream with ROLLUP_MAPPING_SETTINGS, S3 on failure', () => {
-    const s = ROLLUP_MAPPING_SETTINGS;
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: {
-        'Fn::GetAtt': [Match.stringLikeRegexp('^DataActiveSessionsTable'), 'StreamArn'],
-      },
-      FunctionName: { Ref: Match.stringLikeRegexp('^RollupFunction') },
-      BatchSize: s.BatchSize,
-      MaximumBatchingWindowInSeconds: s.MaximumBatchingWindowInSeconds,
-      ParallelizationFactor: s.ParallelizationFactor,
-      BisectBatchOnFunctionError: s.BisectBatchOnFunctionError,
-      MaximumRetryAttempts: s.MaximumRetryAttempts,
-      MaximumRecordAgeInSeconds: s.MaximumRecordAgeInSeconds,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      StartingPosition: s.StartingPosition,
-      DestinationConfig: {
-        OnFailure: {
-          Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataFailuresBucket'), 'Arn'] },
-        },
-      },
-    });
+    expectStreamMapping(
+      template,
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataActiveSessionsTable'), 'StreamArn'] },
+      ROLLUP_MAPPING_SETTINGS,
+      { FunctionName: { Ref: Match.stringLikeRegexp('^RollupFunction') } },
+    );
   });
 
   test('deploys no bisection and no batching window (a retry restarts at the chunk’s first record)', () => {
@@ -138,18 +128,9 @@ describe('RollupFunction', () => {
 });
 
 test('passes the AwsSolutions checks of its own resources, with the exceptions stated', () => {
-  const { app, outdir } = nagCheckedApp('rollup-nag-');
-
-  expect(() => synth({}, app)).not.toThrow();
-  const findings = nagFindings(outdir).filter((finding) => !finding.includes('/Data/'));
-  expect(findings).toEqual([]);
+  expect(ownNagFindings('rollup-nag-', (app) => synth({}, app))).toEqual([]);
 });
 
 test('bundles handlers/rollup with esbuild at synth time, offline', () => {
-  const template = synth({ code: { kind: 'bundle' } });
-
-  template.hasResourceProperties('AWS::Lambda::Function', {
-    Handler: 'index.handler',
-    Runtime: 'nodejs22.x',
-  });
+  expectBundledHandler(synth({ code: { kind: 'bundle' } }));
 });
