@@ -78,7 +78,7 @@ const MAX_SOCKETS = 256;
 /** Per-request timeout, as autocannon's `timeout: 10`. */
 const TIMEOUT_MS = 10_000;
 const STREAM = 'bench-edge-events';
-/** The kinesis run writes elsewhere, so that the edge's stream holds only what the edge accepted. */
+/** The kinesis run's stream (in its own kinesalite; named apart so the two are never confused). */
 const KINESIS_RUN_STREAM = 'bench-kinesis-direct';
 const SITE = 'demo-shop';
 const PROFILE_DIR = process.env['BENCH_PROFILE'];
@@ -175,7 +175,8 @@ async function startServer(
 
 function stopServer(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    // Gone already (exited, or killed by a signal): 'exit' will not fire again.
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.disconnect();
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();

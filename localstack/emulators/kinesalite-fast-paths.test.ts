@@ -40,12 +40,14 @@ const seqIx = fc.oneof(
   fc.nat({ max: 2 ** 20 }),
   fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }).map(String),
   fc.bigInt({ min: 2n ** 63n, max: 2n ** 70n }).map(String), // beyond 16 hex digits
-  fc.constantFrom(0, '', '0', -1, 1.5, '1e3', 'abc', ' 7', Number.MAX_SAFE_INTEGER + 2),
+  // null: what getShardIterator passes for a shard whose counter came through JSON as null.
+  fc.constantFrom(0, '', '0', null, -1, 1.5, '1e3', 'abc', ' 7', Number.MAX_SAFE_INTEGER + 2),
 );
 const parts: fc.Arbitrary<SequenceParts> = fc.record(
   {
     shardCreateTime: createTime,
-    shardIx: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: -50, max: -1 })),
+    // Up to 2^33: from 2^31 on, the shard field's first hex digit is above 7 (read back negative).
+    shardIx: fc.oneof(fc.integer({ min: 0, max: 2 ** 33 }), fc.integer({ min: -50, max: -1 })),
     seqIx,
     seqTime: fc.oneof(fc.constant(undefined), createTime),
     byte1: fc.oneof(fc.constant(undefined), fc.constantFrom('00', '7f', 'zz', '')),
@@ -93,8 +95,14 @@ describe('kinesalite fast paths', () => {
   });
 
   it('parseSequence: the same fields, or the same error, for any other text', () => {
+    // The version-2 range is (2^185, 1.5 × 2^185): its edges, and numbers just beyond it.
+    const edges = [2n ** 185n, 3n * 2n ** 184n, 2n ** 186n];
     const text = fc.oneof(
       fc.bigInt({ min: 0n, max: 2n ** 200n }).map(String),
+      fc
+        .tuple(fc.constantFrom(...edges), fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }))
+        .map(([edge, offset]) => String(edge + offset)),
+      fc.bigInt({ min: 3n * 2n ** 184n, max: 2n ** 186n }).map(String),
       fc.stringMatching(/^[0-9]{1,70}$/),
       fc.string(),
       fc.constantFrom('', '-1', '1e50', '0x10', ' 12'),

@@ -19,7 +19,7 @@ import BigNumber from 'bignumber.js';
 export interface SequenceParts {
   shardCreateTime: number;
   shardIx?: number;
-  seqIx?: string | number;
+  seqIx?: string | number | null;
   seqTime?: number;
   byte1?: string;
   seqRand?: string;
@@ -51,7 +51,7 @@ export function fastPartitionKeyToHashKey(partitionKey: string): BigNumber {
 
 /** The sequence index as BigInt when it is a plain non-negative integer, else undefined. */
 function plainSeqIx(seqIx: SequenceParts['seqIx']): bigint | undefined {
-  if (seqIx === undefined || seqIx === 0 || seqIx === '') return 0n;
+  if (seqIx === undefined || seqIx === null || seqIx === 0 || seqIx === '') return 0n;
   if (typeof seqIx === 'number')
     return Number.isSafeInteger(seqIx) && seqIx > 0 ? BigInt(seqIx) : undefined;
   return DIGITS.test(seqIx) ? BigInt(seqIx) : undefined;

@@ -120,7 +120,10 @@ beforeAll(async () => {
   );
   q = await startQueryEdge(stack);
   // GET /realtime reads the rollup's counters, which follow the seeded table through its stream.
-  await q.waitForRealtime('site-a', (answer) => answer.activeSessions === 6);
+  await q.waitForRealtime(
+    'site-a',
+    (answer) => answer.activeSessions === 6 && answer.bots.sessions === 1,
+  );
 });
 
 afterAll(async () => {
