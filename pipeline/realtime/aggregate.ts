@@ -13,10 +13,10 @@ import {
   type RealtimeAnswer,
   type RealtimeSessionView,
 } from '../../schemas/query';
+import { epochMinute } from '../session-aggregate';
 import { isActive, isCurrent } from './activity';
 import { increment, realtimeAnswer, type RealtimeAnswerOptions } from './answer-parts';
 
-const MINUTE_MS = 60_000;
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
 export function aggregateRealtime(
@@ -24,7 +24,7 @@ export function aggregateRealtime(
   options: RealtimeAnswerOptions,
 ): RealtimeAnswer {
   const { nowMs } = options;
-  const nowMinute = Math.floor(nowMs / MINUTE_MS);
+  const nowMinute = epochMinute(nowMs);
   const firstMinute = nowMinute - (MINUTES - 1);
   const perMinute = new Array<number>(MINUTES).fill(0);
   const currentVisitors = new Set<string>();

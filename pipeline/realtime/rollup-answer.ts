@@ -7,7 +7,7 @@
  */
 import { REALTIME_WINDOWS, type RealtimeAnswer } from '../../schemas/query';
 import { increment, realtimeAnswer, type RealtimeAnswerOptions } from './answer-parts';
-import { epochMinuteOf } from './rollup';
+import { epochMinute } from '../session-aggregate';
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
@@ -23,7 +23,7 @@ export function answerFromRollup(
 ): RealtimeAnswer {
   const { nowMs } = options;
   const nowSecond = Math.floor(nowMs / 1000);
-  const nowMinute = epochMinuteOf(nowMs);
+  const nowMinute = epochMinute(nowMs);
   const firstMinute = nowMinute - (MINUTES - 1);
   const perMinute = new Array<number>(MINUTES).fill(0);
   const breakdowns = { P: new Map<string, number>(), S: new Map(), D: new Map(), K: new Map() };

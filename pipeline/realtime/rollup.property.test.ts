@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { CURRENT_VISITOR_WINDOW_MS } from './activity';
+import { epochMinute } from '../session-aggregate';
 import { answerFromRollup } from './rollup-answer';
 import {
   bucketRange,
   changeDelta,
-  epochMinuteOf,
   mergeInto,
   visibleFrom,
   type RollupSessionImage,
@@ -49,7 +49,7 @@ function imagesOf(session: Session): RollupSessionImage[] {
   for (const step of session.steps) {
     at += step.gapMs;
     if (step.pageview) {
-      const minute = String(epochMinuteOf(at));
+      const minute = String(epochMinute(at));
       pageviewMinutes[minute] = (pageviewMinutes[minute] ?? 0) + 1;
       currentPage = step.page;
     }
@@ -71,7 +71,7 @@ function imagesOf(session: Session): RollupSessionImage[] {
 /** The counts the rollup's definitions give, straight from the latest images. */
 function expected(sessions: readonly Session[], nowMs: number) {
   const nowSecond = Math.floor(nowMs / 1000);
-  const nowMinute = epochMinuteOf(nowMs);
+  const nowMinute = epochMinute(nowMs);
   let active = 0;
   let bots = 0;
   let current = 0;
@@ -112,7 +112,7 @@ function humanImage(overrides: Partial<RollupSessionImage> = {}): RollupSessionI
     source: 'direct',
     deviceType: 'desktop',
     country: 'DE',
-    pageviewMinutes: { [String(epochMinuteOf(START_MS))]: 1 },
+    pageviewMinutes: { [String(epochMinute(START_MS))]: 1 },
     ...overrides,
   };
 }
@@ -174,7 +174,7 @@ describe('realtime rollup', () => {
       expiresAt: before.expiresAt + 120,
       lastInteractionAt: START_MS + 120_000,
       currentPage: '/pricing',
-      pageviewMinutes: { ...before.pageviewMinutes, [String(epochMinuteOf(START_MS) + 2)]: 1 },
+      pageviewMinutes: { ...before.pageviewMinutes, [String(epochMinute(START_MS) + 2)]: 1 },
     };
 
     const delta = changeDelta(before, after);

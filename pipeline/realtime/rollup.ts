@@ -24,9 +24,9 @@
  *   twice (a distinct count cannot be kept as counters).
  */
 import { REALTIME_WINDOWS } from '../../schemas/query';
+import { epochMinute } from '../session-aggregate';
 import { CURRENT_VISITOR_WINDOW_MS } from './activity';
 
-const MINUTE_MS = 60_000;
 const WINDOW_MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
 /** Longest page path kept as a cell name: bounds a bucket item's size (DynamoDB: 400 KB). */
@@ -49,10 +49,6 @@ export type BucketCells = Map<string, number>;
 
 /** Deltas of one site: bucket minute (epoch minute) → cells. */
 export type SiteDelta = Map<number, BucketCells>;
-
-export function epochMinuteOf(ms: number): number {
-  return Math.floor(ms / MINUTE_MS);
-}
 
 /** The epoch second after which a session is no longer current (see `isCurrent`). */
 export function currentUntilSecond(lastInteractionAt: number): number {
@@ -131,7 +127,7 @@ export function changeDelta(
  * would cost write units for an item nobody reads again.
  */
 export function visibleFrom(delta: SiteDelta, nowMs: number): SiteDelta {
-  const nowMinute = epochMinuteOf(nowMs);
+  const nowMinute = epochMinute(nowMs);
   const visible: SiteDelta = new Map();
   for (const [minute, cells] of delta) {
     if (minute >= nowMinute) visible.set(minute, new Map(cells));
@@ -149,7 +145,7 @@ export function mergeInto(into: SiteDelta, from: SiteDelta): SiteDelta {
 
 /** The bucket minutes a `/realtime` answer at `nowMs` reads, inclusive. */
 export function bucketRange(nowMs: number): { readonly from: number; readonly to: number } {
-  const nowMinute = epochMinuteOf(nowMs);
+  const nowMinute = epochMinute(nowMs);
   // Sessions expire at most 30 minutes (+1 for the rounding of `expiresAt` seconds) ahead; the
   // page views of the chart sit in the buckets of sessions that were active then, all ahead.
   return { from: nowMinute, to: nowMinute + WINDOW_MINUTES + 1 };
