@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { bucketExpiresAt, type SiteDelta } from '../../pipeline/realtime/rollup';
 import type { RollupBucket } from '../../pipeline/realtime/rollup-answer';
-import { type Deadline, withinDeadline } from './deadline';
+import { backoffDelayMs, type Deadline, sleepWithin, withinDeadline } from './deadline';
 import { WriteFailedError } from './write-errors';
 
 /** TransactWriteItems holds at most 100 actions; one is the marker. */
@@ -117,8 +117,9 @@ export class DynamoRealtimeRollups {
         const transient =
           reasons.length > 0 &&
           reasons.every((code) => code === 'None' || RETRYABLE_CANCELLATIONS.has(code));
-        const waitMs = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
-        if (!transient || deadline.remainingMs() <= waitMs) {
+        // The consumer's backoff (capped exponential, full jitter), never past the deadline.
+        const retrying = transient && (await sleepWithin(deadline, backoffDelayMs(attempt)));
+        if (!retrying) {
           throw new WriteFailedError(
             'TransactWriteItems',
             this.tableName,
@@ -126,7 +127,6 @@ export class DynamoRealtimeRollups {
             { cause: error },
           );
         }
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     }
   }
