@@ -12,6 +12,7 @@ import type { ChunkOutcome, RollupChunk } from '../adapters/dynamo-realtime-roll
 import { RollupContractError } from '../adapters/dynamo-realtime-rollups';
 import { MAX_BUCKETS_PER_CHUNK, MAX_CELLS_PER_BUCKET } from '../adapters/dynamo-realtime-rollups';
 import { mergeInto, type SiteDelta } from '../../pipeline/realtime/rollup';
+import { InvalidInvocationError } from '../processor/stream-batch-handler';
 import { createRollupBatchHandler, cutChunk, type RecordDelta } from './rollup-batch';
 
 const TABLE = 'p-active-sessions';
@@ -42,6 +43,22 @@ function handlerAnswering(answer: (chunk: RollupChunk) => ChunkOutcome) {
 }
 
 describe('rollup batch handler', () => {
+  it('throws naming the rollup when invoked with something that is not a stream event', async () => {
+    const { handler, chunks } = handlerAnswering(() => ({
+      kind: 'applied',
+      buckets: 0,
+      dropped: [],
+    }));
+
+    const invocation = handler({ records: [] });
+
+    await expect(invocation).rejects.toThrow(InvalidInvocationError);
+    await expect(invocation).rejects.toThrow(
+      /^The rollup was invoked without a DynamoDB stream event/,
+    );
+    expect(chunks).toEqual([]);
+  });
+
   it('skips exactly the records a found marker covers', async () => {
     const t0 = recentT0();
     const records = [

@@ -16,7 +16,6 @@
  *
  * Malformed records are skipped: the processor reads the same stream and keeps them as bad rows.
  */
-import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { parseWith } from '../../schemas';
 import {
   changeDelta,
@@ -35,7 +34,7 @@ import {
 import { deadlineFrom } from '../adapters/deadline';
 import { isWriteFailure } from '../adapters/write-errors';
 import { parseStreamRecord } from '../processor/parse-stream-record';
-import type { InvocationContext } from '../processor/stream-batch-handler';
+import { InvalidInvocationError, type StreamBatchHandler } from '../processor/stream-batch-handler';
 import { DynamoDBStreamEventSchema } from '../processor/stream-record-schema';
 
 export interface RollupBatchOptions {
@@ -48,15 +47,8 @@ export interface RollupBatchOptions {
   readonly log?: (line: string) => void;
 }
 
-export type RollupBatchHandler = (
-  event: unknown,
-  context?: InvocationContext,
-) => Promise<DynamoDBBatchResponse>;
-
-/** The invocation itself is not a DynamoDB stream event: a wiring error, not bad data. */
-export class InvalidRollupInvocationError extends Error {
-  override readonly name = 'InvalidRollupInvocationError';
-}
+/** A DynamoDB-stream batch handler, as the processor's (same event, context and answer). */
+export type RollupBatchHandler = StreamBatchHandler;
 
 /** One record in order: its identifiers and its change's delta per site (none if malformed). */
 export interface RecordDelta {
@@ -73,7 +65,7 @@ export function createRollupBatchHandler(options: RollupBatchOptions): RollupBat
   return async (event, context) => {
     const envelope = parseWith(DynamoDBStreamEventSchema, event);
     if (!envelope.ok) {
-      throw new InvalidRollupInvocationError(
+      throw new InvalidInvocationError(
         'The rollup was invoked without a DynamoDB stream event (expected {"Records": [...]})',
       );
     }
