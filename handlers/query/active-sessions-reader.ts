@@ -22,7 +22,7 @@ import {
 } from '../../schemas/query';
 import { formatIssues, parseWith } from '../../schemas/validator';
 import { AttributeValueError, decodeItem } from './attribute-values';
-import { StorageReadError } from './storage-read-error';
+import { StorageReadError, describeCause } from './storage-read-error';
 
 export interface ActiveSessionsReader {
   /** One page of one shard after a sessionId, for `/sessions/active`. */
@@ -96,7 +96,7 @@ export function createActiveSessionsReader(
       return await dynamodb.send(new QueryCommand(input));
     } catch (cause) {
       throw new StorageReadError(
-        `Query of ${tableName} for ${shardKey(siteId, shard)} failed: ${describe(cause)}`,
+        `Query of ${tableName} for ${shardKey(siteId, shard)} failed: ${describeCause(cause)}`,
         'unavailable',
         tableName,
         { cause },
@@ -156,7 +156,7 @@ export function createActiveSessionsReader(
         await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
       } catch (cause) {
         throw new StorageReadError(
-          `DescribeTable of ${tableName} failed: ${describe(cause)}`,
+          `DescribeTable of ${tableName} failed: ${describeCause(cause)}`,
           'unavailable',
           tableName,
           { cause },
@@ -164,8 +164,4 @@ export function createActiveSessionsReader(
       }
     },
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bucketRange } from '../../pipeline/realtime/rollup';
 import type { RollupBucket } from '../../pipeline/realtime/rollup-answer';
 import { DynamoRealtimeRollups, RollupContractError } from '../adapters/dynamo-realtime-rollups';
-import { StorageReadError } from './storage-read-error';
+import { StorageReadError, describeCause } from './storage-read-error';
 
 export interface RollupReader {
   /** The buckets an answer at `nowMs` reads. */
@@ -30,7 +30,7 @@ export function createRollupReader(options: {
         throw new StorageReadError(
           contract
             ? `${options.tableName} holds a bucket of ${siteId} that breaks the rollup contract: ${cause.message}`
-            : `Query of ${options.tableName} for ${siteId} failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`,
+            : `Query of ${options.tableName} for ${siteId} failed: ${describeCause(cause)}`,
           contract ? 'contract' : 'unavailable',
           options.tableName,
           { cause },

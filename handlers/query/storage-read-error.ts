@@ -11,3 +11,8 @@ export class StorageReadError extends Error {
     super(message, options);
   }
 }
+
+/** A failure as a message part: `<name>: <message>` for an Error. */
+export function describeCause(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
