@@ -25,7 +25,7 @@ import {
 import { bundledFunction, type FunctionCode, validateMemorySize } from './bundled-function';
 import { nagArnOf } from './nag-arn';
 import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
-import { streamMappingProps } from './stream-mapping-props';
+import { acknowledgeListStreams, streamMappingProps } from './stream-mapping-props';
 
 export interface ProcessorFunctionProps {
   /** Streamed with NEW_AND_OLD_IMAGES (infra/resources.ts). */
@@ -154,11 +154,7 @@ export class ProcessorFunction extends Construct {
           'Bad-row payload objects are keyed by day, bucket and stream position: unknown at deploy time.',
       });
       acknowledgeOnFailureObjects(policy, props.failureBucket);
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'dynamodb:ListStreams, which a DynamoDB Streams event-source mapping needs, has no resource-level permissions (granted by aws-cdk-lib’s DynamoEventSource); the stream reads themselves are scoped to the two stream ARNs.',
-      });
+      acknowledgeListStreams(policy, 'the two stream ARNs');
     }
   }
 }

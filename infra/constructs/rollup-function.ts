@@ -10,7 +10,7 @@
  * that stream needs a fan-out instead of another mapping.
  */
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -27,7 +27,7 @@ import {
 } from '../resources';
 import { bundledFunction, type FunctionCode } from './bundled-function';
 import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
-import { streamMappingProps } from './stream-mapping-props';
+import { acknowledgeListStreams, streamMappingProps } from './stream-mapping-props';
 
 export interface RollupFunctionProps {
   /** Streamed with NEW_AND_OLD_IMAGES (infra/resources.ts): the rollup's only input. */
@@ -143,11 +143,7 @@ export class RollupFunction extends Construct {
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy !== undefined) {
       acknowledgeOnFailureObjects(policy, props.failureBucket);
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'dynamodb:ListStreams, which a DynamoDB Streams event-source mapping needs, has no resource-level permissions (granted by aws-cdk-lib’s DynamoEventSource); the stream reads themselves are scoped to the ActiveSessions stream ARN.',
-      });
+      acknowledgeListStreams(policy, 'the ActiveSessions stream ARN');
     }
   }
 }
