@@ -86,6 +86,11 @@ function readAws(reader: EnvReader): AwsConfig {
   };
 }
 
+/** Partition shards of ActiveSessions: the default and range of infra/resources.ts. */
+function readActiveSessionShards(reader: EnvReader): number {
+  return reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 });
+}
+
 export interface ConsumerConfig {
   readonly aws: AwsConfig;
   readonly eventsTable: string;
@@ -107,7 +112,7 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
     badRowsTable: reader.required(ENV.badRowsTable),
     failureBucket: reader.required(ENV.failureBucket),
-    activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
+    activeSessionShards: readActiveSessionShards(reader),
     visitorSaltSecret: reader.required(ENV.visitorSaltSecret),
   });
 }
@@ -166,7 +171,7 @@ export function readQueryConfig(env: Env = process.env): QueryConfig {
     aws: readAws(reader),
     realtimeRollupsTable: reader.required(ENV.realtimeRollupsTable),
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
-    activeSessionShards: reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 }),
+    activeSessionShards: readActiveSessionShards(reader),
     dashboardOrigin: reader.url(ENV.dashboardOrigin),
   });
 }

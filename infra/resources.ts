@@ -136,7 +136,10 @@ export function resourceNames(prefix: string): ResourceNames {
   };
 }
 
-/** Table definitions in a fixed order (events, sessions, activeSessions, badRows). */
+/**
+ * Table definitions in a fixed order (events, sessions, activeSessions, badRows, readTokens,
+ * realtimeRollups).
+ */
 export function tableDefinitions(prefix: string): readonly TableDefinition[] {
   const names = resourceNames(prefix).tables;
   const ttl = (key: TableKey): TtlDefinition => ({
