@@ -41,7 +41,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -57,6 +56,7 @@ import autocannon from 'autocannon';
 import { createAwsClients } from '../../handlers/aws-clients';
 import { DEFAULT_LOCAL_SHARD_COUNT } from '../../infra/resources';
 import { kinesalite } from '../../localstack/emulators/kinesalite';
+import { findFreePort } from '../../localstack/supervisor/ports';
 import { startEmulator } from '../../localstack/supervisor/start-emulator';
 import { type LatencySummary, summarize } from './percentiles';
 
@@ -112,17 +112,6 @@ interface Run {
   /** Open-loop only: requests sent per second, and the largest delay of a send after its schedule. */
   readonly sendRate?: number;
   readonly maxLagMs?: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Reference workload: 10 pageviews per request, 2,000 sessions round-robin, unique eventIds. */
@@ -465,7 +454,7 @@ async function startKinesis(stream: string): Promise<{
   kinesalite: Awaited<ReturnType<typeof startEmulator>>;
   clients: ReturnType<typeof createAwsClients>;
 }> {
-  const emulator = await startEmulator(kinesalite(), { port: await freePort() });
+  const emulator = await startEmulator(kinesalite(), { port: await findFreePort() });
   const clients = createAwsClients({ endpoint: emulator.endpoint, region: 'us-east-1' });
   try {
     await createStream(clients.kinesis, stream);
