@@ -13,6 +13,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { CONSUMER_NODE_OPTIONS } from '../../infra/resources';
+import { LAMBDA_BUNDLE_OPTIONS } from './lambda-bundle-options';
 
 const HANDLERS_DIR = join(__dirname, '..', '..', 'handlers');
 
@@ -139,11 +140,7 @@ export function bundleSubject(subject: Subject, dir: string): { file: string; by
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.source, loader: 'js', resolveDir: dir } }),
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
+    ...LAMBDA_BUNDLE_OPTIONS,
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSUMER_NODE_OPTIONS } from '../../infra/resources';
+import { LAMBDA_BUNDLE_OPTIONS } from './lambda-bundle-options';
 
 interface Figures {
   readonly bench: string;
@@ -66,11 +67,7 @@ try {
   buildSync({
     entryPoints: [join(__dirname, 'hot-path-measure.ts')],
     outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
+    ...LAMBDA_BUNDLE_OPTIONS,
     logLevel: 'warning',
   });
   const deployedFlags = CONSUMER_NODE_OPTIONS.split(' ');
