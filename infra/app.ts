@@ -1,44 +1,40 @@
 /**
- * CDK app entry (`npx cdk synth` via cdk.json, or `npx tsx infra/app.ts`). Synthesis needs no
- * AWS account. Context: `-c stage=liveinsight-prod` (default `liveinsight-dev`),
- * `-c streamMode=provisioned -c shardCount=4`.
+ * CDK app entry: `npm run synth`, `npm run diff`, `npm run deploy` (the CDK CLI, via cdk.json;
+ * the cloud assembly goes to `cdk.out/`). Synthesis needs no AWS account. The stage's settings
+ * come from CDK context, read and validated by infra/stage-config.ts (its header lists every key):
+ * `npm run deploy -- -c stage=liveinsight-prod -c alarmEmail=oncall@example.com`.
  */
 import { App } from 'aws-cdk-lib';
 import { LiveInsightStack } from './liveinsight-stack';
+import { readStageConfig, type StageConfig } from './stage-config';
 
-function streamModeFrom(value: unknown): 'on-demand' | 'provisioned' | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'on-demand' || value === 'provisioned') return value;
-  throw new Error(
-    `context streamMode is ${JSON.stringify(value)} (expected on-demand or provisioned)`,
-  );
-}
-
-function integerFrom(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) {
-    throw new Error(`context ${name} is ${JSON.stringify(value)} (expected an integer)`);
-  }
-  return parsed;
-}
-
-export function buildApp(app = new App()): { app: App; stack: LiveInsightStack } {
-  const context = (key: string): unknown => app.node.tryGetContext(key);
-  const stage = String(context('stage') ?? 'liveinsight-dev');
-  const streamMode = streamModeFrom(context('streamMode'));
-  const shardCount = integerFrom('shardCount', context('shardCount'));
+export function buildApp(app = new App()): {
+  app: App;
+  stack: LiveInsightStack;
+  config: StageConfig;
+} {
+  const config = readStageConfig((key) => app.node.tryGetContext(key));
   const stack = new LiveInsightStack(app, 'LiveInsight', {
-    stackName: stage,
-    stage,
-    ...(streamMode === undefined ? {} : { streamMode }),
-    ...(shardCount === undefined ? {} : { shardCount }),
+    stackName: config.stage,
+    stage: config.stage,
+    streamMode: config.streamMode,
+    shardCount: config.shardCount,
+    ingestSites: config.sites,
   });
-  return { app, stack };
+  return { app, stack, config };
 }
+
+/** Where a direct run (`npx tsx infra/app.ts`) writes: the CDK CLI's own folder (cdk.json). */
+const DIRECT_RUN_OUTDIR = 'cdk.out';
 
 if (require.main === module) {
-  // Under the CDK CLI (cdk.json) the output goes where the CLI says; run directly, say where.
-  const assembly = buildApp().app.synth();
-  process.stdout.write(`synthesized to ${assembly.directory}\n`);
+  // The CDK CLI passes its output folder in CDK_OUTDIR; a direct run writes to the same folder
+  // instead of a temporary one that is gone when the command ends (issue 15).
+  const outdir = process.env['CDK_OUTDIR'] ?? DIRECT_RUN_OUTDIR;
+  buildApp(new App({ outdir })).app.synth();
+  if (process.env['CDK_OUTDIR'] === undefined) {
+    process.stdout.write(
+      `synthesized to ${outdir}/ (npm run synth does the same through the CDK CLI)\n`,
+    );
+  }
 }

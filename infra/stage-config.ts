@@ -1,0 +1,255 @@
+/**
+ * The deploy-time settings of one stage, read once from CDK context (`cdk.json` or
+ * `npm run deploy -- -c key=value`) and validated here, so a wrong value fails `synth` with the
+ * context key, the value received and the form expected — before CloudFormation sees it.
+ *
+ * Context values given on the command line always arrive as strings (`-c shardCount=4` is
+ * "4"); values in cdk.json keep their JSON type. Both are accepted.
+ *
+ * | context key | form | default |
+ * |---|---|---|
+ * | `stage` | 1–40 lowercase letters, digits, single hyphens | `liveinsight-dev` |
+ * | `alarmEmail` | an e-mail address (alarms and budget notifications) | none: no subscription |
+ * | `monthlyBudgetUsd` | a positive number of US dollars | 50 |
+ * | `sites` | JSON `[{"siteId":"shop","allowedOrigins":["https://shop.example"]}]` or `shop=https://shop.example\|https://www.shop.example;blog=any` | none |
+ * | `streamMode` | `on-demand` or `provisioned` | `provisioned` |
+ * | `shardCount` | an integer 1–500 (provisioned only) | 1 |
+ * | `apiGatewayCloudWatchRole` | `true` or `false`: create the account's API Gateway logging role (once per account and region) | `true` |
+ */
+import { assertValidPrefix } from './resources';
+import type { IngestSite } from './constructs/ingest-api';
+
+export type StreamMode = 'on-demand' | 'provisioned';
+
+export interface StageConfig {
+  /** Resource prefix, stack name, API stage name and metrics namespace suffix. */
+  readonly stage: string;
+  /** Where alarm and budget notifications go; undefined: the SNS topic has no subscription. */
+  readonly alarmEmail: string | undefined;
+  readonly monthlyBudgetUsd: number;
+  /** Sites whose browsers may send events, with their allowed origins. */
+  readonly sites: readonly IngestSite[];
+  readonly streamMode: StreamMode;
+  /** Shards of a provisioned stream (ignored on-demand). */
+  readonly shardCount: number;
+  /**
+   * Create the account-level API Gateway → CloudWatch Logs role and its AWS::ApiGateway::Account
+   * setting. One per account and region: a second stage in the same account sets this false.
+   */
+  readonly apiGatewayCloudWatchRole: boolean;
+}
+
+/** The context keys this module reads, each written once. */
+export const STAGE_CONTEXT_KEYS = {
+  stage: 'stage',
+  alarmEmail: 'alarmEmail',
+  monthlyBudgetUsd: 'monthlyBudgetUsd',
+  sites: 'sites',
+  streamMode: 'streamMode',
+  shardCount: 'shardCount',
+  apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
+} as const satisfies Record<keyof StageConfig, string>;
+
+export const STAGE_DEFAULTS = {
+  stage: 'liveinsight-dev',
+  monthlyBudgetUsd: 50,
+  // One provisioned shard ($0.015/h ≈ $11/month) instead of on-demand ($0.04/h ≈ $29/month
+  // before any data): the idle cost decides the default (docs/operations/cost.md).
+  streamMode: 'provisioned',
+  shardCount: 1,
+  apiGatewayCloudWatchRole: true,
+} as const satisfies Partial<StageConfig>;
+
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+  constructor(
+    readonly contextKey: string,
+    readonly received: unknown,
+    expected: string,
+  ) {
+    super(`context ${contextKey} is ${describe(received)} (expected ${expected})`);
+  }
+}
+
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A pragmatic shape check (one @, a dot in the domain, no spaces); SNS confirms the rest. */
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SITE_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+const ORIGIN_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/;
+const SITES_FORM =
+  'a JSON array [{"siteId":"shop","allowedOrigins":["https://shop.example"]}] or ' +
+  '"shop=https://shop.example|https://www.shop.example;blog=any"';
+
+function stageFrom(value: unknown): string {
+  if (value === undefined) return STAGE_DEFAULTS.stage;
+  const key = STAGE_CONTEXT_KEYS.stage;
+  if (typeof value !== 'string') {
+    throw new StageConfigError(key, value, '1–40 lowercase letters, digits or single hyphens');
+  }
+  try {
+    assertValidPrefix(value);
+  } catch {
+    throw new StageConfigError(
+      key,
+      value,
+      '1–40 lowercase letters, digits or single hyphens, starting and ending with a letter or digit',
+    );
+  }
+  return value;
+}
+
+function emailFrom(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !EMAIL_PATTERN.test(value)) {
+    throw new StageConfigError(STAGE_CONTEXT_KEYS.alarmEmail, value, 'an e-mail address');
+  }
+  return value;
+}
+
+function numberFrom(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  return undefined;
+}
+
+function budgetFrom(value: unknown): number {
+  if (value === undefined) return STAGE_DEFAULTS.monthlyBudgetUsd;
+  const parsed = numberFrom(value);
+  if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new StageConfigError(
+      STAGE_CONTEXT_KEYS.monthlyBudgetUsd,
+      value,
+      'a positive number of US dollars',
+    );
+  }
+  return parsed;
+}
+
+function streamModeFrom(value: unknown): StreamMode {
+  if (value === undefined) return STAGE_DEFAULTS.streamMode;
+  if (value === 'on-demand' || value === 'provisioned') return value;
+  throw new StageConfigError(STAGE_CONTEXT_KEYS.streamMode, value, 'on-demand or provisioned');
+}
+
+function shardCountFrom(value: unknown): number {
+  if (value === undefined) return STAGE_DEFAULTS.shardCount;
+  const parsed = numberFrom(value);
+  if (parsed === undefined || !Number.isInteger(parsed) || parsed < 1 || parsed > 500) {
+    throw new StageConfigError(STAGE_CONTEXT_KEYS.shardCount, value, 'an integer from 1 to 500');
+  }
+  return parsed;
+}
+
+function booleanFrom(key: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new StageConfigError(key, value, 'true or false');
+}
+
+function siteFrom(value: unknown, whole: unknown): IngestSite {
+  const key = STAGE_CONTEXT_KEYS.sites;
+  if (typeof value !== 'object' || value === null)
+    throw new StageConfigError(key, whole, SITES_FORM);
+  const { siteId, allowedOrigins } = value as Record<string, unknown>;
+  if (typeof siteId !== 'string' || !SITE_ID_PATTERN.test(siteId)) {
+    throw new StageConfigError(
+      `${key}[].siteId`,
+      siteId,
+      '1–64 letters, digits or hyphens (the site id of its ingest keys)',
+    );
+  }
+  if (!Array.isArray(allowedOrigins) || allowedOrigins.length === 0) {
+    throw new StageConfigError(
+      `${key}[${siteId}].allowedOrigins`,
+      allowedOrigins,
+      'a non-empty array of origins ("https://host[:port]") or ["any"]',
+    );
+  }
+  const origins = allowedOrigins.map((origin: unknown) => {
+    if (origin === 'any' || (typeof origin === 'string' && ORIGIN_PATTERN.test(origin))) {
+      return origin;
+    }
+    throw new StageConfigError(
+      `${key}[${siteId}].allowedOrigins`,
+      origin,
+      'an origin "https://host[:port]" (no path, no trailing slash) or "any"',
+    );
+  });
+  return { siteId, allowedOrigins: origins };
+}
+
+/** `shop=https://a.example|https://b.example;blog=any`: the form that survives a shell. */
+function sitesFromShorthand(text: string): unknown[] {
+  return text
+    .split(';')
+    .filter((part) => part.trim() !== '')
+    .map((part) => {
+      const equals = part.indexOf('=');
+      if (equals < 1) throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, text, SITES_FORM);
+      return {
+        siteId: part.slice(0, equals).trim(),
+        allowedOrigins: part
+          .slice(equals + 1)
+          .split('|')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ''),
+      };
+    });
+}
+
+function sitesFrom(value: unknown): readonly IngestSite[] {
+  if (value === undefined || value === '') return [];
+  let list: unknown = value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text.startsWith('[')) {
+      try {
+        list = JSON.parse(text) as unknown;
+      } catch {
+        throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, value, SITES_FORM);
+      }
+    } else {
+      list = sitesFromShorthand(text);
+    }
+  }
+  if (!Array.isArray(list)) throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, value, SITES_FORM);
+  const sites = list.map((site: unknown) => siteFrom(site, value));
+  const seen = new Set<string>();
+  for (const site of sites) {
+    if (seen.has(site.siteId)) {
+      throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, value, 'each siteId once');
+    }
+    seen.add(site.siteId);
+  }
+  return sites;
+}
+
+/**
+ * Reads and validates every stage setting. `context` is `(key) => app.node.tryGetContext(key)`,
+ * or a plain lookup in tests.
+ */
+export function readStageConfig(context: (key: string) => unknown): StageConfig {
+  const k = STAGE_CONTEXT_KEYS;
+  return {
+    stage: stageFrom(context(k.stage)),
+    alarmEmail: emailFrom(context(k.alarmEmail)),
+    monthlyBudgetUsd: budgetFrom(context(k.monthlyBudgetUsd)),
+    sites: sitesFrom(context(k.sites)),
+    streamMode: streamModeFrom(context(k.streamMode)),
+    shardCount: shardCountFrom(context(k.shardCount)),
+    apiGatewayCloudWatchRole: booleanFrom(
+      k.apiGatewayCloudWatchRole,
+      context(k.apiGatewayCloudWatchRole),
+      STAGE_DEFAULTS.apiGatewayCloudWatchRole,
+    ),
+  };
+}
+
+/** CloudWatch namespace of one stage's business metrics: stages never add up each other's. */
+export function stageMetricsNamespace(baseNamespace: string, stage: string): string {
+  return `${baseNamespace}/${stage}`;
+}
