@@ -64,7 +64,25 @@ export interface BatchReport {
   readonly sessionWrites: number;
   readonly sessionsUnchanged: number;
   readonly activeSessionWrites: number;
+  /**
+   * What this invocation really wrote, for operators' counts (npm start's live line): `stats`
+   * counts what the pipeline made of the records, also when the writes then failed.
+   */
+  readonly written: WrittenCounts;
   readonly firstError?: string;
+}
+
+export interface WrittenCounts {
+  /** Events applied to their session for the first time (their raw row is stored). */
+  readonly newEvents: number;
+  /**
+   * Events written again that their session had already applied (a redelivery or a producer's
+   * re-send: the raw row is overwritten, nothing counts twice), plus records repeating an event
+   * of the same batch.
+   */
+  readonly repeatedEvents: number;
+  /** Bad rows written. */
+  readonly badRows: number;
 }
 
 export interface ConsumerResult {
@@ -149,6 +167,8 @@ export async function consumeBatch(
   let sessionWrites = 0;
   let sessionsUnchanged = 0;
   let activeSessionWrites = 0;
+  let newEvents = 0;
+  let repeatedEvents = batch.stats.duplicates;
   outcomes.forEach((settled, index) => {
     const delta = deltas[index] as SessionDelta;
     if (!settled.ok) {
@@ -161,7 +181,12 @@ export async function consumeBatch(
     sessionWrites += settled.value.sessionWrites;
     if (settled.value.newlyApplied === 0) sessionsUnchanged += 1;
     activeSessionWrites += 1;
+    newEvents += settled.value.newlyApplied;
+    repeatedEvents += delta.events.length - settled.value.newlyApplied;
   });
+  const badRowsWritten =
+    badRowPuts.filter((settled) => settled.ok).length -
+    raw.failed.filter((put) => put.tags.some((tag) => tag.kind === 'bad-row')).length;
 
   const failedSequenceNumbers = [...failed];
   return {
@@ -172,6 +197,7 @@ export async function consumeBatch(
       sessionWrites,
       sessionsUnchanged,
       activeSessionWrites,
+      written: { newEvents, repeatedEvents, badRows: badRowsWritten },
       ...(firstError === undefined ? {} : { firstError }),
     },
   };
