@@ -44,6 +44,40 @@ export function shardKey(siteId: string, shard: number): string {
   return `${siteId}#${shard}`;
 }
 
+/**
+ * DynamoDB's limits on key attribute values, counted in UTF-8 bytes, not characters: a value
+ * over them is refused with a ValidationException. The sort key is `sessionId`.
+ */
+export const DYNAMODB_KEY_LIMITS = { partitionKeyBytes: 2048, sortKeyBytes: 1024 } as const;
+
+/**
+ * Why a client-supplied sort key position (a cursor's `after`) cannot be sent to DynamoDB, or
+ * undefined when it can. Checked before the Query so that a client's mistake is a 400 naming
+ * it, not a DynamoDB error: a lone surrogate has no UTF-8 form, and a position can be short in
+ * characters yet over the limit in bytes.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+export function sortKeyPositionProblem(position: string): string | undefined {
+  if (position.length === 0) return 'the position is empty (expected a session id)';
+  if (LONE_SURROGATE.test(position)) {
+    return 'the position holds a lone UTF-16 surrogate (expected text that has a UTF-8 form)';
+  }
+  const bytes = Buffer.byteLength(position, 'utf8');
+  if (bytes > DYNAMODB_KEY_LIMITS.sortKeyBytes) {
+    return `the position is ${bytes} bytes in UTF-8 (expected at most ${DYNAMODB_KEY_LIMITS.sortKeyBytes}, DynamoDB's sort key limit)`;
+  }
+  return undefined;
+}
+
+/**
+ * DynamoDB's answer to a request it refuses as malformed (a key over its size, a bad
+ * expression); retrying the same request cannot help.
+ */
+function isValidationException(cause: unknown): boolean {
+  return cause instanceof Error && cause.name === 'ValidationException';
+}
+
 /** `#a0, #a1, …` placeholders: several attribute names (`source`, `country`) are reserved words. */
 function projection(attributes: readonly string[]): {
   ProjectionExpression: string;
@@ -91,13 +125,25 @@ export function createActiveSessionsReader(
     };
   }
 
-  async function send(input: QueryCommandInput, siteId: string, shard: number) {
+  async function send(
+    input: QueryCommandInput,
+    siteId: string,
+    shard: number,
+    after: string | undefined,
+  ) {
     try {
       return await dynamodb.send(new QueryCommand(input));
     } catch (cause) {
+      // A refusal of a request that carries a client's position is the client's mistake (400);
+      // one of a request built only from our own values is our bug (500). Neither is retried.
+      const kind = !isValidationException(cause)
+        ? 'unavailable'
+        : after === undefined
+          ? 'refused'
+          : 'invalid_input';
       throw new StorageReadError(
-        `Query of ${tableName} for ${shardKey(siteId, shard)} failed: ${describeCause(cause)}`,
-        'unavailable',
+        `Query of ${tableName} for ${shardKey(siteId, shard)}${after === undefined ? '' : ` after ${JSON.stringify(after.slice(0, 40))}`} failed: ${describeCause(cause)}`,
+        kind,
         tableName,
         { cause },
       );
@@ -134,8 +180,16 @@ export function createActiveSessionsReader(
 
   return {
     async readShardPage(siteId, { shard, after, limit }, nowMs) {
+      const problem = after === undefined ? undefined : sortKeyPositionProblem(after);
+      if (problem !== undefined) {
+        throw new StorageReadError(
+          `Query of ${tableName} for ${shardKey(siteId, shard)} not sent: ${problem}`,
+          'invalid_input',
+          tableName,
+        );
+      }
       const input = baseInput(siteId, shard, nowMs, SESSIONS_PROJECTION, after);
-      const answer = await send({ ...input, Limit: limit }, siteId, shard);
+      const answer = await send({ ...input, Limit: limit }, siteId, shard, after);
       const items = (answer.Items ?? []).map((raw) =>
         parseItem(ActiveSessionViewSchema, raw, shardKey(siteId, shard)),
       );

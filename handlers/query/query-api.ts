@@ -22,7 +22,7 @@ import {
   type RealtimeAnswer,
 } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
-import type { ActiveSessionsReader } from './active-sessions-reader';
+import { sortKeyPositionProblem, type ActiveSessionsReader } from './active-sessions-reader';
 import type { RollupReader } from './rollup-reader';
 import { StorageReadError } from './storage-read-error';
 import { createTtlCache } from './ttl-cache';
@@ -155,12 +155,29 @@ export function createQueryApi(options: QueryApiOptions): QueryApi {
           throw new RequestError(400, 'invalid_cursor', cause.message);
         throw cause;
       }
+      const problem = sortKeyPositionProblem(after);
+      if (problem !== undefined) {
+        throw new RequestError(400, 'invalid_cursor', `cursor ${shown(cursor)}: ${problem}`);
+      }
     }
     const nowMs = clock();
-    const page = await pageAcrossShards(
-      (shardRequest) => reader.readShardPage(siteId, shardRequest, nowMs),
-      { shardCount, limit, after },
-    );
+    let page;
+    try {
+      page = await pageAcrossShards(
+        (shardRequest) => reader.readShardPage(siteId, shardRequest, nowMs),
+        { shardCount, limit, after },
+      );
+    } catch (caught) {
+      if (!(caught instanceof StorageReadError) || caught.kind !== 'invalid_input') throw caught;
+      // DynamoDB refused the position our check let through: still the client's cursor, and
+      // worth a log line because the check above should have caught it.
+      logError(caught, request);
+      throw new RequestError(
+        400,
+        'invalid_cursor',
+        `cursor ${shown(cursor ?? '')} names a position the sessions store refuses (expected the nextCursor of a previous page)`,
+      );
+    }
     const body: ActiveSessionsPage = {
       siteId,
       at: nowMs,
@@ -220,7 +237,8 @@ export function createQueryApi(options: QueryApiOptions): QueryApi {
         return error(caught.status, caught.code, caught.message, caught.details);
       }
       logError(caught, request);
-      // A DynamoDB failure is worth a retry; a malformed item is not (500 below).
+      // A DynamoDB failure is worth a retry; a malformed item or a request DynamoDB refuses as
+      // invalid is not (500 below): a 503 would have the client repeat it for nothing.
       if (caught instanceof StorageReadError && caught.kind === 'unavailable') {
         return error(
           503,
@@ -266,6 +284,11 @@ function grantedSite(request: QueryRequest): string {
     );
   }
   return siteId;
+}
+
+/** A client's value in a message: JSON-quoted, cut at 40 characters. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 }
 
 function parseLimit(raw: string | undefined): number {

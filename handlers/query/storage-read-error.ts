@@ -1,10 +1,19 @@
-/** Raised when DynamoDB fails or answers an item that breaks the table's contract. */
+/**
+ * What went wrong with a read, which decides the answer: only `unavailable` is worth a retry.
+ * - `unavailable`: DynamoDB failed or throttled (503, retry helps);
+ * - `contract`: a stored item breaks the table's contract (500);
+ * - `invalid_input`: a value the client supplied cannot be a key, or DynamoDB refused the request
+ *   that carried it with a ValidationException (400: the client must change the request);
+ * - `refused`: DynamoDB refused a request built only from our own values (500: a bug).
+ */
+export type StorageReadErrorKind = 'unavailable' | 'contract' | 'invalid_input' | 'refused';
+
+/** Raised when DynamoDB fails, refuses a read, or answers an item that breaks the contract. */
 export class StorageReadError extends Error {
   override readonly name = 'StorageReadError';
   constructor(
     message: string,
-    /** `unavailable`: DynamoDB failed (retry helps); `contract`: the data is wrong (it does not). */
-    readonly kind: 'unavailable' | 'contract',
+    readonly kind: StorageReadErrorKind,
     readonly tableName: string,
     options?: ErrorOptions,
   ) {
