@@ -24,6 +24,9 @@ const ignored = [
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  // One scratch folder (TMPDIR) per run; teardown fails the run if a test left a folder in it.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   projects: [
     {
       ...shared,

@@ -2,9 +2,9 @@
  * The registry file and its CLI against a running edge: a key added with `npm run sites` works
  * within a second, a revoked one stops working within a second, and the file holds only hashes.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type TestStack, useTestStack } from '../testing/use-test-stack';
 import { type RunningEdge, startEdge } from './server';
 import { runSitesCommand } from './sites-cli';
@@ -29,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await edge?.stop();
   await stack?.dispose();
+  if (file !== undefined) rmSync(dirname(file), { recursive: true, force: true });
 });
 
 function cli(...args: string[]): string[] {

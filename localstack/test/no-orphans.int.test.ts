@@ -22,6 +22,7 @@ describeWithEmulators()('npm start stopped by a signal', () => {
       await cli.waitFor(/Ctrl-C stops everything/, 60_000);
     } catch (error) {
       cli.child.kill('SIGKILL');
+      await cli.exited; // and its scratch folder removed
       throw error;
     }
     const children = descendantsOf(cli.child.pid ?? -1);

@@ -3,8 +3,7 @@
  * ingest API, the query API and the dashboard, writes demo.json, shows events it was sent, and
  * stops clean on Ctrl-C with no process left behind.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { parseWith } from '../../schemas';
@@ -42,12 +41,8 @@ async function pollUntil<T>(
 describeWithEmulators()('npm start', () => {
   it('runs the product with demo traffic, serves every API and stops clean', async () => {
     // Arrange: start it as `npm start` does, on free ports and a state folder of its own.
-    const stateDir = mkdtempSync(join(tmpdir(), 'liveinsight-smoke-'));
-    const cli = runStartCli({
-      LIVEINSIGHT_AWS_PORT: '0',
-      LIVEINSIGHT_DEMO: 'on',
-      LIVEINSIGHT_STATE_DIR: stateDir,
-    });
+    const cli = runStartCli({ LIVEINSIGHT_AWS_PORT: '0', LIVEINSIGHT_DEMO: 'on' });
+    const stateDir = cli.stateDir;
     try {
       await cli.waitFor(/Ctrl-C stops everything/, 90_000);
       const parsed = parseWith(
@@ -132,6 +127,7 @@ describeWithEmulators()('npm start', () => {
       expect(await waitUntilGone(children, 15_000)).toEqual([]);
     } finally {
       if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+      await cli.exited; // and its scratch folder removed
     }
   }, 150_000);
 });

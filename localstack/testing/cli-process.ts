@@ -3,7 +3,8 @@
  * no npm or tsx wrapper in between, so the PID is the supervisor itself — and waits for output.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +13,8 @@ const TSX_CJS = require.resolve('tsx/cjs');
 
 export interface CliProcess {
   readonly child: ChildProcess;
+  /** Its LIVEINSIGHT_STATE_DIR (demo.json, sites.json); removed with it unless `env` chose one. */
+  readonly stateDir: string;
   output(): string;
   /** Resolves with the output once `pattern` appears; rejects on exit or deadline. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
@@ -21,12 +24,19 @@ export interface CliProcess {
 /**
  * Runs start.ts with `env` over isolating defaults: a free edge port, a state folder of its own
  * and no demo traffic, so it never collides with a developer's `npm start` or another test.
+ * Its state folder and TMPDIR (where it keeps the S3 emulator's data) live in one scratch folder
+ * that is removed once the process has exited — also after a SIGKILL, which gives start.ts no
+ * chance to clean up itself; `exited` resolves after the removal.
  */
 export function runStartCli(env: Readonly<Record<string, string>>): CliProcess {
+  const scratch = mkdtempSync(join(tmpdir(), 'liveinsight-start-'));
+  const childTmp = join(scratch, 'tmp');
+  mkdirSync(childTmp);
   const isolation = {
     LIVEINSIGHT_EDGE_PORT: '0',
     LIVEINSIGHT_DEMO: 'off',
-    LIVEINSIGHT_STATE_DIR: mkdtempSync(join(tmpdir(), 'liveinsight-start-')),
+    LIVEINSIGHT_STATE_DIR: join(scratch, 'state'),
+    TMPDIR: childTmp,
   };
   const child = spawn(process.execPath, ['--require', TSX_CJS, START], {
     cwd: join(__dirname, '..', '..'),
@@ -43,8 +53,10 @@ export function runStartCli(env: Readonly<Record<string, string>>): CliProcess {
   child.stderr?.on('data', onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => {
-      resolve({ code, signal });
-      listeners.forEach((listener) => listener());
+      void rm(scratch, { recursive: true, force: true }).finally(() => {
+        resolve({ code, signal });
+        listeners.forEach((listener) => listener());
+      });
     }),
   );
   let hasExited = false;
@@ -52,6 +64,7 @@ export function runStartCli(env: Readonly<Record<string, string>>): CliProcess {
 
   return {
     child,
+    stateDir: env['LIVEINSIGHT_STATE_DIR'] ?? isolation.LIVEINSIGHT_STATE_DIR,
     output: () => text,
     exited,
     waitFor(pattern, timeoutMs) {

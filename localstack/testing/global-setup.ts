@@ -5,6 +5,7 @@
  * can run against both (see testKinesisEngines). Ports are free ones, so a running `npm start`
  * on 4566 does not get in the way.
  */
+import { enterRunScratchDir } from '../../test/run-scratch-dir';
 import { readLocalConfig, writeTestStackDescriptor } from '../local-config';
 import { KINESIS_ENGINES } from '../kinesis-engine';
 import { startLocalStack } from '../local-stack';
@@ -12,6 +13,8 @@ import { startLocalStackContainer } from '../localstack-container';
 import { type TestBackend, setTestBackend } from './test-backend';
 
 export default async function globalSetup(): Promise<void> {
+  // Before anything makes a temporary folder: the emulators' S3 data lands in the run's scratch.
+  enterRunScratchDir();
   const config = readLocalConfig();
   const began = Date.now();
   let backend: TestBackend;

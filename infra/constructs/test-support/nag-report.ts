@@ -3,7 +3,7 @@
  * findings its validation report lists. An unacknowledged error fails synthesis; warnings only
  * reach the report, which is why tests read it.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -15,9 +15,19 @@ export interface NagApp {
   readonly outdir: string;
 }
 
-/** An app in a new temporary folder (named `<prefix>…`) whose synthesis runs AwsSolutions. */
+/** Synthesis folders made by this test file, removed after its tests, passed or failed. */
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * An app in a new temporary folder (named `<prefix>…`, removed after the test file) whose
+ * synthesis runs AwsSolutions.
+ */
 export function nagCheckedApp(prefix: string): NagApp {
   const outdir = mkdtempSync(join(tmpdir(), prefix));
+  outdirs.push(outdir);
   const app = new App({ outdir });
   // Plugins run when the app synthesizes first.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
