@@ -100,7 +100,33 @@ export interface ConsumerConfig {
   /** Lambda's on-failure destination; the consumer also keeps oversized bad-row payloads here. */
   readonly failureBucket: string;
   readonly activeSessionShards: number;
-  readonly visitorSaltSecret: string;
+  /** Where the HMAC key of the daily visitor salt comes from. */
+  readonly visitorSalt: VisitorSaltSource;
+}
+
+/**
+ * The visitor-salt key: its value from the environment (the local stack, which has no Secrets
+ * Manager), or the id of a Secrets Manager secret the consumer reads at runtime (AWS: the value
+ * never appears in the function's configuration).
+ */
+export type VisitorSaltSource =
+  | { readonly kind: 'value'; readonly secret: string }
+  | { readonly kind: 'secrets-manager'; readonly secretId: string };
+
+function readVisitorSalt(reader: EnvReader): VisitorSaltSource {
+  const secret = reader.optional(ENV.visitorSaltSecret);
+  const secretId = reader.optional(ENV.visitorSaltSecretArn);
+  if (secret !== undefined && secretId !== undefined) {
+    reader.problems.push(
+      `${ENV.visitorSaltSecret} and ${ENV.visitorSaltSecretArn} are both set (expected one: the key locally, the secret's ARN on AWS)`,
+    );
+  }
+  if (secretId !== undefined) return { kind: 'secrets-manager', secretId };
+  if (secret !== undefined) return { kind: 'value', secret };
+  reader.problems.push(
+    `${ENV.visitorSaltSecretArn} (AWS) or ${ENV.visitorSaltSecret} (local) is missing (expected one of them)`,
+  );
+  return { kind: 'value', secret: '' };
 }
 
 export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
@@ -113,7 +139,7 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     badRowsTable: reader.required(ENV.badRowsTable),
     failureBucket: reader.required(ENV.failureBucket),
     activeSessionShards: readActiveSessionShards(reader),
-    visitorSaltSecret: reader.required(ENV.visitorSaltSecret),
+    visitorSalt: readVisitorSalt(reader),
   });
 }
 

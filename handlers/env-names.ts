@@ -18,7 +18,10 @@ export const ENV = {
   eventsStream: 'LIVEINSIGHT_EVENTS_STREAM',
   failureBucket: 'LIVEINSIGHT_FAILURE_BUCKET',
   activeSessionShards: 'LIVEINSIGHT_ACTIVE_SESSION_SHARDS',
+  /** The visitor-salt HMAC key itself: the local stack only (it has no Secrets Manager). */
   visitorSaltSecret: 'LIVEINSIGHT_VISITOR_SALT_SECRET',
+  /** On AWS: the Secrets Manager secret holding that key, read at runtime (never its value). */
+  visitorSaltSecretArn: 'LIVEINSIGHT_VISITOR_SALT_SECRET_ARN',
   metricsNamespace: 'LIVEINSIGHT_METRICS_NAMESPACE',
 } as const;
 

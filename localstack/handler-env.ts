@@ -27,6 +27,8 @@ export function handlerEnv(
     [ENV.failureBucket]: resources.names.buckets.failures,
     [ENV.activeSessionShards]: String(resources.activeSessionShards),
     [ENV.visitorSaltSecret]: visitorSaltSecret,
+    // No Secrets Manager locally: the key above is the consumer's source (handlers/config.ts).
+    [ENV.visitorSaltSecretArn]: '',
     [ENV.metricsNamespace]: 'LiveInsight',
   };
 }

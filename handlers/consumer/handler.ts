@@ -6,7 +6,11 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import { createBatchProcessor } from '../../pipeline/process-batch';
 import type { AwsClients } from '../aws-clients';
 import type { ConsumerConfig } from '../config';
-import { dailySalt } from '../adapters/daily-salt';
+import {
+  type SecretSource,
+  configSecretSource,
+  refreshingSalt,
+} from '../adapters/visitor-salt-secret';
 import type { Backoff } from '../adapters/deadline';
 import { type BatchReport, type ConsumerDeps, consumeBatch } from './consume-batch';
 import { SessionCache } from './session-cache';
@@ -23,6 +27,11 @@ export interface ConsumerHandlerOptions {
   readonly concurrency?: number;
   readonly backoff?: Backoff;
   readonly now?: () => number;
+  /**
+   * The visitor-salt key's source. Required when the configuration names a Secrets Manager
+   * secret (index.ts passes one with a client); by default the key in the configuration.
+   */
+  readonly saltSecret?: SecretSource;
 }
 
 export interface ConsumerRuntime {
@@ -35,6 +44,7 @@ export function createConsumer(
   options: ConsumerHandlerOptions = {},
 ): ConsumerRuntime {
   const cache = new SessionCache(options.sessionCacheEntries);
+  const salt = refreshingSalt(options.saltSecret ?? configuredSaltSecret(config));
   const deps: ConsumerDeps = {
     dynamodb: clients.dynamodb,
     s3: clients.s3,
@@ -48,7 +58,7 @@ export function createConsumer(
     },
     process: createBatchProcessor({
       clock: { now: options.now ?? Date.now },
-      salt: dailySalt(config.visitorSaltSecret),
+      salt: salt.provider,
     }),
     cache,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -57,11 +67,19 @@ export function createConsumer(
   const onReport = options.onReport ?? logReport;
   return {
     handler: async (event, context) => {
+      await salt.refresh();
       const { response, report } = await consumeBatch(event, context, deps);
       onReport(report);
       return response;
     },
   };
+}
+
+function configuredSaltSecret(config: ConsumerConfig): SecretSource {
+  if (config.visitorSalt.kind === 'value') return configSecretSource(config.visitorSalt.secret);
+  throw new Error(
+    `the visitor salt key is the Secrets Manager secret ${config.visitorSalt.secretId} (expected options.saltSecret with a client to read it, as handlers/consumer/index.ts passes)`,
+  );
 }
 
 function logReport(report: BatchReport): void {

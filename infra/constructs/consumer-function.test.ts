@@ -100,13 +100,17 @@ describe('ConsumerFunction', () => {
         ENV.badRowsTable,
         ENV.failureBucket,
         ENV.activeSessionShards,
-        ENV.visitorSaltSecret,
+        ENV.visitorSaltSecretArn,
         'NODE_OPTIONS',
       ].sort(),
     );
     // The heap setting bench:hot-path measures the pipeline with.
     expect(env['NODE_OPTIONS']).toBe('--max-semi-space-size=32');
-    expect(JSON.stringify(env)).toContain('resolve:secretsmanager');
+    // The salt secret's ARN, read at runtime: never its value (no dynamic reference).
+    expect(env[ENV.visitorSaltSecretArn]).toEqual({
+      Ref: expect.stringMatching(/^ConsumerVisitorSaltSecret/) as unknown,
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('resolve:secretsmanager');
     expect(JSON.stringify(template.toJSON())).toContain(names.events);
   });
 
@@ -157,12 +161,11 @@ describe('ConsumerFunction', () => {
     ]);
   });
 
-  test('is granted exactly the calls it makes: no deletes, no indexes, no secret reads', () => {
+  test('is granted exactly the calls it makes: no deletes, no indexes, no reads of Sessions', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     for (const action of [
       'dynamodb:BatchWriteItem',
       'dynamodb:PutItem',
-      'dynamodb:GetItem',
       's3:PutObject',
       's3:ListBucket',
       'kinesis:GetRecords',
@@ -172,8 +175,9 @@ describe('ConsumerFunction', () => {
     }
     for (const absent of [
       'dynamodb:DeleteItem',
+      // The consumer never reads Sessions: a refused conditional put returns the stored item.
+      'dynamodb:GetItem',
       '/index/*',
-      'secretsmanager:',
       's3:GetObject',
       's3:Delete',
     ]) {
@@ -182,6 +186,25 @@ describe('ConsumerFunction', () => {
     expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain(
       'AWSLambdaBasicExecutionRole',
     );
+  });
+
+  test('may read the salt secret and nothing else of Secrets Manager', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (policy) =>
+          (policy as { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } })
+            .Properties.PolicyDocument.Statement,
+      )
+      .filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('secretsmanager:')),
+      );
+
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: { Ref: expect.stringMatching(/^ConsumerVisitorSaltSecret/) as unknown },
+      }),
+    ]);
   });
 
   test('names the consumer after the events stream when no name is given', () => {

@@ -12,7 +12,7 @@
  * costs nothing extra. Switch with CONSUMER_KINESIS_READER in infra/resources.ts.
  */
 import { join } from 'node:path';
-import { Duration, SecretValue, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -56,8 +56,9 @@ export interface ConsumerFunctionProps {
    */
   readonly activeSessionShards?: number;
   /**
-   * Secret of the daily visitor-id salt (HMAC key). Its value reaches the function as an
-   * environment variable through a CloudFormation dynamic reference, resolved at deploy time.
+   * Secret of the daily visitor-id salt (HMAC key). The function gets its ARN and reads the value
+   * at runtime (handlers/adapters/visitor-salt-secret.ts, cached); the value never appears in the
+   * template or the function's configuration.
    * @default a new generated secret
    */
   readonly visitorSaltSecret?: secretsmanager.ISecret;
@@ -126,9 +127,7 @@ export class ConsumerFunction extends Construct {
       [ENV.failureBucket]: props.failureBucket.bucketName,
       [ENV.activeSessionShards]: String(props.activeSessionShards ?? DEFAULT_ACTIVE_SESSION_SHARDS),
       NODE_OPTIONS: CONSUMER_NODE_OPTIONS,
-      [ENV.visitorSaltSecret]: SecretValue.secretsManager(
-        this.visitorSaltSecret.secretArn,
-      ).unsafeUnwrap(),
+      [ENV.visitorSaltSecretArn]: this.visitorSaltSecret.secretArn,
     };
     const { function: fn, role } = bundledFunction(this, 'Function', {
       entry: CONSUMER_ENTRY,
@@ -150,12 +149,14 @@ export class ConsumerFunction extends Construct {
     const allow = (actions: string[], resources: string[]) =>
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
     allow(['dynamodb:BatchWriteItem'], [props.eventsTable.tableArn, props.badRowsTable.tableArn]);
-    // Conditional PutItem (ALL_OLD on a refused condition); GetItem is the store's read port.
-    allow(['dynamodb:PutItem', 'dynamodb:GetItem'], [props.sessionsTable.tableArn]);
+    // Conditional PutItem; a refused condition returns the stored item (ALL_OLD), so the
+    // consumer never reads Sessions (the store's GetItem serves tests only).
+    allow(['dynamodb:PutItem'], [props.sessionsTable.tableArn]);
     allow(['dynamodb:PutItem'], [props.activeSessionsTable.tableArn]);
     allow(['s3:PutObject'], [props.failureBucket.arnForObjects(`${BAD_ROW_PAYLOAD_PREFIX}*`)]);
-    // The salt secret reaches the function through a dynamic reference that CloudFormation
-    // resolves at deploy time: the function itself never reads Secrets Manager.
+    // The salt key is read at runtime: GetSecretValue on this one secret, nothing else (an
+    // AWS-managed key encrypts it, so no kms:Decrypt grant is needed).
+    allow(['secretsmanager:GetSecretValue'], [this.visitorSaltSecret.secretArn]);
 
     const mappingProps = streamMappingProps(settings, props.failureBucket);
     const reader = props.kinesisReader ?? CONSUMER_KINESIS_READER;

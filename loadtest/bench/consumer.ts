@@ -107,7 +107,7 @@ function consumerConfig(stack: LocalStack, resources: ResourceDefinitions): Cons
     badRowsTable: tables.badRows,
     failureBucket: buckets.failures,
     activeSessionShards: resources.activeSessionShards,
-    visitorSaltSecret: 'bench-consumer-visitor-salt',
+    visitorSalt: { kind: 'value', secret: 'bench-consumer-visitor-salt' },
   };
 }
 

@@ -18,11 +18,16 @@ export interface Accepted {
 export function expectExactlyOnce(
   stored: TableSnapshot,
   accepted: Accepted,
-  config: Pick<ConsumerConfig, 'visitorSaltSecret' | 'activeSessionShards'>,
+  config: Pick<ConsumerConfig, 'visitorSalt' | 'activeSessionShards'>,
 ): void {
+  if (config.visitorSalt.kind !== 'value') {
+    throw new Error(
+      `expectExactlyOnce needs the salt key itself (received a ${config.visitorSalt.kind} source)`,
+    );
+  }
   const expected = expectedState(
     accepted.events,
-    config.visitorSaltSecret,
+    config.visitorSalt.secret,
     config.activeSessionShards,
   );
   const storedIds = stored.events.map((item) => item.eventId).sort();
