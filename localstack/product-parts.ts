@@ -16,6 +16,7 @@ import type { LocalProduct } from './local-product';
 import { startLocalProcessor } from './metrics-sink/local-processor';
 import { startLocalRollup } from './rollup/local-rollup';
 import { dashboardUrl, issueLocalReadToken, queryPartRoutes } from './query/query-part';
+import { ingestCommand, queryCommand } from './printed-commands';
 
 /** More demo sites beside the edge's seeded `demo-shop`; their keys are fixed and local-only. */
 const EXTRA_DEMO_SITES = [
@@ -162,7 +163,7 @@ export async function startProductParts(
     const rate = (n: number): string => (n / seconds).toFixed(1);
     print(
       `live  accepted ${rate(accepted - last.accepted)}/s (demo)  stored ${rate(totals.stored - last.stored)}/s` +
-        `  total stored ${totals.stored}  bad rows ${totals.bad}  duplicates ${totals.duplicates}` +
+        `  total stored ${totals.stored}  bad rows ${totals.bad}${traffic === undefined ? '' : ` (the demo sent ${traffic.stats().eventsBadOnPurpose} bad on purpose)`}  duplicates ${totals.duplicates}` +
         `  consumer lag ${lag.pendingRecords} records${lag.millisBehindLatest === undefined ? '' : `, ${lag.millisBehindLatest} ms`}`,
     );
     last = { accepted, stored: totals.stored, at: now };
@@ -177,8 +178,8 @@ export async function startProductParts(
   const banner = [
     '',
     `Dashboard     ${url}`,
-    `Ingest        curl -X POST ${origin}/events -H 'x-api-key: ${demoKey.ingestKey}' -H 'content-type: application/json' -d @event.json`,
-    `Query         curl '${origin}/realtime?siteId=${DEMO_SITE.siteId}' -H 'authorization: Bearer ${readToken}'`,
+    `Ingest        ${ingestCommand(origin, DEMO_SITE.siteId, demoKey.ingestKey)}`,
+    `Query         ${queryCommand(origin, DEMO_SITE.siteId, readToken)}`,
     ...siteKeys.map(
       (key) =>
         `site ${key.siteId.padEnd(10)} ingest key ${key.ingestKey}  read token ${readTokens.get(key.siteId) ?? ''}`,

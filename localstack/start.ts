@@ -5,6 +5,7 @@
  */
 import { readLocalConfig } from './local-config';
 import { type LocalProduct, startLocalProduct } from './local-product';
+import { nodeSupportNotice, silenceSdkNodeWarning } from './node-support';
 import { type ProductParts, startProductParts } from './product-parts';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -14,6 +15,9 @@ function print(line: string): void {
 }
 
 export async function main(): Promise<void> {
+  // Before the first SDK client: the SDK's nine-line Node warning would split the banner; the
+  // banner's last line says it once instead.
+  silenceSdkNodeWarning();
   const config = readLocalConfig();
   // Set once started; the signal handler may run before that.
   const current: { product?: LocalProduct } = {};
@@ -61,6 +65,8 @@ export async function main(): Promise<void> {
   print(`ready in ${product.startupMs} ms`);
   for (const line of product.describe()) print(`  ${line}`);
   for (const line of parts.banner) print(line);
+  const nodeNotice = nodeSupportNotice();
+  if (nodeNotice !== undefined) print(nodeNotice);
   print('Ctrl-C stops everything.');
   if (signalled !== undefined) stop(signalled, product);
 }

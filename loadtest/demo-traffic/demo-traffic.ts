@@ -5,6 +5,7 @@
  * is malformed on purpose, so the edge's 400s show up in the summary too.
  */
 import type { TrackerEvent } from '../../schemas';
+import { WINDOWS } from '../../schemas/limits';
 import { Prng } from '../workload/prng';
 import { type EdgeAnswer, postEvents } from './post-events';
 import { type DemoSite, type VisitPlan, planVisit } from './visit-plan';
@@ -34,6 +35,11 @@ export interface DemoTrafficStats {
   readonly eventsRefused: number;
   /** Events a 207 or 429 asked to retry (retried later with the same ids). */
   readonly eventsRetried: number;
+  /**
+   * Accepted events that are bad on purpose (stamped a year ahead, see visit-plan.ts): the
+   * consumer must make each a bad row, so `npm start` can say where its bad rows come from.
+   */
+  readonly eventsBadOnPurpose: number;
   readonly transportErrors: number;
 }
 
@@ -84,8 +90,12 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     eventsAccepted: 0,
     eventsRefused: 0,
     eventsRetried: 0,
+    eventsBadOnPurpose: 0,
     transportErrors: 0,
   };
+  // The consumer's rule for a future timestamp, so both count the same events.
+  const badOnPurpose = (events: readonly TrackerEvent[]): number =>
+    events.filter((e) => e.ts - clock() > WINDOWS.maxFutureSkewMs).length;
   const visits = new Map<string, RunningVisit[]>(options.sites.map((s) => [s.siteId, []]));
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
@@ -121,9 +131,11 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     }
     if (answer.status === 200) {
       counters.eventsAccepted += events.length;
+      counters.eventsBadOnPurpose += badOnPurpose(events);
     } else if (answer.status === 207) {
       const refused = refusedEvents(answer.body, events);
       counters.eventsAccepted += events.length - refused.length;
+      counters.eventsBadOnPurpose += badOnPurpose(events.filter((e) => !refused.includes(e)));
       counters.eventsRetried += refused.length;
       visit.retry = refused;
       visit.retryAt = clock() + 500;

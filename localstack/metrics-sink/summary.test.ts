@@ -107,9 +107,9 @@ describe('summary', () => {
   it('prints one line per site and one for all sites', () => {
     expect(formatSummary(sink.summary())).toBe(
       [
-        'business metrics 12:30 UTC (per minute; bounce and duration over sessions ended in the last 60 min)',
-        '  shop-a           active 12 · current 5 · page views/min 8 (now 3, 30 min 11) · started 2 · engaged 61 s · bounce 25% of 4 · avg duration 120 s · bots 25%',
-        '  all sites        active 12 · current 5 · page views/min 8 (now 3, 30 min 11) · started 2 · engaged 61 s · bounce 25% of 4 · avg duration 120 s · bots 25%',
+        'business metrics 12:30 UTC (page views/min: the minute that just ended; bounce and duration over sessions ended in the last 60 min)',
+        '  shop-a           active 12 · current 5 · page views/min 8 (30 min 11) · started 2 · engaged 61 s · bounce 25% of 4 · avg duration 120 s · bots 25%',
+        '  all sites        active 12 · current 5 · page views/min 8 (30 min 11) · started 2 · engaged 61 s · bounce 25% of 4 · avg duration 120 s · bots 25%',
       ].join('\n'),
     );
   });

@@ -88,11 +88,15 @@ export function summarize(reader: MetricReader, nowMs: number): MetricsSummary {
   };
 }
 
-/** One line per site and one for all sites, for a terminal. */
+/**
+ * One line per site and one for all sites, for a terminal. `npm start` prints it as a minute
+ * begins, when that minute holds no page views yet: the line shows the minute that just ended
+ * (a "this minute" figure would always read 0 there).
+ */
 export function formatSummary(summary: MetricsSummary): string {
   const time = new Date(summary.minute * 60_000).toISOString().slice(11, 16);
   const lines = [
-    `business metrics ${time} UTC (per minute; bounce and duration over sessions ended in the last 60 min)`,
+    `business metrics ${time} UTC (page views/min: the minute that just ended; bounce and duration over sessions ended in the last 60 min)`,
     ...[...summary.sites, summary.total].map(formatScope),
   ];
   if (summary.malformedRecords60Min > 0) {
@@ -105,7 +109,7 @@ function formatScope(f: ScopeFigures): string {
   const name = (f.site ?? 'all sites').padEnd(16);
   return (
     `  ${name} active ${f.activeSessions} · current ${f.currentVisitors} · ` +
-    `page views/min ${f.pageViewsLastMinute} (now ${f.pageViewsThisMinute}, 30 min ${f.pageViews30Min}) · ` +
+    `page views/min ${f.pageViewsLastMinute} (30 min ${f.pageViews30Min}) · ` +
     `started ${f.sessionsStarted30Min} · engaged ${seconds(f.engagedMs30Min)} · ` +
     `bounce ${percent(f.bounceRate)} of ${f.sessionsExpired60Min} · ` +
     `avg duration ${f.averageDurationMs === undefined ? '–' : seconds(f.averageDurationMs)} · ` +

@@ -117,6 +117,15 @@ describeWithEmulators()('npm start', () => {
       expect(dashboard.status).toBe(200);
       expect(dashboard.headers.get('content-type')).toContain('text/html');
       expect(health.status).toBe(200);
+      // The banner is not split by the AWS SDK's nine-line Node warning: one line says it.
+      expect(cli.output()).not.toContain('NodeVersionSupportWarning');
+      if (Number(process.versions.node.split('.')[0]) < 22) {
+        expect(
+          cli.output().match(/^Node v\d+\.\d+\.\d+: AWS SDK releases after .* need Node >= 22;/gm),
+        ).toHaveLength(1);
+      }
+      // Bad rows say where they come from: the demo's deliberately bad events.
+      expect(cli.output()).toMatch(/ bad rows \d+ \(the demo sent \d+ bad on purpose\) /);
 
       // Act: Ctrl-C
       cli.child.kill('SIGINT');
