@@ -29,11 +29,12 @@ export interface ReadRequest {
   readonly siteId: string | undefined;
 }
 
-export async function decideRead(
-  request: ReadRequest,
-  store: ReadTokenStore,
-  nowMs: number,
-): Promise<ReadDecision> {
+/** The credentials a lookup needs, or why the request has none (a 401, no lookup). */
+export type ReadCredentials =
+  | { readonly kind: 'credentials'; readonly siteId: string; readonly token: string }
+  | { readonly kind: 'unauthorized'; readonly reason: string };
+
+export function readCredentials(request: ReadRequest): ReadCredentials {
   const token = bearerToken(request.authorization);
   if (token === undefined) {
     return {
@@ -51,6 +52,26 @@ export async function decideRead(
       reason: 'siteId is missing or malformed (expected ?siteId=<site id>)',
     };
   }
+  return { kind: 'credentials', siteId, token };
+}
+
+export async function decideRead(
+  request: ReadRequest,
+  store: ReadTokenStore,
+  nowMs: number,
+): Promise<ReadDecision> {
+  const credentials = readCredentials(request);
+  return credentials.kind === 'unauthorized'
+    ? credentials
+    : decideCredentials(credentials, store, nowMs);
+}
+
+/** The lookup of well-formed credentials: allow, or the same 403 for every refusal. */
+export async function decideCredentials(
+  { siteId, token }: { readonly siteId: string; readonly token: string },
+  store: ReadTokenStore,
+  nowMs: number,
+): Promise<ReadDecision> {
   const found = await store.findReadToken(siteId, hashReadToken(token));
   return found !== undefined && found.expiresAt * 1000 > nowMs
     ? { kind: 'allow', siteId }

@@ -1,8 +1,9 @@
 /**
  * The query API on the local edge, in API Gateway's order: identity sources present (else 401
  * without calling the authorizer) → the read-token authorizer, its decisions cached per
- * (Authorization, siteId) → for GET /realtime the stage cache (3 s, keyed by siteId and
- * Authorization) → the same query function the Lambda runs. GET /health needs no token.
+ * (siteId, token) in a cache bounded by entries and bytes → for GET /realtime the stage cache
+ * (3 s, keyed by siteId and Authorization) → the same query function the Lambda runs.
+ * GET /health needs no token.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { match } from 'ts-pattern';
@@ -86,9 +87,12 @@ export function queryRoutes(options: QueryRoutesOptions): Route[] {
     ttlMs: options.authorizerCacheTtlMs ?? AUTHORIZER_CACHE_SECONDS * 1000,
     clock,
   });
+  // Keyed by the raw Authorization header as API Gateway keys it, so a holder of a valid token
+  // can vary its spacing: bounded by the cache's default entries and bytes, answers weighed.
   const stageCache = createTtlCache<QueryResponse>({
     ttlMs: options.realtimeCacheTtlMs ?? REALTIME_CACHE_SECONDS * 1000,
     clock,
+    weigh: (response) => Buffer.byteLength(response.body, 'utf8'),
   });
 
   async function authorized(
