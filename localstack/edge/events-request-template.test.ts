@@ -173,15 +173,63 @@ describe('events-request.vtl (rendered as API Gateway would)', () => {
     },
   );
 
-  it('refuses a body over 1,048,576 characters and takes one of exactly that size', () => {
+  describe('the 1 MB limit counts UTF-8 bytes, not characters', () => {
     const base = JSON.stringify(ingestBody([event({ title: '' })]));
-    const fill = (size: number) =>
-      base.replace('"title":""', `"title":"${'t'.repeat(size - base.length)}"`);
+    /** The body with its title padded so that it is exactly `bytes` bytes of UTF-8. */
+    const bodyOfBytes = (bytes: number, unit: string) => {
+      const deficit = bytes - Buffer.byteLength(base);
+      const unitBytes = Buffer.byteLength(unit);
+      const title = unit.repeat(Math.floor(deficit / unitBytes)) + 't'.repeat(deficit % unitBytes);
+      const text = base.replace('"title":""', `"title":"${title}"`);
+      expect(Buffer.byteLength(text)).toBe(bytes);
+      return text;
+    };
+    const verdictOf = (text: string) => renderRequest(text).StreamName;
+    const refused = 'liveinsight:reject:payload-too-large';
 
-    expect(renderRequest(fill(1_048_576)).StreamName).toBe(STAGE.eventsStream);
-    expect(renderRequest(fill(1_048_577))).toEqual({
-      StreamName: 'liveinsight:reject:payload-too-large',
-      Records: [],
+    it.each([
+      ['ASCII', 't'],
+      ['2-byte characters', 'é'],
+      ['3-byte characters', '€'],
+      ['4-byte characters (UTF-16 surrogate pairs)', '😀'],
+    ])('takes exactly 1,048,576 bytes and refuses one more: %s', (_name, unit) => {
+      expect(verdictOf(bodyOfBytes(1_048_576, unit))).toBe(STAGE.eventsStream);
+      expect(verdictOf(bodyOfBytes(1_048_577, unit))).toBe(refused);
+    });
+
+    it('refuses 1.28 MB of multi-byte text, far fewer than 1,048,576 characters', () => {
+      const text = bodyOfBytes(1_280_000, '€');
+
+      expect(text.length).toBeLessThan(450_000);
+      expect(renderRequest(text)).toEqual({ StreamName: refused, Records: [] });
+    });
+
+    it('decides as a byte count would, for any mix of 1- to 4-byte characters', () => {
+      const units = fc.constantFrom('t', 'é', '€', '😀');
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(units, fc.integer({ min: 1, max: 100 })), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+          fc.integer({ min: -8, max: 8 }),
+          (runs, offset) => {
+            const room = 1_048_576 + offset - Buffer.byteLength(base);
+            // Each run gets its weight's share of the bytes; ASCII pads to the exact size.
+            const total = runs.reduce((sum, [, weight]) => sum + weight, 0);
+            let title = runs
+              .map(([unit, weight]) =>
+                unit.repeat(Math.floor((room * weight) / total / Buffer.byteLength(unit))),
+              )
+              .join('');
+            title += 't'.repeat(room - Buffer.byteLength(title));
+            const text = base.replace('"title":""', `"title":"${title}"`);
+
+            expect(verdictOf(text)).toBe(offset > 0 ? refused : STAGE.eventsStream);
+          },
+        ),
+        { numRuns: 25 },
+      );
     });
   });
 });

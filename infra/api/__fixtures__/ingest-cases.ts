@@ -12,7 +12,12 @@ export type CaseKey = 'shop' | 'other-site' | 'revoked' | 'unknown' | 'none';
 
 export type CaseBody =
   | { readonly kind: 'events'; readonly count: number; readonly siteId?: string }
-  | { readonly kind: 'padded-to-bytes'; readonly bytes: number }
+  | {
+      readonly kind: 'padded-to-bytes';
+      readonly bytes: number;
+      /** The padding character (default `r`, ASCII); `€` is 3 bytes of UTF-8 for 1 UTF-16 unit. */
+      readonly unit?: string;
+    }
   | { readonly kind: 'raw'; readonly text: string };
 
 /** What in the deployed API gives the answer. */
@@ -114,6 +119,14 @@ export const INGEST_CASES: readonly IngestCase[] = [
     name: '1 MB + 1 byte',
     key: 'shop',
     body: { kind: 'padded-to-bytes', bytes: 1_048_577 },
+    expect: { status: 413, code: 'payload_too_large' },
+    deployedBy: { kind: 'template-verdict', verdict: 'payload-too-large' },
+  },
+  {
+    // About 350,000 characters: under the limit if characters were counted instead of bytes.
+    name: '1 MB + 1 byte of 3-byte characters',
+    key: 'shop',
+    body: { kind: 'padded-to-bytes', bytes: 1_048_577, unit: '€' },
     expect: { status: 413, code: 'payload_too_large' },
     deployedBy: { kind: 'template-verdict', verdict: 'payload-too-large' },
   },

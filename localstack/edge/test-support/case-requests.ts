@@ -10,23 +10,32 @@ import { formatIngestKey } from '../../../infra/api/ingest-api-spec';
 import type { UsageLimits } from '../usage-limiter';
 import { events } from './edge-harness';
 
-/** A schema-valid body of exactly `bytes` bytes (ASCII), up to about 2 MB. */
-export function validBodyOfBytes(bytes: number, siteId = 'shop'): string {
+/**
+ * A schema-valid body of exactly `bytes` bytes of UTF-8, up to about 2 MB of ASCII: the events'
+ * referrers and titles filled with `unit` (a character of 1–4 bytes), then ASCII to the byte.
+ */
+export function validBodyOfBytes(bytes: number, siteId = 'shop', unit = 'r'): string {
   const batch = events(500).map((event) => ({ ...event, referrer: '', title: '' }));
-  const base = JSON.stringify({ siteId, events: batch }).length;
+  const base = Buffer.byteLength(JSON.stringify({ siteId, events: batch }));
+  const unitBytes = Buffer.byteLength(unit);
   let deficit = bytes - base;
   if (deficit < 0) throw new RangeError(`${bytes} bytes is below a 500-event body (${base})`);
   for (const event of batch) {
-    const referrer = Math.min(deficit, 2048);
-    event.referrer = 'r'.repeat(referrer);
-    deficit -= referrer;
-    const title = Math.min(deficit, 512);
-    event.title = 't'.repeat(title);
-    deficit -= title;
+    const referrer = Math.min(Math.floor(deficit / unitBytes), 2048);
+    event.referrer = unit.repeat(referrer);
+    deficit -= referrer * unitBytes;
+    // 510 of the title's 512 characters, leaving room for the ASCII remainder below.
+    const title = Math.min(Math.floor(deficit / unitBytes), 510);
+    event.title = unit.repeat(title);
+    deficit -= title * unitBytes;
   }
-  if (deficit > 0) throw new RangeError(`${bytes} bytes is more than a valid body can hold`);
+  if (deficit >= unitBytes)
+    throw new RangeError(`${bytes} bytes is more than a valid body can hold`);
+  const first = batch[0] as (typeof batch)[number];
+  first.title += 't'.repeat(deficit);
   const text = JSON.stringify({ siteId, events: batch });
-  if (text.length !== bytes) throw new Error(`built ${text.length} bytes, wanted ${bytes}`);
+  const built = Buffer.byteLength(text);
+  if (built !== bytes) throw new Error(`built ${built} bytes, wanted ${bytes}`);
   return text;
 }
 
@@ -35,9 +44,9 @@ export function caseBody(body: CaseBody): string {
     .with({ kind: 'events' }, ({ count, siteId }) =>
       JSON.stringify({ siteId: siteId ?? 'shop', events: events(count) }),
     )
-    .with({ kind: 'padded-to-bytes' }, ({ bytes }) =>
+    .with({ kind: 'padded-to-bytes' }, ({ bytes, unit }) =>
       // Past ~2 MB no valid body exists; API Gateway refuses by size before reading it anyway.
-      bytes <= 2_000_000 ? validBodyOfBytes(bytes) : 'x'.repeat(bytes),
+      bytes <= 2_000_000 ? validBodyOfBytes(bytes, 'shop', unit) : 'x'.repeat(bytes),
     )
     .with({ kind: 'raw' }, ({ text }) => text)
     .exhaustive();
