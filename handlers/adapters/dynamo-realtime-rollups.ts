@@ -7,11 +7,19 @@
  * transaction makes "counters moved" and "chunk done" one fact: a redelivered chunk finds its
  * marker, whose `lastSequence` says which records it covered, and adds nothing again.
  *
+ * Bounded buckets: each breakdown of a bucket holds at most NAMES_PER_BREAKDOWN named cells
+ * (pipeline/realtime/bucket-names.ts). Which names have a cell is read from the item (strongly
+ * consistent, one BatchGetItem for the chunk's unknown buckets) and remembered per process —
+ * cells never leave a live bucket, so what was seen stays true; an update that opens cells
+ * carries the condition that the breakdown's `N:` counter stays within the cap, and a bucket
+ * that fails it is read again and the transaction rebuilt.
+ *
  * Reading: one Query of a site's buckets in a minute range (at most 32 small items).
  */
 import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -19,15 +27,41 @@ import {
   TransactionCanceledException,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { bucketExpiresAt, type SiteDelta } from '../../pipeline/realtime/rollup';
+import {
+  NAMES_PER_BREAKDOWN,
+  afterWrite,
+  knownFromCells,
+  namesCounterCell,
+  resolveNames,
+  type KnownNames,
+} from '../../pipeline/realtime/bucket-names';
+import {
+  bucketExpiresAt,
+  type BreakdownKind,
+  type BucketCells,
+  type SiteDelta,
+} from '../../pipeline/realtime/rollup';
+import { epochMinute } from '../../pipeline/session-aggregate';
 import type { RollupBucket } from '../../pipeline/realtime/rollup-answer';
 import { backoffDelayMs, type Deadline, sleepWithin, withinDeadline } from './deadline';
 import { WriteFailedError } from './write-errors';
 
 /** TransactWriteItems holds at most 100 actions; one is the marker. */
 export const MAX_BUCKETS_PER_CHUNK = 99;
-/** Cells per bucket update: keeps the update expression well under DynamoDB's 4 KB. */
+/**
+ * Cells per bucket update: keeps the update expression (with the cap counters added) well under
+ * DynamoDB's 4 KB.
+ */
 export const MAX_CELLS_PER_BUCKET = 200;
+
+/**
+ * Buckets whose named cells a process remembers (a site has ~32 live ones). Each holds at most
+ * 4 × NAMES_PER_BREAKDOWN names: a few MB at most.
+ */
+const KNOWN_BUCKETS = 2_048;
+
+/** BatchGetItem reads at most 100 keys a request. */
+const MAX_KEYS_PER_READ = 100;
 
 /** How long a chunk marker is kept: longer than the stream's 24 h retention. */
 const MARKER_LIFETIME_SECONDS = 2 * 86_400;
@@ -75,17 +109,24 @@ export class DynamoRealtimeRollups {
     private readonly tableName: string,
   ) {}
 
+  /** What this process knows of each live bucket's named cells (`site\nminute` → names). */
+  private readonly known = new Map<string, KnownNames>();
+
   /**
    * Applies a chunk once. A transaction cancelled only by conflicts or throttling is tried again
-   * (with backoff) until the deadline. A bucket DynamoDB refuses as invalid (an item grown past
-   * 400 KB) is left out and the rest applied, so one site's oversized bucket never blocks the
-   * stream for every other site (its counters heal when the bucket's minute passes). Anything
-   * else throws a WriteFailedError.
+   * (with backoff) until the deadline; one cancelled because a breakdown's cap filled meanwhile
+   * is rebuilt from a fresh read. A bucket DynamoDB refuses as invalid is left out and the rest
+   * applied, so one site's bucket never blocks the stream for every other site (the layout keeps
+   * buckets far below 400 KB, so this is a last defence). Anything else throws a
+   * WriteFailedError.
    */
   async applyChunk(chunk: RollupChunk, deadline: Deadline, nowMs: number): Promise<ChunkOutcome> {
-    let items = this.transactionItems(chunk, nowMs);
+    this.forgetBefore(epochMinute(nowMs));
     const dropped: string[] = [];
+    const leftOut = new Set<string>();
     for (let attempt = 1; ; attempt += 1) {
+      const plan = await this.plan(chunk, leftOut, deadline);
+      const items = this.transactionItems(chunk, plan, nowMs);
       try {
         await withinDeadline(deadline, `TransactWriteItems ${this.tableName}`, (abortSignal) =>
           this.client.send(
@@ -93,11 +134,16 @@ export class DynamoRealtimeRollups {
               TransactItems: items,
               // The same transaction sent again within 10 minutes (an attempt whose answer was
               // lost) succeeds without applying twice.
-              ClientRequestToken: requestToken(chunk, items.length),
+              ClientRequestToken: requestToken(chunk, items),
             }),
             { abortSignal },
           ),
         );
+        for (const bucket of plan) {
+          if (bucket.known !== undefined) {
+            this.remember(bucket.key, afterWrite(bucket.known, bucket.creating));
+          }
+        }
         return { kind: 'applied', buckets: items.length - 1, dropped };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -105,29 +151,144 @@ export class DynamoRealtimeRollups {
         if (reasons[0] === 'ConditionalCheckFailed') {
           return { kind: 'already-applied', lastSequence: await this.markedLast(chunk, deadline) };
         }
+        const failing = reasons.filter((code) => code !== 'None').length;
         const invalid = reasons.flatMap((code, index) =>
           index > 0 && code === 'ValidationError' ? [index] : [],
         );
-        if (invalid.length > 0 && invalid.length === reasons.filter((c) => c !== 'None').length) {
-          dropped.push(...invalid.map((index) => describeUpdate(items[index])));
-          items = items.filter((_, index) => !invalid.includes(index));
+        if (invalid.length > 0 && invalid.length === failing) {
+          for (const index of invalid) {
+            const bucket = plan[index - 1];
+            if (bucket === undefined) continue;
+            leftOut.add(bucket.key);
+            dropped.push(`${bucket.siteId}/${minuteKey(bucket.minute)}`);
+          }
           continue;
+        }
+        // A cap condition failed: another writer opened cells since the read. Read again.
+        const full = reasons.flatMap((code, index) =>
+          index > 0 && code === 'ConditionalCheckFailed' ? [index] : [],
+        );
+        for (const index of full) {
+          const bucket = plan[index - 1];
+          if (bucket !== undefined) this.known.delete(bucket.key);
         }
         // No reasons at all is not a known transient answer: never retried blindly.
         const transient =
           reasons.length > 0 &&
-          reasons.every((code) => code === 'None' || RETRYABLE_CANCELLATIONS.has(code));
+          reasons.every(
+            (code) =>
+              code === 'None' ||
+              code === 'ConditionalCheckFailed' ||
+              RETRYABLE_CANCELLATIONS.has(code),
+          );
         // The consumer's backoff (capped exponential, full jitter), never past the deadline.
         const retrying = transient && (await sleepWithin(deadline, backoffDelayMs(attempt)));
         if (!retrying) {
           throw new WriteFailedError(
             'TransactWriteItems',
             this.tableName,
-            `chunk from ${chunk.firstEventId} cancelled after ${attempt} attempt(s) (reasons: ${reasons.join(', ') || 'none given'}; expected only conflicts or throttling to retry)`,
+            `chunk from ${chunk.firstEventId} cancelled after ${attempt} attempt(s) (reasons: ${reasons.join(', ') || 'none given'}; expected only conflicts, throttling or a cap filled meanwhile to retry)`,
             { cause: error },
           );
         }
       }
+    }
+  }
+
+  /**
+   * The cells each bucket of the chunk gets, names resolved against the cap: from what this
+   * process knows, and for buckets where that is not enough, from one strongly consistent read.
+   */
+  private async plan(
+    chunk: RollupChunk,
+    leftOut: ReadonlySet<string>,
+    deadline: Deadline,
+  ): Promise<PlannedBucket[]> {
+    const buckets: { key: string; siteId: string; minute: number; delta: BucketCells }[] = [];
+    for (const [siteId, delta] of chunk.deltas) {
+      for (const [minute, cells] of delta) {
+        const key = bucketKey(siteId, minute);
+        if (!leftOut.has(key)) buckets.push({ key, siteId, minute, delta: cells });
+      }
+    }
+    const unknown = buckets.filter(
+      (bucket) => resolveNames(bucket.delta, this.known.get(bucket.key)).kind === 'needs-read',
+    );
+    const read = await this.readKnown(unknown, deadline);
+    return buckets.map((bucket) => {
+      const known = read.get(bucket.key) ?? this.known.get(bucket.key);
+      const resolution = resolveNames(bucket.delta, known);
+      if (resolution.kind === 'needs-read') {
+        throw new RollupContractError(
+          `bucket ${bucket.siteId}/${bucket.minute} still needs a read after reading it (expected a fresh read to settle every name)`,
+        );
+      }
+      return { ...bucket, cells: resolution.cells, creating: resolution.creating, known };
+    });
+  }
+
+  /** Strongly consistent reads of buckets: what each says of its named cells (fresh). */
+  private async readKnown(
+    buckets: readonly { key: string; siteId: string; minute: number }[],
+    deadline: Deadline,
+  ): Promise<Map<string, KnownNames>> {
+    const known = new Map<string, KnownNames>();
+    for (let i = 0; i < buckets.length; i += MAX_KEYS_PER_READ) {
+      const slice = buckets.slice(i, i + MAX_KEYS_PER_READ);
+      let keys: Record<string, AttributeValue>[] = slice.map((bucket) => ({
+        pk: { S: bucket.siteId },
+        sk: { S: minuteKey(bucket.minute) },
+      }));
+      const found = new Map<string, Record<string, AttributeValue>>();
+      for (let attempt = 1; keys.length > 0; attempt += 1) {
+        const answer = await withinDeadline(
+          deadline,
+          `BatchGetItem ${this.tableName}`,
+          (abortSignal) =>
+            this.client.send(
+              new BatchGetItemCommand({
+                RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+              }),
+              { abortSignal },
+            ),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          found.set(bucketKey(item['pk']?.S ?? '', Number(item['sk']?.S)), item);
+        }
+        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (keys.length > 0 && !(await sleepWithin(deadline, backoffDelayMs(attempt)))) {
+          throw new WriteFailedError(
+            'BatchGetItem',
+            this.tableName,
+            `${keys.length} bucket(s) still unprocessed after ${attempt} attempt(s) at the deadline (expected every key read)`,
+          );
+        }
+      }
+      for (const bucket of slice) {
+        const item = found.get(bucket.key);
+        const names = knownFromCells(item === undefined ? new Map() : this.toBucket(item).cells);
+        known.set(bucket.key, names);
+        this.remember(bucket.key, { ...names, fresh: false });
+      }
+    }
+    return known;
+  }
+
+  private remember(key: string, names: KnownNames): void {
+    this.known.delete(key);
+    this.known.set(key, { ...names, fresh: false });
+    // Oldest first (Map order): forget the least recently written.
+    while (this.known.size > KNOWN_BUCKETS) {
+      const oldest = this.known.keys().next().value;
+      if (oldest === undefined) break;
+      this.known.delete(oldest);
+    }
+  }
+
+  /** Buckets of past minutes are written no more (`visibleFrom`): nothing to remember. */
+  private forgetBefore(minute: number): void {
+    for (const key of this.known.keys()) {
+      if (Number(key.slice(key.lastIndexOf('\n') + 1)) < minute) this.known.delete(key);
     }
   }
 
@@ -175,7 +336,11 @@ export class DynamoRealtimeRollups {
     return { minute: Number(sk), cells };
   }
 
-  private transactionItems(chunk: RollupChunk, nowMs: number): TransactWriteItem[] {
+  private transactionItems(
+    chunk: RollupChunk,
+    plan: readonly PlannedBucket[],
+    nowMs: number,
+  ): TransactWriteItem[] {
     const items: TransactWriteItem[] = [
       {
         Put: {
@@ -189,35 +354,38 @@ export class DynamoRealtimeRollups {
         },
       },
     ];
-    for (const [siteId, delta] of chunk.deltas) {
-      for (const [minute, cells] of delta) {
-        if (cells.size > MAX_CELLS_PER_BUCKET) {
-          throw new RangeError(
-            `bucket ${siteId}/${minute} has ${cells.size} cells in one chunk (expected at most ${MAX_CELLS_PER_BUCKET}; the chunker must split)`,
-          );
-        }
-        const names: Record<string, string> = { '#e': 'expiresAt' };
-        const values: Record<string, AttributeValue> = {
-          ':e': { N: String(bucketExpiresAt(minute)) },
-        };
-        const adds: string[] = [];
-        let i = 0;
-        for (const [cell, n] of cells) {
-          names[`#c${i}`] = cell;
-          values[`:c${i}`] = { N: String(n) };
-          adds.push(`#c${i} :c${i}`);
-          i += 1;
-        }
-        items.push({
-          Update: {
-            TableName: this.tableName,
-            Key: { pk: { S: siteId }, sk: { S: minuteKey(minute) } },
-            UpdateExpression: `SET #e = :e ADD ${adds.join(', ')}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        });
+    for (const { siteId, minute, cells, creating } of plan) {
+      if (cells.size > MAX_CELLS_PER_BUCKET + creating.size) {
+        throw new RangeError(
+          `bucket ${siteId}/${minute} has ${cells.size} cells in one chunk (expected at most ${MAX_CELLS_PER_BUCKET}; the chunker must split)`,
+        );
       }
+      const names: Record<string, string> = { '#e': 'expiresAt' };
+      const values: Record<string, AttributeValue> = {
+        ':e': { N: String(bucketExpiresAt(minute)) },
+      };
+      const adds: string[] = [];
+      let i = 0;
+      for (const [cell, n] of cells) {
+        names[`#c${i}`] = cell;
+        values[`:c${i}`] = { N: String(n) };
+        adds.push(`#c${i} :c${i}`);
+        i += 1;
+      }
+      // Opening cells: the breakdown's counter must stay within the cap once raised.
+      const conditions: string[] = [];
+      for (const [kind, made] of creating)
+        conditions.push(capCondition(kind, made.length, names, values));
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: { S: siteId }, sk: { S: minuteKey(minute) } },
+          UpdateExpression: `SET #e = :e ADD ${adds.join(', ')}`,
+          ...(conditions.length === 0 ? {} : { ConditionExpression: conditions.join(' AND ') }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      });
     }
     if (items.length - 1 > MAX_BUCKETS_PER_CHUNK) {
       throw new RangeError(
@@ -249,17 +417,43 @@ export class DynamoRealtimeRollups {
   }
 }
 
-/** Idempotency token of one transaction: the chunk, and how many of its items are left. */
-function requestToken(chunk: RollupChunk, items: number): string {
+/**
+ * Idempotency token of one transaction: the chunk and exactly what it writes (a rebuilt
+ * transaction — buckets left out, names resolved anew — is another request to DynamoDB, and
+ * the same token with other parameters would be refused).
+ */
+function requestToken(chunk: RollupChunk, items: readonly TransactWriteItem[]): string {
   return createHash('sha256')
-    .update(`${chunk.firstEventId}\n${chunk.lastSequence}\n${items}`)
+    .update(`${chunk.firstEventId}\n${chunk.lastSequence}\n${JSON.stringify(items)}`)
     .digest('base64url')
     .slice(0, 36);
 }
 
-function describeUpdate(item: TransactWriteItem | undefined): string {
-  const key = item?.Update?.Key;
-  return `${key?.['pk']?.S ?? '?'}/${key?.['sk']?.S ?? '?'}`;
+/** A bucket of a chunk with its cells to add and the cells it opens. */
+interface PlannedBucket {
+  readonly key: string;
+  readonly siteId: string;
+  readonly minute: number;
+  readonly cells: BucketCells;
+  readonly creating: ReadonlyMap<BreakdownKind, readonly string[]>;
+  /** What the plan was made from (nothing: the bucket's cells needed no names resolved). */
+  readonly known: KnownNames | undefined;
+}
+
+function bucketKey(siteId: string, minute: number): string {
+  return `${siteId}\n${minute}`;
+}
+
+/** `N:<kind>` absent or low enough that opening `opening` cells keeps it within the cap. */
+function capCondition(
+  kind: BreakdownKind,
+  opening: number,
+  names: Record<string, string>,
+  values: Record<string, AttributeValue>,
+): string {
+  names[`#n${kind}`] = namesCounterCell(kind);
+  values[`:n${kind}`] = { N: String(NAMES_PER_BREAKDOWN - opening) };
+  return `(attribute_not_exists(#n${kind}) OR #n${kind} <= :n${kind})`;
 }
 
 /** The table holds something the rollup never writes: a bug or a foreign writer, not transient. */

@@ -23,6 +23,13 @@ export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
   bots: 'Bot sessions are excluded from every other figure; share = bot / all active sessions',
 };
 
+/**
+ * The row of a breakdown's sessions whose names have no counter of their own (the rollup keeps
+ * a capped number of names per minute: pipeline/realtime/bucket-names.ts). Parenthesised, as no
+ * page path (they start with "/"), device type or country code looks like it.
+ */
+export const OTHER_ROW_NAME = '(other)';
+
 /** Highest counts first (zero and below left out); ties by name, so the order is stable. */
 export function topRows(counts: ReadonlyMap<string, number>, rows: number): BreakdownRow[] {
   return [...counts]
@@ -51,6 +58,21 @@ export interface RealtimeTallies {
   readonly sources: ReadonlyMap<string, number>;
   readonly devices: ReadonlyMap<string, number>;
   readonly countries: ReadonlyMap<string, number>;
+  /** Sessions counted under no name of their own, per breakdown (none: 0 or absent). */
+  readonly other?: {
+    readonly pages: number;
+    readonly sources: number;
+    readonly devices: number;
+    readonly countries: number;
+  };
+}
+
+/** A breakdown's counts with its "other" sessions as one more row, ranked with the rest. */
+function withOther(counts: ReadonlyMap<string, number>, other: number | undefined) {
+  if (other === undefined || other <= 0) return counts;
+  const all = new Map(counts);
+  increment(all, OTHER_ROW_NAME, other);
+  return all;
 }
 
 export function realtimeAnswer(
@@ -66,10 +88,10 @@ export function realtimeAnswer(
     currentVisitors: tallies.currentVisitors,
     pageviewsPerMinute: [...tallies.pageviewsPerMinute],
     minutesFrom: tallies.firstMinute * 60_000,
-    topPages: topRows(tallies.pages, rows),
-    topReferrers: topRows(tallies.sources, rows),
-    devices: topRows(tallies.devices, rows),
-    countries: topRows(tallies.countries, rows),
+    topPages: topRows(withOther(tallies.pages, tallies.other?.pages), rows),
+    topReferrers: topRows(withOther(tallies.sources, tallies.other?.sources), rows),
+    devices: topRows(withOther(tallies.devices, tallies.other?.devices), rows),
+    countries: topRows(withOther(tallies.countries, tallies.other?.countries), rows),
     bots: { sessions: tallies.bots, share: all === 0 ? 0 : tallies.bots / all },
     windows: {
       activeSessionsMinutes: REALTIME_WINDOWS.activeSessionsMinutes,

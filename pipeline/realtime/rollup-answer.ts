@@ -3,11 +3,19 @@
  * `bucketRange(nowMs)` and the clock (pipeline/realtime/rollup.ts says what the cells are).
  *
  * Headline counts are exact to the second: `A`/`B`/`C` cells name their second, and only seconds
- * after now count. Breakdowns count every bucket from the current minute on.
+ * after now count. Breakdowns count every bucket from the current minute on; a breakdown's `O`
+ * cells (names beyond a bucket's cap, bucket-names.ts) make its "other" row.
  */
 import { REALTIME_WINDOWS, type RealtimeAnswer } from '../../schemas/query';
 import { increment, realtimeAnswer, type RealtimeAnswerOptions } from './answer-parts';
 import { epochMinute } from '../session-aggregate';
+import { BREAKDOWN_KINDS, type BreakdownKind } from './rollup';
+
+const KINDS: ReadonlySet<string> = new Set(BREAKDOWN_KINDS);
+
+function isBreakdownKind(name: string): name is BreakdownKind {
+  return KINDS.has(name);
+}
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
@@ -27,6 +35,7 @@ export function answerFromRollup(
   const firstMinute = nowMinute - (MINUTES - 1);
   const perMinute = new Array<number>(MINUTES).fill(0);
   const breakdowns = { P: new Map<string, number>(), S: new Map(), D: new Map(), K: new Map() };
+  const other = { P: 0, S: 0, D: 0, K: 0 };
   const counts = { A: 0, B: 0, C: 0 };
 
   for (const { minute, cells } of buckets) {
@@ -41,8 +50,11 @@ export function answerFromRollup(
         if (minute * 60 + Number(name) > nowSecond) counts[kind] += n;
       } else if (kind === 'P' || kind === 'S' || kind === 'D' || kind === 'K') {
         if (minute >= nowMinute) increment(breakdowns[kind], name, n);
+      } else if (kind === 'O') {
+        if (minute >= nowMinute && isBreakdownKind(name)) other[name] += n;
       }
-      // Unknown cells come from a newer writer: ignored, as an older reader must.
+      // `N` cells are the writer's cap counters. Unknown cells come from a newer writer:
+      // ignored, as an older reader must.
     }
   }
 
@@ -58,5 +70,6 @@ export function answerFromRollup(
     sources: breakdowns.S,
     devices: breakdowns.D,
     countries: breakdowns.K,
+    other: { pages: other.P, sources: other.S, devices: other.D, countries: other.K },
   });
 }

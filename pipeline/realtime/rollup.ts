@@ -14,6 +14,14 @@
  * | `C:<offset>`     | a human session current until second E·60 + offset (offset < 0)  |
  * | `P:<page>`, `S:<source>`, `D:<device>`, `K:<country>` | the active human session's page now, source, device, country |
  * | `V:<offset>`     | page views of human sessions in minute E + offset                |
+ * | `O:<kind>`       | "other": sessions of breakdown P, S, D or K whose name has no cell of its own |
+ * | `N:<kind>`       | how many named cells of breakdown P, S, D or K the bucket was given (a cap's counter) |
+ *
+ * What one bucket item can hold is bounded by design, so no input makes it exceed DynamoDB's
+ * 400 KB: `A`/`B` name a second (≤ 60 each); `C` and `V` cells that no reader of the bucket would
+ * ever count are not written (≤ 31·60 + 1 and ≤ 61); names are cut to MAX_NAME_BYTES; and each
+ * breakdown keeps at most NAMES_PER_BREAKDOWN named cells, the rest counting under its `O` cell
+ * (bucket-names.ts decides which, with what the writer read of the item). Bounded: under 70 KB.
  *
  * A change moves its contribution: delta = contribution(after) − contribution(before); page
  * views only ever grow (they happened). Applied once per change (the writer's job), the counters
@@ -29,8 +37,40 @@ import { CURRENT_VISITOR_WINDOW_MS } from './activity';
 
 const WINDOW_MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
-/** Longest page path kept as a cell name: bounds a bucket item's size (DynamoDB: 400 KB). */
-export const MAX_PAGE_CELL_LENGTH = 200;
+/**
+ * Longest breakdown name kept in a cell, in UTF-8 bytes (what DynamoDB's item size counts); a
+ * longer name is cut on a character boundary and ends with NAME_CUT_MARKER.
+ */
+export const MAX_NAME_BYTES = 160;
+
+/** Ends a name that was cut to MAX_NAME_BYTES. */
+export const NAME_CUT_MARKER = '…';
+
+/** Breakdowns: current page, traffic source, device type, country. */
+export const BREAKDOWN_KINDS = ['P', 'S', 'D', 'K'] as const;
+export type BreakdownKind = (typeof BREAKDOWN_KINDS)[number];
+
+/** `C` cells at or below this offset are never counted: the bucket is only read 31 minutes ahead. */
+const LOWEST_CURRENT_OFFSET = -(WINDOW_MINUTES + 1) * 60;
+/** A `C` offset at or past the bucket's end counts for every reader of it, as this one does. */
+const HIGHEST_CURRENT_OFFSET = 60;
+/** `V` offsets a reader of the bucket can chart (its chart's 30 minutes, read ≤ 31 minutes ahead). */
+const LOWEST_PAGEVIEW_OFFSET = -2 * WINDOW_MINUTES;
+
+/** `name` cut to at most MAX_NAME_BYTES of UTF-8, on a character boundary, marked when cut. */
+export function cellNameOf(name: string): string {
+  if (Buffer.byteLength(name, 'utf8') <= MAX_NAME_BYTES) return name;
+  const budget = MAX_NAME_BYTES - Buffer.byteLength(NAME_CUT_MARKER, 'utf8');
+  let bytes = 0;
+  let cut = '';
+  for (const char of name) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > budget) break;
+    bytes += size;
+    cut += char;
+  }
+  return cut + NAME_CUT_MARKER;
+}
 
 /** What of an ActiveSessions image the rollup reads. */
 export interface RollupSessionImage {
@@ -83,15 +123,16 @@ function addStateCells(delta: SiteDelta, image: RollupSessionImage, sign: 1 | -1
   }
   add(delta, minute, `A:${second}`, sign);
   // A session with engagement pings only has no current page to rank.
-  if (image.currentPage !== '') {
-    add(delta, minute, `P:${image.currentPage.slice(0, MAX_PAGE_CELL_LENGTH)}`, sign);
-  }
-  add(delta, minute, `S:${image.source}`, sign);
-  add(delta, minute, `D:${image.deviceType}`, sign);
-  add(delta, minute, `K:${image.country}`, sign);
+  if (image.currentPage !== '') add(delta, minute, `P:${cellNameOf(image.currentPage)}`, sign);
+  add(delta, minute, `S:${cellNameOf(image.source)}`, sign);
+  add(delta, minute, `D:${cellNameOf(image.deviceType)}`, sign);
+  add(delta, minute, `K:${cellNameOf(image.country)}`, sign);
   // 0: no page view or custom event yet, never current.
   if (image.lastInteractionAt > 0) {
-    add(delta, minute, `C:${currentUntilSecond(image.lastInteractionAt) - minute * 60}`, sign);
+    const offset = currentUntilSecond(image.lastInteractionAt) - minute * 60;
+    if (offset > LOWEST_CURRENT_OFFSET) {
+      add(delta, minute, `C:${Math.min(offset, HIGHEST_CURRENT_OFFSET)}`, sign);
+    }
   }
 }
 
@@ -114,7 +155,10 @@ export function changeDelta(
     const minute = bucketOf(after);
     for (const [minuteKey, count] of Object.entries(after.pageviewMinutes)) {
       const grown = count - (counted[minuteKey] ?? 0);
-      if (grown > 0) add(delta, minute, `V:${Number(minuteKey) - minute}`, grown);
+      const offset = Number(minuteKey) - minute;
+      if (grown > 0 && offset >= LOWEST_PAGEVIEW_OFFSET && offset <= 0) {
+        add(delta, minute, `V:${offset}`, grown);
+      }
     }
   }
   return delta;
