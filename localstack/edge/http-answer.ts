@@ -68,3 +68,37 @@ export function gatewayResponse(
     body,
   };
 }
+
+/** An error of the local edge's own, in the error contract, with a gateway response's headers. */
+export interface EdgeError {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly details?: unknown;
+}
+
+export function edgeErrorBody(error: EdgeError): string {
+  return JSON.stringify({
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+  });
+}
+
+/**
+ * An answer API Gateway would not give (it has no gateway response for it), shaped like one:
+ * the error contract, the security and CORS headers, the Origin echoed.
+ */
+export function edgeErrorResponse(error: EdgeError, request: EdgeRequest): EdgeResponse {
+  return {
+    status: error.status,
+    headers: {
+      ...evaluateHeaders(gatewayResponseHeaders(GATEWAY_RESPONSES.DEFAULT_4XX), request),
+      'Content-Type': JSON_MEDIA_TYPE,
+      'x-amzn-RequestId': request.requestId,
+    },
+    body: edgeErrorBody(error),
+  };
+}

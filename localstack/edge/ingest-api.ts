@@ -6,6 +6,7 @@
  * decides comes from the same .vtl files CDK deploys; everything API Gateway decides without a
  * template (gateway responses, static headers, limits) comes from infra/api/ingest-api-spec.ts.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import Ajv4 from 'ajv-draft-04';
 import { match } from 'ts-pattern';
@@ -25,6 +26,7 @@ import { ingestRequestModel } from '../../schemas/draft04';
 import { IngestRequestSchema } from '../../schemas/ingest';
 import { formatIssues, parseWith } from '../../schemas/validator';
 import {
+  edgeErrorResponse,
   evaluateHeaders,
   gatewayResponse,
   requestHeader,
@@ -34,6 +36,7 @@ import type { EndpointResponse, KinesisBackend } from './kinesis-backend';
 import type { EdgeRequest, EdgeResponse, Route } from './router';
 import type { SiteRegistry } from './site-registry';
 import type { UsageLimiter } from './usage-limiter';
+import { firstInvalidUtf8, hexBytes } from './utf8-check';
 import { CompiledTemplate } from './vtl/render-template';
 import { TemplateRenderError } from './vtl/errors';
 import { createVtlContext, type VtlContext } from './vtl/vtl-context';
@@ -184,6 +187,19 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
     });
   }
 
+  function notUtf8(request: EdgeRequest, entry: AccessLogEntry): EdgeResponse {
+    const found = firstInvalidUtf8(request.body);
+    const offset = found?.offset ?? 0;
+    const message =
+      `The body is not valid UTF-8: the bytes at offset ${offset} (${hexBytes(found?.bytes ?? [])}) ` +
+      'are not a UTF-8 character; send the JSON encoded as UTF-8';
+    const response = edgeErrorResponse(
+      { status: 400, code: 'invalid_utf8', message, details: { offset } },
+      request,
+    );
+    return log(request, response, { ...entry, errorMessage: message });
+  }
+
   function integrationAnswer(
     request: EdgeRequest,
     specs: readonly IntegrationResponseSpec[],
@@ -252,6 +268,9 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
         message: 'Missing required request parameters: [Content-Type]',
       });
     }
+    // API Gateway decodes the body as UTF-8 and silently turns bytes that are not UTF-8 into
+    // U+FFFD; the local edge refuses them and says where (README: known differences).
+    if (!isUtf8(request.body)) return notUtf8(request, entry);
     const text = request.body.toString('utf8');
     let body: unknown;
     try {
