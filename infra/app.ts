@@ -20,6 +20,10 @@ export function buildApp(app = new App()): {
     streamMode: config.streamMode,
     shardCount: config.shardCount,
     ingestSites: config.sites,
+    monthlyBudgetUsd: config.monthlyBudgetUsd,
+    apiGatewayCloudWatchRole: config.apiGatewayCloudWatchRole,
+    runbookBaseUrl: config.runbookBaseUrl,
+    ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
   });
   return { app, stack, config };
 }

@@ -35,7 +35,7 @@ test('the processor is told the table names the streams belong to', () => {
       Variables: Match.objectLike({
         [ENV.sessionsTable]: { Ref: Match.stringLikeRegexp('DataSessionsTable') },
         [ENV.activeSessionsTable]: { Ref: Match.stringLikeRegexp('DataActiveSessionsTable') },
-        [ENV.metricsNamespace]: 'LiveInsight',
+        [ENV.metricsNamespace]: `LiveInsight/${STAGE}`,
       }),
     },
   });

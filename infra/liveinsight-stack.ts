@@ -14,6 +14,9 @@ import { IngestApi, type IngestSite } from './constructs/ingest-api';
 import { DashboardHosting, type DashboardHostingProps } from './constructs/dashboard-hosting';
 import type { FunctionCode } from './constructs/bundled-function';
 import { QUERY_STAGE_OPTIONS, QueryApi } from './constructs/query-api';
+import { StageOperations } from './constructs/stage-operations';
+import { METRICS_NAMESPACE } from '../schemas/business-metrics';
+import { STAGE_DEFAULTS, stageMetricsNamespace } from './stage-config';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**
@@ -63,6 +66,21 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default none
    */
   readonly dashboardWebAclArn?: string;
+  /**
+   * Where alarm and budget notifications are e-mailed (infra/stage-config.ts).
+   * @default none (the alarm topic has no subscription)
+   */
+  readonly alarmEmail?: string;
+  /** @default STAGE_DEFAULTS.monthlyBudgetUsd */
+  readonly monthlyBudgetUsd?: number;
+  /** Prefix of the runbook links in alarm descriptions. @default '' (repository-relative) */
+  readonly runbookBaseUrl?: string;
+  /**
+   * Create the account's API Gateway CloudWatch role (one per account and region: false for a
+   * second stage in the same account).
+   * @default true
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
 }
 
 export class LiveInsightStack extends Stack {
@@ -74,9 +92,12 @@ export class LiveInsightStack extends Stack {
   readonly ingest: IngestApi;
   readonly dashboard: DashboardHosting;
   readonly query: QueryApi;
+  readonly operations: StageOperations;
 
   constructor(scope: Construct, id: string, props: LiveInsightStackProps) {
     super(scope, id, props);
+    // Stages share an account without adding up each other's numbers (issue 12).
+    const metricsNamespace = stageMetricsNamespace(METRICS_NAMESPACE, props.stage);
     this.data = new DataResources(this, 'Data', {
       stage: props.stage,
       ...(props.streamMode === undefined ? {} : { streamMode: props.streamMode }),
@@ -105,6 +126,7 @@ export class LiveInsightStack extends Stack {
       activeSessionsTable: this.data.tables.activeSessions,
       badRowsTable: this.data.tables.badRows,
       failureBucket: this.data.buckets.failures,
+      metricsNamespace,
       ...(props.processorCode === undefined ? {} : { code: props.processorCode }),
     });
     this.rollup = new RollupFunction(this, 'Rollup', {
@@ -118,10 +140,13 @@ export class LiveInsightStack extends Stack {
       namespace: this.processor.metricsNamespace,
       processor: this.processor.function,
       rollup: this.rollup.function,
+      consumer: this.consumer.function,
     });
     this.ingest = new IngestApi(this, 'Ingest', {
       eventsStream: this.data.eventsStream,
       restApiName: `${props.stage}-api`,
+      stageName: props.stage,
+      manageCloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
       sites: props.ingestSites ?? [],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       // The query API shares this REST API; GET /realtime is cached on its stage (issue 8).
@@ -142,6 +167,26 @@ export class LiveInsightStack extends Stack {
       dashboardOrigin: this.dashboard.origin,
       ...(props.queryCode === undefined ? {} : { queryCode: props.queryCode }),
       ...(props.authorizerCode === undefined ? {} : { authorizerCode: props.authorizerCode }),
+    });
+    this.operations = new StageOperations(this, 'Operations', {
+      stage: props.stage,
+      metricsNamespace,
+      api: this.ingest.api,
+      accessLogs: this.ingest.accessLogs,
+      functions: {
+        consumer: this.consumer.function,
+        processor: this.processor.function,
+        rollup: this.rollup.function,
+        query: this.query.queryFunction,
+        authorizer: this.query.authorizerFunction,
+      },
+      consumerLogs: this.consumer.function.logGroup,
+      eventsStream: this.data.eventsStream,
+      tables: this.data.tables,
+      failureBucket: this.data.buckets.failures,
+      monthlyBudgetUsd: props.monthlyBudgetUsd ?? STAGE_DEFAULTS.monthlyBudgetUsd,
+      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+      ...(props.runbookBaseUrl === undefined ? {} : { runbookBaseUrl: props.runbookBaseUrl }),
     });
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The live dashboard; open it with ?siteId=<site>#token=<read token>',

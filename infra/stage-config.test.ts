@@ -19,6 +19,7 @@ describe('readStageConfig', () => {
       streamMode: STAGE_DEFAULTS.streamMode,
       shardCount: STAGE_DEFAULTS.shardCount,
       apiGatewayCloudWatchRole: true,
+      runbookBaseUrl: '',
     });
   });
 
@@ -79,6 +80,11 @@ describe('readStageConfig', () => {
       'apiGatewayCloudWatchRole',
       'no',
       /context apiGatewayCloudWatchRole is "no" \(expected true or false\)/,
+    ],
+    [
+      'runbookBaseUrl',
+      'http://wiki.example/ops',
+      /context runbookBaseUrl is "http:\/\/wiki\.example\/ops" \(expected an https URL ending in "\/"/,
     ],
     ['sites', '{"siteId":"shop"}', /context sites is .* \(expected a JSON array/],
     ['sites', '[not json', /context sites is "\[not json" \(expected a JSON array/],

@@ -15,6 +15,7 @@
  * | `streamMode` | `on-demand` or `provisioned` | `provisioned` |
  * | `shardCount` | an integer 1–500 (provisioned only) | 1 |
  * | `apiGatewayCloudWatchRole` | `true` or `false`: create the account's API Gateway logging role (once per account and region) | `true` |
+ * | `runbookBaseUrl` | an https URL ending in `/` where this repository's files are browsable (alarm descriptions link `<base>docs/operations/troubleshooting.md#…`) | none: repository-relative links |
  */
 import { assertValidPrefix } from './resources';
 import type { IngestSite } from './constructs/ingest-api';
@@ -37,6 +38,11 @@ export interface StageConfig {
    * setting. One per account and region: a second stage in the same account sets this false.
    */
   readonly apiGatewayCloudWatchRole: boolean;
+  /**
+   * Prefix of the runbook links in alarm descriptions, e.g.
+   * `https://github.com/acme/liveinsight/blob/main/`; empty: links relative to the repository.
+   */
+  readonly runbookBaseUrl: string;
 }
 
 /** The context keys this module reads, each written once. */
@@ -48,6 +54,7 @@ export const STAGE_CONTEXT_KEYS = {
   streamMode: 'streamMode',
   shardCount: 'shardCount',
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
+  runbookBaseUrl: 'runbookBaseUrl',
 } as const satisfies Record<keyof StageConfig, string>;
 
 export const STAGE_DEFAULTS = {
@@ -150,6 +157,18 @@ function booleanFrom(key: string, value: unknown, fallback: boolean): boolean {
   throw new StageConfigError(key, value, 'true or false');
 }
 
+function runbookBaseUrlFrom(value: unknown): string {
+  if (value === undefined || value === '') return '';
+  if (typeof value !== 'string' || !/^https:\/\/\S+\/$/.test(value)) {
+    throw new StageConfigError(
+      STAGE_CONTEXT_KEYS.runbookBaseUrl,
+      value,
+      'an https URL ending in "/", e.g. "https://github.com/acme/liveinsight/blob/main/"',
+    );
+  }
+  return value;
+}
+
 function siteFrom(value: unknown, whole: unknown): IngestSite {
   const key = STAGE_CONTEXT_KEYS.sites;
   if (typeof value !== 'object' || value === null)
@@ -246,6 +265,7 @@ export function readStageConfig(context: (key: string) => unknown): StageConfig 
       context(k.apiGatewayCloudWatchRole),
       STAGE_DEFAULTS.apiGatewayCloudWatchRole,
     ),
+    runbookBaseUrl: runbookBaseUrlFrom(context(k.runbookBaseUrl)),
   };
 }
 

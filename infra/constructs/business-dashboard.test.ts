@@ -30,6 +30,7 @@ function synth(
   props: BusinessDashboardProps = {},
   withProcessor = false,
   withRollup = false,
+  withConsumer = false,
 ): { template: Template; body: DashboardBody } {
   const stack = new Stack(new App(), 'DashboardTest');
   const fn = (id: string) =>
@@ -42,6 +43,7 @@ function synth(
     ...props,
     ...(withProcessor ? { processor: fn('Processor') } : {}),
     ...(withRollup ? { rollup: fn('Rollup') } : {}),
+    ...(withConsumer ? { consumer: fn('Consumer') } : {}),
   });
   const template = Template.fromStack(stack);
   const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
@@ -222,6 +224,21 @@ describe('BusinessDashboard', () => {
       expect.stringMatching(/^AWS\/Lambda IteratorAge FunctionName \S*Processor/),
     ]);
     expect(widget(body, 'Realtime rollup — iterator age (stream lag)')).toBeUndefined();
+  });
+
+  it('adds the consumer’s errors and iterator age when given the function', () => {
+    const { body: withConsumer } = synth({}, true, true, true);
+    const functionOf = (title: string) =>
+      contents(widget(withConsumer, title)).metrics.map((m) => m.split(' ').slice(0, 4).join(' '));
+
+    expect(functionOf('Consumer — iterator age (stream lag)')).toEqual([
+      expect.stringMatching(/^AWS\/Lambda IteratorAge FunctionName \S*Consumer/),
+    ]);
+    expect(functionOf('Consumer — invocations and errors')).toEqual([
+      expect.stringMatching(/^AWS\/Lambda Invocations FunctionName \S*Consumer/),
+      expect.stringMatching(/^AWS\/Lambda Errors FunctionName \S*Consumer/),
+    ]);
+    expect(widget(body, 'Consumer — iterator age (stream lag)')).toBeUndefined();
   });
 
   it('uses the namespace it is given', () => {

@@ -39,6 +39,12 @@ export interface BusinessDashboardProps {
    */
   readonly rollup?: lambda.IFunction;
   /**
+   * The consumer function (Kinesis → tables), the start of every figure here: its errors and its
+   * lag behind the events stream (IteratorAge, which enhanced fan-out still reports).
+   * @default no consumer health widgets
+   */
+  readonly consumer?: lambda.IFunction;
+  /**
    * Time range the dashboard opens with.
    * @default Duration.hours(3)
    */
@@ -229,6 +235,9 @@ export class BusinessDashboard extends Construct {
     this.dashboard.addWidgets(...this.healthWidgets(props.processor));
     if (props.rollup !== undefined) {
       this.dashboard.addWidgets(...streamFunctionHealth('Realtime rollup', props.rollup, 12));
+    }
+    if (props.consumer !== undefined) {
+      this.dashboard.addWidgets(...streamFunctionHealth('Consumer', props.consumer, 12));
     }
   }
 
