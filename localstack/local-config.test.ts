@@ -15,6 +15,7 @@ describe('readLocalConfig', () => {
       edgePort: 3000,
       demoTraffic: true,
       stateDir: '.liveinsight',
+      drainSeconds: 15,
     });
   });
 
@@ -33,6 +34,7 @@ describe('readLocalConfig', () => {
         LIVEINSIGHT_EDGE_PORT: '3100',
         LIVEINSIGHT_DEMO: 'off',
         LIVEINSIGHT_STATE_DIR: '/tmp/li',
+        LIVEINSIGHT_DRAIN_SECONDS: '0',
       }),
     ).toEqual({
       mode: 'localstack',
@@ -46,6 +48,7 @@ describe('readLocalConfig', () => {
       edgePort: 3100,
       demoTraffic: false,
       stateDir: '/tmp/li',
+      drainSeconds: 0,
     });
   });
 

@@ -12,7 +12,7 @@ export const LOCAL_ENV = {
   kinesis: 'LIVEINSIGHT_KINESIS',
   /** Port of the one AWS endpoint (default 4566). */
   awsPort: 'LIVEINSIGHT_AWS_PORT',
-  /** Directory for DynamoDB (-dbPath) and S3 data kept across restarts; in memory if unset. */
+  /** Directory for DynamoDB (-dbPath), kinesalite and S3 data kept across restarts; in memory if unset. */
   dataDir: 'LIVEINSIGHT_DATA_DIR',
   /** Java executable for DynamoDB Local (default `java`). */
   java: 'LIVEINSIGHT_JAVA',
@@ -30,6 +30,11 @@ export const LOCAL_ENV = {
   demo: 'LIVEINSIGHT_DEMO',
   /** Where `npm start` keeps its local state: sites, checkpoints, metrics, demo.json (default .liveinsight). */
   stateDir: 'LIVEINSIGHT_STATE_DIR',
+  /**
+   * On stop, how long the consumer may drain what the edge acknowledged before the rest is
+   * counted as not stored (default 15; 0 = do not wait).
+   */
+  drainSeconds: 'LIVEINSIGHT_DRAIN_SECONDS',
   /** Set by jest's globalSetup for test workers: where the shared test stack runs (JSON). */
   testStack: 'LIVEINSIGHT_TEST_STACK',
 } as const;
@@ -48,6 +53,7 @@ export interface LocalConfig {
   readonly edgePort: number;
   readonly demoTraffic: boolean;
   readonly stateDir: string;
+  readonly drainSeconds: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -112,6 +118,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     edgePort: integer(env, LOCAL_ENV.edgePort, 3000, [0, 65_535], problems),
     demoTraffic: oneOf(env, LOCAL_ENV.demo, ['on', 'off'], 'on', problems) === 'on',
     stateDir: value(env, LOCAL_ENV.stateDir) ?? '.liveinsight',
+    drainSeconds: integer(env, LOCAL_ENV.drainSeconds, 15, [0, 3_600], problems),
   };
   if (problems.length > 0) {
     throw new LocalConfigError(`Invalid local stack configuration: ${problems.join('; ')}`);

@@ -8,7 +8,12 @@ import type { EnvName } from '../handlers/env-names';
 import { type ResourceDefinitions, resourceDefinitions } from '../infra/resources';
 import { type BootstrapReport, bootstrapResources } from './bootstrap/bootstrap';
 import type { LocalConfig } from './local-config';
-import { type LocalStack, startLocalStack } from './local-stack';
+import {
+  type EmulatorEvent,
+  type LocalStack,
+  describeEmulatorEvent,
+  startLocalStack,
+} from './local-stack';
 import { startLocalStackContainer } from './localstack-container';
 import { handlerEnv } from './handler-env';
 
@@ -34,6 +39,16 @@ export interface LocalProduct {
   readonly startupMs: number;
   /** Registers a part; parts stop before the local AWS, newest first. */
   addPart(part: LocalPart): void;
+  /**
+   * Emulator faults as they happen: an exit, a restart, an emulator lost for good
+   * (supervisor/emulator-watch.ts). Returns the unsubscribe. Without listeners they are logged.
+   */
+  onEmulatorEvent(listener: (event: EmulatorEvent) => void): () => void;
+  /**
+   * Settles with the reason once an emulator is lost (down and not restarted): the product can
+   * no longer store what it accepts and should stop. Never settles otherwise.
+   */
+  readonly lost: Promise<string>;
   /** Human-readable lines: endpoint, what runs where, resources, parts. */
   describe(): readonly string[];
   stop(): Promise<void>;
@@ -59,6 +74,16 @@ export async function startLocalProduct(options: LocalProductOptions): Promise<L
   let stack: LocalStack | undefined;
   let stopBackend: () => Promise<void>;
   const lines: string[] = [];
+  const listeners = new Set<(event: EmulatorEvent) => void>();
+  let markLost: (reason: string) => void = () => undefined;
+  const lost = new Promise<string>((resolve) => {
+    markLost = resolve;
+  });
+  const onEmulatorEvent = (event: EmulatorEvent): void => {
+    if (event.kind === 'lost') markLost(describeEmulatorEvent(event));
+    if (listeners.size === 0) log(describeEmulatorEvent(event));
+    listeners.forEach((listener) => listener(event));
+  };
   if (config.mode === 'localstack') {
     log('starting LocalStack in a container');
     const container = await startLocalStackContainer();
@@ -74,6 +99,7 @@ export async function startLocalProduct(options: LocalProductOptions): Promise<L
       ...(config.javaCommand === undefined ? {} : { javaCommand: config.javaCommand }),
       ttl: config.ttl,
       log,
+      onEmulatorEvent,
     });
     endpoint = stack.endpoint;
     region = stack.region;
@@ -114,6 +140,11 @@ export async function startLocalProduct(options: LocalProductOptions): Promise<L
     stack,
     startupMs: Date.now() - began,
     addPart: (part) => parts.push(part),
+    onEmulatorEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    lost,
     describe: () => [
       `AWS endpoint  ${endpoint}  (AWS_ENDPOINT_URL; region ${region}; credentials test/test)`,
       ...lines,

@@ -6,6 +6,7 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { match } from 'ts-pattern';
 import { createAwsClients } from '../handlers/aws-clients';
 import { dynamoDbLocal } from './emulators/dynamodb-local';
 import type { EmulatorDefinition } from './emulators/emulator';
@@ -14,6 +15,12 @@ import { kinesisMock } from './emulators/kinesis-mock';
 import { KINESIS_ENGINES, type KinesisEngine } from './kinesis-engine';
 import { s3rver } from './emulators/s3rver';
 import { type RunningRouter, startRouter } from './router/router';
+import {
+  type EmulatorEvent,
+  type EmulatorState,
+  type EmulatorWatch,
+  watchEmulators,
+} from './supervisor/emulator-watch';
 import { findFreePort, resolvePort } from './supervisor/ports';
 import type { RunningEmulator } from './supervisor/start-emulator';
 import { startOnFreePort } from './supervisor/start-on-free-port';
@@ -23,6 +30,7 @@ import { ttlStreamInterceptor } from './ttl/ttl-stream-interceptor';
 import { type TtlSweeper, startTtlSweeper } from './ttl/ttl-sweeper';
 
 export { KINESIS_ENGINES, type KinesisEngine };
+export type { EmulatorEvent, EmulatorState };
 
 /** Region every local client uses; the emulators accept any (DynamoDB Local runs -sharedDb). */
 export const LOCAL_REGION = 'us-east-1';
@@ -37,7 +45,10 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** Host the endpoint binds (default 127.0.0.1). */
   readonly host?: string;
-  /** Keeps DynamoDB (-dbPath) and S3 data in this directory across restarts; memory/temp if unset. */
+  /**
+   * Keeps DynamoDB (-dbPath), kinesalite's streams (--path) and S3 data in this directory across
+   * restarts; memory/temp if unset. An emulator that dies is restarted only when its data is kept.
+   */
   readonly dataDir?: string;
   /** Java executable for DynamoDB Local (default `java`). */
   readonly javaCommand?: string;
@@ -46,6 +57,11 @@ export interface LocalStackOptions {
   /** Deadline for each emulator's first answer. */
   readonly readyTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * An emulator exited on its own, was restarted, or is lost (supervisor/emulator-watch.ts).
+   * @default one log line each
+   */
+  readonly onEmulatorEvent?: (event: EmulatorEvent) => void;
 }
 
 export interface LocalStack {
@@ -59,6 +75,8 @@ export interface LocalStack {
   readonly ttlDeletions: TtlDeletionLog;
   /** Wall time from call to every endpoint answering. */
   readonly startupMs: number;
+  /** Each emulator's state by name, as `/_localstack/health` reports it. */
+  emulatorStates(): Readonly<Record<string, EmulatorState>>;
   /** PIDs of every process started (emulators and their guards), for checks and tooling. */
   pids(): readonly number[];
   /** Orderly stop: sweeper, routers, then each emulator by its PID (SIGTERM, then SIGKILL). */
@@ -89,10 +107,13 @@ interface Started {
   emulators: RunningEmulator[];
   routers: RunningRouter[];
   sweeper?: TtlSweeper;
+  watch?: EmulatorWatch;
   tempDirs: string[];
 }
 
 async function stopAll(started: Started): Promise<void> {
+  // First, so that the emulators stopped below are not taken for crashed and restarted.
+  await started.watch?.close();
   await started.sweeper?.stop();
   await Promise.allSettled(started.routers.map((router) => router.close()));
   await Promise.allSettled(started.emulators.map((emulator) => emulator.process.stop()));
@@ -117,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     let s3Directory: string;
     let dynamoDbPath: string | undefined;
+    let kinesalitePath: string | undefined;
     if (options.dataDir === undefined) {
       s3Directory = await mkdtemp(join(tmpdir(), 'liveinsight-s3-'));
       started.tempDirs.push(s3Directory);
@@ -125,6 +147,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3Directory = join(options.dataDir, 's3');
       await mkdir(dynamoDbPath, { recursive: true });
       await mkdir(s3Directory, { recursive: true });
+      if (engines.includes('kinesalite')) {
+        kinesalitePath = join(options.dataDir, 'kinesalite');
+        await mkdir(kinesalitePath, { recursive: true });
+      }
     }
 
     // Factories, not definitions: a retry on a new port needs a fresh definition (kinesis-mock
@@ -138,22 +164,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       async () => s3rver({ directory: s3Directory }),
       ...engines.map(
         (engine) => async () =>
-          engine === 'kinesalite' ? kinesalite() : kinesisMock({ tlsPort: await findFreePort() }),
+          engine === 'kinesalite'
+            ? kinesalite(kinesalitePath === undefined ? {} : { path: kinesalitePath })
+            : kinesisMock({ tlsPort: await findFreePort() }),
       ),
     ];
     log(`starting dynamodb-local, s3rver, ${engines.join(', ')}`);
 
     // Start in parallel; on any failure, stop the ones that did start, then report.
+    const definitions = new Map<string, () => Promise<EmulatorDefinition>>();
     const results = await Promise.allSettled(
       factories.map(async (factory) => {
         const emulator = await startOnFreePort(factory, options.readyTimeoutMs, log);
         started.emulators.push(emulator);
+        definitions.set(emulator.name, factory);
         log(`${emulator.name} ready on ${emulator.endpoint} in ${emulator.startupMs} ms`);
         return emulator;
       }),
     );
     const failure = results.find((result) => result.status === 'rejected');
     if (failure !== undefined) throw failure.reason;
+    const watch = watchEmulators({
+      emulators: started.emulators,
+      definitions,
+      onEvent: options.onEmulatorEvent ?? ((event) => log(describeEmulatorEvent(event))),
+      ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+    });
+    started.watch = watch;
 
     const byName = (name: string): RunningEmulator => {
       const found = started.emulators.find((emulator) => emulator.name === name);
@@ -185,18 +222,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         upstreams: { dynamodb, s3, kinesis: byName(engine).endpoint },
         interceptors,
         internal: {
-          '/_localstack/health': async () => ({
-            status: 200,
-            body: {
-              services: {
-                dynamodb: 'running',
-                dynamodbstreams: 'running',
-                kinesis: 'running',
-                s3: 'running',
+          // What the supervisor saw, not a constant: a dead emulator shows as restarting/error.
+          '/_localstack/health': async () => {
+            const states = watch.states();
+            const stateOf = (name: string): EmulatorState => states[name] ?? 'error';
+            return {
+              status: 200,
+              body: {
+                services: {
+                  dynamodb: stateOf('dynamodb-local'),
+                  dynamodbstreams: stateOf('dynamodb-local'),
+                  kinesis: stateOf(engine),
+                  s3: stateOf('s3rver'),
+                },
+                engines: { dynamodb: 'dynamodb-local', kinesis: engine, s3: 's3rver' },
               },
-              engines: { dynamodb: 'dynamodb-local', kinesis: engine, s3: 's3rver' },
-            },
-          }),
+            };
+          },
           '/_liveinsight/ttl/sweep': async (_request, body) => {
             const tables = parseSweepRequest(body);
             if (tables instanceof Error) return { status: 400, body: { message: tables.message } };
@@ -224,6 +266,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ttl: sweeper,
       ttlDeletions,
       startupMs: Date.now() - began,
+      emulatorStates: () => watch.states(),
       killNow: killOnExit,
       pids: () =>
         started.emulators.flatMap((emulator) => [emulator.process.pid, emulator.process.guardPid]),
@@ -234,4 +277,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.off('exit', killOnExit);
     throw error;
   }
+}
+
+/** One line per emulator event, for logs and `npm start`. */
+export function describeEmulatorEvent(event: EmulatorEvent): string {
+  return match(event)
+    .with(
+      { kind: 'exited' },
+      (exited) =>
+        `${exited.name} (pid ${exited.pid}) exited on its own (code ${String(exited.code)}, signal ${String(exited.signal)})` +
+        (exited.restarting ? '; restarting it with its data' : ''),
+    )
+    .with(
+      { kind: 'restarted' },
+      (restarted) =>
+        `${restarted.name} restarted (pid ${restarted.pid}), down for ${restarted.downMs} ms`,
+    )
+    .with(
+      { kind: 'lost' },
+      (lost) => `${lost.name} is down and will not be restarted: ${lost.reason}`,
+    )
+    .exhaustive();
 }

@@ -34,6 +34,11 @@ export interface LocalConsumerOptions {
   readonly checkpointDir?: string;
   /** Receives each batch's report. @default nothing */
   readonly onReport?: (report: BatchReport) => void;
+  /**
+   * Receives what failed outside the reports: an invocation that threw, and the mapping's read,
+   * checkpoint and destination errors. @default the mapping's: printed to stderr
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 export interface LocalConsumer extends LocalPart {
@@ -51,14 +56,24 @@ export async function startLocalConsumer(options: LocalConsumerOptions): Promise
       `${ENV.eventsStream} is missing from the local env (expected the events stream name)`,
     );
   }
+  const onError = options.onError;
   const mapping = await startEventSourceMapping({
     source: { type: 'kinesis', streamName, reader: CONSUMER_KINESIS_READER },
     settings: CONSUMER_MAPPING_SETTINGS,
-    handler: (event: KinesisStreamEvent, context: Context) => handler(event, context),
+    handler: async (event: KinesisStreamEvent, context: Context) => {
+      try {
+        return await handler(event, context);
+      } catch (error) {
+        // Seen here, then rethrown: Lambda's retry of the batch is the mapping's to do.
+        onError?.(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    },
     function: { name: 'liveinsight-consumer', timeoutSeconds: 15, memorySizeMb: 512 },
     clients: { kinesis: options.clients.kinesis, s3: options.clients.s3 },
     checkpointStore: checkpointStoreIn(options.checkpointDir),
     destination: { type: 's3', bucket: config.failureBucket },
+    ...(onError === undefined ? {} : { onError }),
   });
   return {
     mapping,

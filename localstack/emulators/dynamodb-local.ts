@@ -26,6 +26,7 @@ export function dynamoDbLocal(options: DynamoDbLocalOptions = {}): EmulatorDefin
       options.dbPath === undefined
         ? 'DynamoDB Local (in memory) with Streams'
         : `DynamoDB Local (data in ${options.dbPath}) with Streams`,
+    keepsData: options.dbPath !== undefined,
     processSpec: (port) => ({
       name: 'dynamodb-local',
       command: options.javaCommand ?? 'java',

@@ -12,6 +12,11 @@ export interface EmulatorDefinition {
   readonly service: EmulatedService;
   /** Human-readable description for `npm start` output. */
   readonly description: string;
+  /**
+   * Whether its data survives a restart of its process (kept on disk). The supervisor restarts
+   * an emulator that dies only then: a restarted in-memory one would come back empty.
+   */
+  readonly keepsData: boolean;
   processSpec(port: number): ProcessSpec;
   /** Resolves once one real API call succeeded against `endpoint`; rejects otherwise. */
   probe(endpoint: string): Promise<void>;

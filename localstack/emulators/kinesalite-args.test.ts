@@ -7,6 +7,13 @@ describe('parseKinesaliteArgs', () => {
     ).toEqual({ port: 4567, createStreamMs: 100, shardLimit: 500 });
   });
 
+  it('reads the folder of an on-disk stream store', () => {
+    expect(parseKinesaliteArgs(['--port', '1', '--path', '/data/kinesis'])).toEqual({
+      port: 1,
+      path: '/data/kinesis',
+    });
+  });
+
   it.each([
     [['--createStreamMs', '100'], '--port <port> is required'],
     [['--port', 'abc'], '--port must be a non-negative integer, received "abc"'],
@@ -16,7 +23,8 @@ describe('parseKinesaliteArgs', () => {
     ],
     [['--port', '1', '--deleteStreamMs', '1.5'], '--deleteStreamMs must be a non-negative integer'],
     [['--port', ''], '--port must be a non-negative integer, received ""'],
-    [['--port', '1', '--path', '/tmp/x'], "Unknown option '--path'"],
+    [['--port', '1', '--path', ''], '--path must name a folder, received ""'],
+    [['--port', '1', '--dir', '/tmp/x'], "Unknown option '--dir'"],
     [['--port', '1', 'extra'], 'expected --port <port> and optionally --createStreamMs <n>'],
   ])('refuses %j, saying %s', (args, message) => {
     expect(() => parseKinesaliteArgs(args)).toThrow(message);

@@ -3,7 +3,7 @@
  * versions of its per-record helpers installed (kinesalite-fast-paths.ts).
  *
  * Usage: kinesalite-main.ts --port <port> [--createStreamMs <ms>] [--deleteStreamMs <ms>]
- *                           [--updateStreamMs <ms>] [--shardLimit <n>]
+ *                           [--updateStreamMs <ms>] [--shardLimit <n>] [--path <folder>]
  */
 import kinesalite from 'kinesalite';
 import kinesaliteDb from 'kinesalite/db';

@@ -6,6 +6,8 @@ declare module 'kinesalite' {
     deleteStreamMs?: number | undefined;
     updateStreamMs?: number | undefined;
     shardLimit?: number | undefined;
+    /** LevelDB folder (leveldown); memdown when absent. */
+    path?: string | undefined;
   }
   function kinesalite(options: KinesaliteOptions): Server;
   export = kinesalite;

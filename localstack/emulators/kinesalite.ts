@@ -1,6 +1,7 @@
 /**
  * kinesalite (npm): Kinesis on LevelDB in memory, validates requests like AWS (501 records or
- * 1 MB + 1 byte are refused). The default Kinesis engine. Run through kinesalite-main.ts, which
+ * 1 MB + 1 byte are refused). The default Kinesis engine. With `path`, LevelDB keeps streams and
+ * records on disk, so a restart (or a crash of the process) loses nothing it acknowledged. Run through kinesalite-main.ts, which
  * swaps its bignumber.js sequence arithmetic for BigInt (half its CPU per PutRecords).
  */
 import { dirname } from 'node:path';
@@ -17,6 +18,8 @@ export interface KinesaliteOptions {
   readonly transitionMs?: number;
   /** Account-wide open-shard limit (kinesalite's default of 10 is too low for parallel tests). */
   readonly shardLimit?: number;
+  /** Folder for kinesalite's LevelDB (`--path`); in memory when undefined. */
+  readonly path?: string;
 }
 
 export function kinesalite(options: KinesaliteOptions = {}): EmulatorDefinition {
@@ -24,7 +27,11 @@ export function kinesalite(options: KinesaliteOptions = {}): EmulatorDefinition 
   return {
     name: 'kinesalite',
     service: 'kinesis',
-    description: 'kinesalite (Kinesis, in memory)',
+    description:
+      options.path === undefined
+        ? 'kinesalite (Kinesis, in memory)'
+        : `kinesalite (Kinesis, data in ${options.path})`,
+    keepsData: options.path !== undefined,
     processSpec: (port) => ({
       name: 'kinesalite',
       command: process.execPath,
@@ -42,6 +49,7 @@ export function kinesalite(options: KinesaliteOptions = {}): EmulatorDefinition 
         transitionMs,
         '--shardLimit',
         String(options.shardLimit ?? 500),
+        ...(options.path === undefined ? [] : ['--path', options.path]),
       ],
       cwd: PACKAGE_DIR,
     }),

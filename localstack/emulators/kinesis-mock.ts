@@ -24,6 +24,8 @@ export function kinesisMock(options: KinesisMockOptions): EmulatorDefinition {
     name: 'kinesis-mock',
     service: 'kinesis',
     description: 'kinesis-mock (Kinesis, as in LocalStack)',
+    // Its own persistence is not wired up here: the streams live as long as the process.
+    keepsData: false,
     processSpec: (port) => ({
       name: 'kinesis-mock',
       command: process.execPath,

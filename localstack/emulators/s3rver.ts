@@ -19,6 +19,7 @@ export function s3rver(options: S3rverOptions): EmulatorDefinition {
     name: 's3rver',
     service: 's3',
     description: `s3rver (S3, objects in ${options.directory})`,
+    keepsData: true,
     processSpec: (port) => ({
       name: 's3rver',
       command: process.execPath,

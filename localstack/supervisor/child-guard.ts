@@ -8,7 +8,8 @@
  * Run as: node --require tsx/cjs child-guard.ts <grace-ms> <command> [args...]
  * with an IPC channel. The emulator inherits the guard's stdout/stderr, so the supervisor reads
  * its output directly. Messages to the parent: {type:'spawned', pid} | {type:'spawn-error',
- * code, message}.
+ * code, message} | {type:'exited', code, signal} (how the emulator ended: the guard's own exit
+ * code cannot carry a signal).
  */
 import { spawn } from 'node:child_process';
 
@@ -36,6 +37,7 @@ child.on('error', (error: NodeJS.ErrnoException) => {
   process.disconnect?.();
 });
 child.on('exit', (code, signal) => {
+  send({ type: 'exited', code, signal });
   // Mirror the child's end so the supervisor sees how it ended.
   process.exitCode = code ?? (signal === null ? 1 : 128);
   if (process.connected) process.disconnect();

@@ -79,6 +79,7 @@ interface GuardMessage {
   readonly pid?: unknown;
   readonly code?: unknown;
   readonly message?: unknown;
+  readonly signal?: unknown;
 }
 
 function isGuardMessage(value: unknown): value is GuardMessage {
@@ -106,10 +107,12 @@ export function startGuardedProcess(spec: ProcessSpec): Promise<GuardedProcess> 
   guard.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
 
   let exitedFlag = false;
+  // The emulator's own end, as its guard reported it; else the guard's end stands in.
+  let emulatorExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     guard.on('exit', (code, signal) => {
       exitedFlag = true;
-      resolve({ code, signal });
+      resolve(emulatorExit ?? { code, signal });
     });
   });
 
@@ -126,6 +129,13 @@ export function startGuardedProcess(spec: ProcessSpec): Promise<GuardedProcess> 
     );
     guard.on('message', (message: unknown) => {
       if (!isGuardMessage(message)) return;
+      if (message.type === 'exited') {
+        emulatorExit = {
+          code: typeof message.code === 'number' ? message.code : null,
+          signal: typeof message.signal === 'string' ? (message.signal as NodeJS.Signals) : null,
+        };
+        return;
+      }
       if (message.type === 'spawn-error') {
         const code = String(message.code);
         const hint =

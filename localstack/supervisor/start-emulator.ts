@@ -10,6 +10,8 @@ export interface RunningEmulator {
   readonly name: string;
   readonly service: EmulatedService;
   readonly description: string;
+  /** EmulatorDefinition.keepsData: its data survives a restart of its process. */
+  readonly keepsData: boolean;
   readonly port: number;
   readonly endpoint: string;
   readonly process: GuardedProcess;
@@ -70,6 +72,7 @@ export async function startEmulator(
         name: definition.name,
         service: definition.service,
         description: definition.description,
+        keepsData: definition.keepsData,
         port: options.port,
         endpoint,
         process: guarded,
