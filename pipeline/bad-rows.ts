@@ -4,6 +4,7 @@
  */
 import { match } from 'ts-pattern';
 import type { BadRow, BadRowReason, RecordOrigin } from '../schemas';
+import { kinesisOrigin, type KinesisInputRecord } from './kinesis-record';
 
 /** The original payload as delivered. */
 export interface Payload {
@@ -42,6 +43,25 @@ export function makeBadRow(
   if (attribution.siteId !== undefined) row.siteId = attribution.siteId;
   if (attribution.eventId !== undefined) row.eventId = attribution.eventId;
   return row;
+}
+
+/**
+ * A record whose event passed every check of the pipeline but whose item the store refused for
+ * good (`problem`: what the store said). It is a bad row at once — retrying would hold back the
+ * shard and end in the on-failure destination, neither stored nor a bad row.
+ */
+export function unwritableBadRow(
+  input: KinesisInputRecord,
+  attribution: Attribution,
+  problem: string,
+): BadRow {
+  return makeBadRow(
+    'unwritable',
+    `The event's item was refused by the store: ${problem} (expected an item it can hold)`,
+    kinesisOrigin(input),
+    payloadOf(input.kinesis.data),
+    attribution,
+  );
 }
 
 /** Attribution values are echoed from untrusted data: keep them short. */

@@ -19,6 +19,11 @@ export const BAD_ROW_REASONS = [
   'ts_out_of_range',
   /** Another event of the same session already uses this `seq` (tracker contract broken). */
   'duplicate_seq',
+  /**
+   * DynamoDB refused the event's item as invalid (ValidationException: a value it cannot hold),
+   * or the item could not be encoded at all: no retry would ever store it.
+   */
+  'unwritable',
   /** A stream record (DynamoDB Streams) that the processor cannot interpret. */
   'malformed_stream_record',
 ] as const;

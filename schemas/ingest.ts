@@ -16,21 +16,38 @@ export const SiteIdSchema = Type.String({
 const EventId = Type.String({ minLength: 16, maxLength: 64, pattern: idPattern });
 const SessionId = Type.String({ minLength: 8, maxLength: 64, pattern: idPattern });
 
+/**
+ * What a props key may be, at the edge (API Gateway's model) and in the consumer alike: ASCII
+ * letters, digits and `_ . : -`, 1 to 64 characters. Names of JavaScript's Object.prototype
+ * (`constructor`, `__proto__`, `toString`…) are ordinary keys: accepted and stored as sent —
+ * no code of ours builds an object whose prototype a key could reach (see item-codec.ts).
+ */
+export const PROP_KEY_PATTERN = `^[A-Za-z0-9_.:-]{1,${LIMITS.maxPropKeyLength}}$`;
+
+/** A number DynamoDB can store (see LIMITS.maxPropNumberMagnitude): 0 or a bounded magnitude. */
+const PropNumber = Type.Union([
+  Type.Number({
+    minimum: LIMITS.minPropNumberMagnitude,
+    maximum: LIMITS.maxPropNumberMagnitude,
+  }),
+  Type.Number({
+    minimum: -LIMITS.maxPropNumberMagnitude,
+    maximum: -LIMITS.minPropNumberMagnitude,
+  }),
+  Type.Literal(0),
+]);
+
 const PropValue = Type.Union([
   Type.String({ maxLength: LIMITS.maxPropStringLength }),
-  Type.Number(),
+  PropNumber,
   Type.Boolean(),
 ]);
 
 /** Custom event properties: at most 30 flat key/value pairs. */
-const Props = Type.Record(
-  Type.String({ pattern: `^[A-Za-z0-9_.:-]{1,${LIMITS.maxPropKeyLength}}$` }),
-  PropValue,
-  {
-    maxProperties: LIMITS.maxProps,
-    additionalProperties: false,
-  },
-);
+const Props = Type.Record(Type.String({ pattern: PROP_KEY_PATTERN }), PropValue, {
+  maxProperties: LIMITS.maxProps,
+  additionalProperties: false,
+});
 
 const Screen = Type.Object(
   {

@@ -7,7 +7,15 @@ export const LIMITS = {
   /** An edge record is one event plus server fields; anything larger never came from our edge. */
   maxEdgeRecordBytes: 12 * 1024,
   maxProps: 30,
+  /** Props keys: ASCII letters, digits and `_ . : -`, 1–64 characters (PROP_KEY_PATTERN). */
   maxPropKeyLength: 64,
+  /**
+   * Numbers DynamoDB can hold: magnitudes from 1e-130 to below 1e126 ("Data types" in the
+   * DynamoDB developer guide), and 0. A prop number outside (1e300, 5e-324) would be refused by
+   * every write, so the contract refuses it at the edge instead. 1e125 keeps a round bound.
+   */
+  maxPropNumberMagnitude: 1e125,
+  minPropNumberMagnitude: 1e-130,
   maxPropStringLength: 500,
   maxUrlLength: 2048,
   maxTitleLength: 512,

@@ -154,7 +154,10 @@ function valueAt(root: unknown, pointer: string): unknown {
   let current: unknown = root;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (current === null || typeof current !== 'object') return undefined;
+    // Own properties only: a missing `constructor` key must not read Object.prototype's.
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) {
+      return undefined;
+    }
     current = (current as Record<string, unknown>)[key];
   }
   return current;

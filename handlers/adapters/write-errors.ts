@@ -5,6 +5,7 @@
  * the consumer catching, logging and continuing.
  */
 import { DeadlineExceededError } from './deadline';
+import { ItemEncodingError } from './item-codec';
 
 const NETWORK_CODES = new Set([
   'ECONNRESET',
@@ -23,13 +24,31 @@ export function isServiceError(error: unknown): error is Error & { $metadata: ob
 }
 
 /**
- * True for service answers, timeouts, aborts and network failures after the SDK's own retries:
- * the records are reported as failed and Lambda re-sends them. A service error that is not
- * transient (e.g. a ValidationException from a bug) still lands here: the records then run out
- * of retries and reach the S3 on-failure destination with their payload, so nothing is lost.
+ * DynamoDB's answers that say "this data can never be written as sent" ("Error handling with
+ * DynamoDB" in the developer guide lists them with "OK to retry? No"): a ValidationException is
+ * an item or value DynamoDB cannot hold (over 400 KB, a number out of range, an empty attribute
+ * value, a missing key). Retrying cannot help, so the item is refused for good — its records
+ * become bad rows at once instead of holding back their shard. The other "No" answers
+ * (AccessDenied, ResourceNotFound, UnrecognizedClient, ResourceInUse, signature errors) are
+ * faults of the deployment, not of one record: those stay write failures, retried, and their
+ * records reach the S3 on-failure destination rather than turning every event into a bad row.
+ */
+const PERMANENT_DATA_ERRORS = new Set(['ValidationException']);
+
+/** An item no request will ever store: refused by DynamoDB as invalid, or not encodable at all. */
+export function isPermanentWriteError(error: unknown): boolean {
+  if (error instanceof ItemEncodingError) return true;
+  return isServiceError(error) && PERMANENT_DATA_ERRORS.has(error.name);
+}
+
+/**
+ * True for service answers, timeouts, aborts and network failures after the SDK's own retries,
+ * and for the permanent data errors above: the caller deals with them per record (transient:
+ * reported as failed, Lambda re-sends them; permanent: a bad row). Anything else is a bug.
  */
 export function isWriteFailure(error: unknown): boolean {
   if (error instanceof DeadlineExceededError || error instanceof WriteFailedError) return true;
+  if (error instanceof ItemEncodingError) return true;
   if (!(error instanceof Error)) return false;
   if (isServiceError(error)) return true;
   if (error.name === 'AbortError' || error.name === 'TimeoutError') return true;

@@ -10,25 +10,30 @@
  * time. Transient failures (throttling, 5xx, unprocessed items left at the deadline, slow
  * calls) make their records fail: the answer names the lowest failed sequence number, so
  * Lambda re-sends from there and nothing after it is reported done. Bad data never fails the
- * batch (it is a bad row). Anything else — a bug, a crash — escapes the invocation, and
- * Lambda retries the whole batch, which is safe because every write is idempotent or guarded.
+ * batch (it is a bad row) — also when only DynamoDB can tell: an event item it refuses as
+ * invalid (ValidationException, isolated from the good items of its request) becomes an
+ * `unwritable` bad row in the same invocation, and a session item it refuses is reported in
+ * `rejectedSessions` and not retried. Anything else — a bug, a crash — escapes the invocation,
+ * and Lambda retries the whole batch, which is safe because every write is idempotent or guarded.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import pLimit from 'p-limit';
 import type { SessionDelta } from '../../pipeline/coalesce';
+import { unwritableBadRow } from '../../pipeline/bad-rows';
 import { toBadRowItem } from '../../pipeline/items';
+import type { KinesisInputRecord } from '../../pipeline/kinesis-record';
 import { foldEvents } from '../../pipeline/session-aggregate';
 import type { BatchProcessor, BatchStats } from '../../pipeline/process-batch';
 import type { BadRow } from '../../schemas';
 import { BadRowPayloadStore } from '../adapters/bad-row-payloads';
-import { type PutRequest, batchWriteAll } from '../adapters/batch-write';
+import { type FailedPut, type PutRequest, batchWriteAll } from '../adapters/batch-write';
 import { type Backoff, type Deadline, deadlineFrom, shareOf } from '../adapters/deadline';
 import { DynamoActiveSessionStore } from '../adapters/dynamo-active-session-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { toItem } from '../adapters/item-codec';
-import { isWriteFailure } from '../adapters/write-errors';
+import { isPermanentWriteError, isWriteFailure } from '../adapters/write-errors';
 import { batchResponse } from './batch-item-failures';
 import type { SessionCache } from './session-cache';
 import { writeSession } from './write-session';
@@ -69,7 +74,15 @@ export interface BatchReport {
    * counts what the pipeline made of the records, also when the writes then failed.
    */
   readonly written: WrittenCounts;
+  /**
+   * Sessions whose Sessions or ActiveSessions item DynamoDB refused as invalid: their raw rows
+   * are stored, the session does not count them, and they are not retried (it could never
+   * succeed). Expected 0; anything else is worth an alarm.
+   */
+  readonly rejectedSessions: number;
   readonly firstError?: string;
+  /** The first permanent refusal (an unwritable event or a rejected session), if any. */
+  readonly firstRejection?: string;
 }
 
 export interface WrittenCounts {
@@ -102,8 +115,9 @@ export async function consumeBatch(
   let firstError: string | undefined;
   const noteFailure = (sequenceNumbers: Iterable<string>, error: unknown): void => {
     for (const sequenceNumber of sequenceNumbers) failed.add(sequenceNumber);
-    firstError ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    firstError ??= describeError(error);
   };
+  let firstRejection: string | undefined;
 
   // Which records carried each event (a producer's double-put makes two records of one event).
   const recordsOfEvent = new Map<string, string[]>();
@@ -118,11 +132,19 @@ export async function consumeBatch(
   const badRowPuts = await settleAll(
     batch.badRows.map((row) => limit(() => badRowPut(row, deps, deadline))),
   );
-  const rawPuts: PutRequest<RawTag>[] = batch.eventItems.map((item) => ({
-    table: deps.tables.events,
-    item: toItem(item),
-    tags: [{ kind: 'event', eventId: item.eventId }],
-  }));
+  // An item that cannot even be encoded is refused here, like one DynamoDB refuses.
+  const refused: FailedPut<RawTag>[] = [];
+  const rawPuts: PutRequest<RawTag>[] = [];
+  for (const item of batch.eventItems) {
+    const table = deps.tables.events;
+    const tags: RawTag[] = [{ kind: 'event', eventId: item.eventId }];
+    try {
+      rawPuts.push({ table, item: toItem(item), tags });
+    } catch (error) {
+      if (!isPermanentWriteError(error)) throw error;
+      refused.push({ table, tags, error: error as Error, permanent: true });
+    }
+  }
   badRowPuts.forEach((settled, index) => {
     const row = batch.badRows[index] as BadRow;
     if (settled.ok) rawPuts.push(settled.value);
@@ -136,14 +158,51 @@ export async function consumeBatch(
     ...(deps.backoff === undefined ? {} : { backoff: deps.backoff }),
   });
   const unstoredEvents = new Set<string>();
-  for (const put of raw.failed) {
+  const unwritable: BadRow[] = [];
+  for (const put of [...refused, ...raw.failed]) {
     for (const tag of put.tags) {
       if (tag.kind === 'event') unstoredEvents.add(tag.eventId);
-      noteFailure(
-        tag.kind === 'event' ? (recordsOfEvent.get(tag.eventId) ?? []) : [tag.sequenceNumber],
-        put.error,
-      );
+      const sequenceNumbers =
+        tag.kind === 'event' ? (recordsOfEvent.get(tag.eventId) ?? []) : [tag.sequenceNumber];
+      // A refused bad-row item is a bug of ours (its payload is base64): retried, not hidden.
+      if (!put.permanent || tag.kind === 'bad-row') {
+        noteFailure(sequenceNumbers, put.error);
+        continue;
+      }
+      firstRejection ??= describeError(put.error);
+      const item = batch.eventItems.find((e) => e.eventId === tag.eventId);
+      for (const sequenceNumber of sequenceNumbers) {
+        // Rare (hostile data only): a scan beats building an index for every batch.
+        const input = event.Records.find((r) => r.kinesis.sequenceNumber === sequenceNumber);
+        unwritable.push(
+          unwritableBadRow(
+            input as KinesisInputRecord,
+            { siteId: item?.siteId, eventId: tag.eventId },
+            describeError(put.error),
+          ),
+        );
+      }
     }
+  }
+
+  // 1b. Events the store refused for good become bad rows now, with their original records.
+  const unwritablePuts = await settleAll(
+    unwritable.map((row) => limit(() => badRowPut(row, deps, deadline))),
+  );
+  const unwritableRows = await batchWriteAll(
+    deps.dynamodb,
+    unwritablePuts.flatMap((settled, index) => {
+      if (settled.ok) return [settled.value];
+      noteFailure([(unwritable[index] as BadRow).origin.sequenceNumber], settled.error);
+      return [];
+    }),
+    { deadline: shareOf(deadline, RAW_PHASE_SHARE), limit, ...backoffOf(deps) },
+  );
+  for (const put of unwritableRows.failed) {
+    noteFailure(
+      put.tags.flatMap((tag) => (tag.kind === 'bad-row' ? [tag.sequenceNumber] : [])),
+      put.error,
+    );
   }
 
   // 2. Sessions, then each session's ActiveSessions projection.
@@ -169,8 +228,14 @@ export async function consumeBatch(
   let activeSessionWrites = 0;
   let newEvents = 0;
   let repeatedEvents = batch.stats.duplicates;
+  let rejectedSessions = 0;
   outcomes.forEach((settled, index) => {
     const delta = deltas[index] as SessionDelta;
+    if (!settled.ok && isPermanentWriteError(settled.error)) {
+      rejectedSessions += 1;
+      firstRejection ??= `${delta.pk}: ${describeError(settled.error)}`;
+      return;
+    }
     if (!settled.ok) {
       noteFailure(
         delta.events.flatMap((e) => recordsOfEvent.get(e.eventId) ?? []),
@@ -186,7 +251,9 @@ export async function consumeBatch(
   });
   const badRowsWritten =
     badRowPuts.filter((settled) => settled.ok).length -
-    raw.failed.filter((put) => put.tags.some((tag) => tag.kind === 'bad-row')).length;
+    raw.failed.filter((put) => put.tags.some((tag) => tag.kind === 'bad-row')).length +
+    unwritablePuts.filter((settled) => settled.ok).length -
+    unwritableRows.failed.length;
 
   const failedSequenceNumbers = [...failed];
   return {
@@ -198,9 +265,19 @@ export async function consumeBatch(
       sessionsUnchanged,
       activeSessionWrites,
       written: { newEvents, repeatedEvents, badRows: badRowsWritten },
+      rejectedSessions,
       ...(firstError === undefined ? {} : { firstError }),
+      ...(firstRejection === undefined ? {} : { firstRejection }),
     },
   };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function backoffOf(deps: ConsumerDeps): { backoff?: Backoff } {
+  return deps.backoff === undefined ? {} : { backoff: deps.backoff };
 }
 
 type RawTag =
