@@ -1,20 +1,23 @@
 // @ts-check
-/* global window, document, fetch, setTimeout, clearTimeout, FormData, URL */
+/* global document, fetch, setTimeout, clearTimeout, FormData */
 /**
  * The live dashboard: reads its settings, then polls `GET /realtime` every few seconds and
  * shows the figures, or a clear problem (API unreachable, token refused) while keeping the last
  * figures on screen, dimmed, with their age.
  */
 import { fetchRealtime } from './src/api.js';
-import { readCredentials, saveCredentials } from './src/credentials.js';
+import { readCredentials, requestedSiteId, saveCredentials } from './src/credentials.js';
 import { renderAnswer, renderProblem, renderSite, renderStatus } from './src/render.js';
 
 const REFRESH_MS = 5_000;
 
-/** `config.json` next to the page: `{ apiUrl }` (the local edge serves it; on AWS the deploy writes it). */
+/**
+ * The query API's base URL from `config.json` next to the page, which the deployment writes
+ * (the local edge serves `''`: this origin). Nothing in the page's own URL can change it: a
+ * crafted link must never make the page send a typed read token to someone else's server (the
+ * Content-Security-Policy's connect-src names only this API too).
+ */
 async function loadApiUrl() {
-  const override = new URL(window.location.href).searchParams.get('api');
-  if (override) return override.replace(/\/$/, '');
   try {
     const response = await fetch('config.json', { cache: 'no-store' });
     const config = await response.json();
@@ -54,15 +57,23 @@ async function main() {
   async function refresh() {
     if (timer !== undefined) clearTimeout(timer);
     if (credentials === undefined) {
+      // The site asked for in the link stays: only its read token is missing.
+      const siteId = requestedSiteId();
+      if (siteId !== '') renderSite(siteId);
       renderProblem(
         'unauthorized',
-        'No read token',
-        'Open the dashboard link that `npm start` printed, or enter a site id and its read token.',
+        'Read token needed',
+        siteId === ''
+          ? 'Enter a site id and its read token to see the site’s live figures.'
+          : `Enter the read token of site “${siteId}” to see its live figures (a dashboard link ` +
+              'can carry it after #token=, which never reaches a server).',
+        siteId,
       );
       renderStatus('Waiting for a read token');
       return;
     }
-    renderSite(credentials.siteId);
+    const { siteId } = credentials;
+    renderSite(siteId);
     const outcome = await fetchRealtime(apiUrl, credentials);
     const since =
       lastSuccess === undefined
@@ -78,22 +89,35 @@ async function main() {
         );
         break;
       case 'unauthorized':
-        renderProblem(
-          'unauthorized',
-          outcome.status === 401 ? 'Read token missing or malformed' : 'Read token refused',
-          `${outcome.message}. Enter the read token of site “${credentials.siteId}” (not its ingest key).`,
-        );
+        // The API's own text is for developers (headers, parameters); say what to do instead.
+        if (outcome.status === 401) {
+          renderProblem(
+            'unauthorized',
+            'Not a read token',
+            `What was entered is not a read token. Enter the read token of site “${siteId}” ` +
+              '(it starts with lirt_; an ingest key, li_…, only sends events).',
+            siteId,
+          );
+        } else {
+          renderProblem(
+            'unauthorized',
+            'Read token refused',
+            `This read token does not open site “${siteId}”: it belongs to another site or was ` +
+              'revoked. Enter the read token of this site.',
+            siteId,
+          );
+        }
         renderStatus(`Not authorized (HTTP ${outcome.status})`);
         break;
       case 'invalid':
-        renderProblem('invalid', 'The API refused the request', outcome.message);
+        renderProblem('invalid', 'The API refused the request', outcome.message, siteId);
         renderStatus('Request refused');
         break;
       case 'unreachable':
         renderProblem(
           'unreachable',
           'API unreachable',
-          `${outcome.message}. Retrying every ${REFRESH_MS / 1000} s.${since}`,
+          `${outcome.message} Retrying every ${REFRESH_MS / 1000} s.${since}`,
         );
         renderStatus('Offline — retrying');
         break;

@@ -154,7 +154,7 @@ export class LiveInsightStack extends Stack {
     });
     this.dashboard = new DashboardHosting(this, 'Dashboard', {
       bucket: this.data.buckets.dashboard,
-      apiUrl: this.ingest.api.url,
+      api: this.ingest.api,
       ...(props.dashboardDomain === undefined ? {} : { domain: props.dashboardDomain }),
       ...(props.dashboardWebAclArn === undefined ? {} : { webAclArn: props.dashboardWebAclArn }),
     });

@@ -33,11 +33,12 @@ export async function fetchRealtime(apiUrl, credentials) {
       cache: 'no-store',
     });
   } catch (error) {
-    const reason =
+    const where = apiUrl || 'this server';
+    const message =
       error instanceof Error && error.name === 'AbortError'
-        ? `no answer within ${TIMEOUT_MS / 1000} s`
-        : 'network error';
-    return { kind: 'unreachable', message: `${reason} calling ${apiUrl || 'this server'}` };
+        ? `No answer from ${where} within ${TIMEOUT_MS / 1000} s.`
+        : `The network request to ${where} failed.`;
+    return { kind: 'unreachable', message };
   } finally {
     clearTimeout(timer);
   }
@@ -46,18 +47,23 @@ export async function fetchRealtime(apiUrl, credentials) {
     return { kind: 'unauthorized', status: response.status, message };
   }
   if (response.status === 400) return { kind: 'invalid', message };
-  if (!response.ok) return { kind: 'unreachable', message: `HTTP ${response.status}: ${message}` };
+  if (!response.ok) {
+    return {
+      kind: 'unreachable',
+      message: `The API answered HTTP ${response.status}: ${message.replace(/\.$/, '')}.`,
+    };
+  }
   try {
     const answer = await response.json();
     if (typeof answer?.activeSessions !== 'number' || !Array.isArray(answer?.pageviewsPerMinute)) {
       return {
         kind: 'unreachable',
-        message: 'the API answered something that is not a realtime answer',
+        message: 'The API answered something that is not a realtime answer.',
       };
     }
     return { kind: 'ok', answer };
   } catch {
-    return { kind: 'unreachable', message: 'the API answered invalid JSON' };
+    return { kind: 'unreachable', message: 'The API answered invalid JSON.' };
   }
 }
 

@@ -48,10 +48,16 @@ export function renderPageviewsChart(container, perMinute, minutesFrom) {
     bar.append(title);
     svg.append(bar);
   });
+  // Time labels at equal distances, counted back from now: every 5 minutes where they fit
+  // (about 48 px apart), else every 10.
   const last = perMinute.length - 1;
-  for (const i of [0, Math.round(last / 3), Math.round((2 * last) / 3), last]) {
-    const label = i === last ? 'now' : `−${last - i} min`;
-    svg.append(text(label, PAD.left + i * slot + slot / 2, HEIGHT - 6, 'middle'));
+  const every = slot * 5 >= 48 ? 5 : 10;
+  for (let back = 0; back <= last; back += every) {
+    const label = back === 0 ? 'now' : `−${back} min`;
+    const x = PAD.left + (last - back) * slot + slot / 2;
+    const node = text(label, x, HEIGHT - 6, 'middle');
+    node.setAttribute('data-minutes-back', String(back));
+    svg.append(node);
   }
   container.replaceChildren(svg);
 }

@@ -28,6 +28,11 @@ export function readCredentials() {
   return { siteId, token };
 }
 
+/** The site the address asks for (`?siteId=`), with or without a token; '' when none. */
+export function requestedSiteId() {
+  return new URL(window.location.href).searchParams.get('siteId') ?? '';
+}
+
 /** @param {Credentials} credentials */
 export function saveCredentials(credentials) {
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));

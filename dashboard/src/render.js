@@ -37,27 +37,66 @@ export function renderAnswer(answer) {
     `${numberFormat.format(bots)} bot session${bots === 1 ? '' : 's'}. ${answer.definitions.bots}`;
   byId('breakdowns-definition').textContent = answer.definitions.breakdowns;
   renderPageviewsChart(byId('pageviews-chart'), answer.pageviewsPerMinute, answer.minutesFrom);
-  renderTable(byId('top-pages'), answer.topPages);
-  renderTable(byId('top-referrers'), answer.topReferrers);
-  renderTable(byId('devices'), answer.devices);
-  renderTable(byId('countries'), answer.countries);
+  renderTable(byId('top-pages'), 'Page', answer.topPages);
+  renderTable(byId('top-referrers'), 'Source', answer.topReferrers);
+  renderTable(byId('devices'), 'Device', answer.devices);
+  renderTable(byId('countries'), 'Country', answer.countries, countryName);
   byId('figures').setAttribute('aria-busy', 'false');
 }
 
+/** Region names in the reader's language; undefined where the browser has none. */
+const regionNames =
+  typeof Intl.DisplayNames === 'function'
+    ? new Intl.DisplayNames(undefined, { type: 'region' })
+    : undefined;
+
 /**
- * @param {HTMLElement} table
- * @param {{ name: string, sessions: number }[]} rows
+ * "Germany (DE)": the name for people, the code as the API and the metrics have it. Anything
+ * that is not a two-letter code (`unknown`) stays as it is.
+ * @param {string} code
  */
-function renderTable(table, rows) {
+export function countryName(code) {
+  if (!/^[A-Z]{2}$/.test(code) || regionNames === undefined) return code;
+  try {
+    const name = regionNames.of(code);
+    return name === undefined || name === code ? code : `${name} (${code})`;
+  } catch {
+    return code;
+  }
+}
+
+/**
+ * A breakdown: what (a page, a source…) and how many active sessions, with both columns named
+ * so the figures have their unit.
+ * @param {HTMLElement} table
+ * @param {string} label
+ * @param {{ name: string, sessions: number }[]} rows
+ * @param {(name: string) => string} [show]
+ */
+function renderTable(table, label, rows, show = (name) => name) {
+  const head = document.createElement('thead');
+  head.append(row([header(label, 'name'), header('Sessions', 'count')]));
   const body = document.createElement('tbody');
   if (rows.length === 0) {
     body.append(row([cell('No active sessions', 'empty')]));
   }
   for (const { name, sessions } of rows) {
     // textContent, never innerHTML: page paths and referrers are visitor-controlled strings.
-    body.append(row([cell(name, 'name'), cell(numberFormat.format(sessions), 'count')]));
+    body.append(row([cell(show(name), 'name'), cell(numberFormat.format(sessions), 'count')]));
   }
-  table.replaceChildren(body);
+  table.replaceChildren(head, body);
+}
+
+/**
+ * @param {string} content
+ * @param {string} className
+ */
+function header(content, className) {
+  const th = document.createElement('th');
+  th.scope = 'col';
+  th.className = className;
+  th.textContent = content;
+  return th;
 }
 
 /** @param {HTMLElement[]} cells */
@@ -79,11 +118,14 @@ function cell(content, className) {
 }
 
 /**
+ * The problem panel. The token form shows for the problems a token can solve, never while the
+ * API is unreachable; it keeps the site id in question so that only the token is to type.
  * @param {'unreachable' | 'unauthorized' | 'invalid' | undefined} kind
  * @param {string} [title]
  * @param {string} [detail]
+ * @param {string} [siteId]
  */
-export function renderProblem(kind, title = '', detail = '') {
+export function renderProblem(kind, title = '', detail = '', siteId = '') {
   const panel = byId('problem');
   const form = byId('credentials');
   document.body.classList.toggle('stale', kind !== undefined);
@@ -99,6 +141,8 @@ export function renderProblem(kind, title = '', detail = '') {
   byId('problem-title').textContent = title;
   byId('problem-text').textContent = detail;
   form.hidden = kind === 'unreachable';
+  const siteInput = /** @type {HTMLInputElement} */ (byId('site-input'));
+  if (!form.hidden && siteId !== '' && siteInput.value === '') siteInput.value = siteId;
 }
 
 /** @param {string} text */

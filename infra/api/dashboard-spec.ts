@@ -6,7 +6,8 @@
 
 /**
  * Its own scripts and styles only, no inline code, no framing; `connect-src` names where the
- * query API may be (`'self'` locally; on AWS the region's `*.execute-api` hosts).
+ * query API is (`'self'` locally; on AWS the stage's own API origin, never a wildcard: the page
+ * sends a read token with every call).
  */
 export function dashboardContentSecurityPolicy(apiSources: string): string {
   return [

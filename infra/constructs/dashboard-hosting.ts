@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -18,10 +19,13 @@ export interface DashboardHostingProps {
   /** Private bucket for the files (DataResources' `dashboard` bucket). */
   readonly bucket: s3.IBucket;
   /**
-   * Base URL of the query API written to config.json, e.g. the RestApi's `url`.
-   * @default - no config.json: the page then calls its own origin
+   * The stage's REST API with the query routes: its `url` goes into config.json, and its origin
+   * (`https://<id>.execute-api.<region>.<suffix>`) is the only one besides the page's own that
+   * the Content-Security-Policy lets the page call — so no link can make the page send a read
+   * token to another API.
+   * @default - no config.json and `connect-src 'self'`: the page calls its own origin only
    */
-  readonly apiUrl?: string;
+  readonly api?: apigateway.RestApiBase;
   /**
    * Directory with the static files.
    * @default the repository's dashboard/ folder
@@ -42,6 +46,12 @@ export interface DashboardHostingProps {
 
 export const DASHBOARD_DIRECTORY = join(__dirname, '..', '..', 'dashboard');
 
+/** `https://<rest api id>.execute-api.<region>.<url suffix>`: the API's default endpoint origin. */
+export function restApiOrigin(api: apigateway.IRestApi): string {
+  const stack = Stack.of(api);
+  return `https://${api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+}
+
 export class DashboardHosting extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
@@ -57,10 +67,10 @@ export class DashboardHosting extends Construct {
       // X-XSS-Protection is left out: browsers dropped the filter and the CSP does its job.
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          // The API's own host would make a cycle (the API's CORS names this distribution), so
-          // the page may call any API Gateway API of this region.
+          // The API's origin needs only the RestApi resource's id, not its stage, so naming it
+          // makes no cycle with the query API's CORS, which names this distribution.
           contentSecurityPolicy: dashboardContentSecurityPolicy(
-            `'self' https://*.execute-api.${stack.region}.${stack.urlSuffix}`,
+            props.api === undefined ? "'self'" : `'self' ${restApiOrigin(props.api)}`,
           ),
           override: true,
         },
@@ -104,9 +114,9 @@ export class DashboardHosting extends Construct {
       destinationBucket: props.bucket,
       sources: [
         s3deploy.Source.asset(props.sourceDirectory ?? DASHBOARD_DIRECTORY),
-        ...(props.apiUrl === undefined
+        ...(props.api === undefined
           ? []
-          : [s3deploy.Source.jsonData('config.json', { apiUrl: props.apiUrl })]),
+          : [s3deploy.Source.jsonData('config.json', { apiUrl: props.api.url })]),
       ],
       // A new version is visible at once rather than after the edge caches expire.
       distribution: this.distribution,

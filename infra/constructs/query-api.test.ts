@@ -41,7 +41,7 @@ function synth(app = new App()): Template {
   const readTokensTable = new dynamodb.Table(stack, 'Tokens', { partitionKey: key, sortKey: sk });
   const hosting = new DashboardHosting(stack, 'Dashboard', {
     bucket: new s3.Bucket(stack, 'DashboardBucket', { enforceSSL: true }),
-    apiUrl: api.url,
+    api,
   });
   new QueryApi(stack, 'Query', {
     api,
@@ -228,11 +228,7 @@ describe('DashboardHosting', () => {
       template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
     );
     const config = JSON.stringify(policy);
-    // The CSP joins the partition's URL suffix (a token) into the string.
     expect(config).toMatch(/default-src 'none'; script-src 'self'; style-src 'self'/);
-    expect(config).toMatch(
-      /connect-src 'self' https:\/\/\*\.execute-api\.eu-west-1\.",\{"Ref":"AWS::URLSuffix"\}/,
-    );
     expect(config).toMatch(/frame-ancestors 'none'/);
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({
@@ -245,6 +241,31 @@ describe('DashboardHosting', () => {
         }),
       }),
     });
+  });
+
+  it("lets the page call its own origin and this stage's API, and no other API", () => {
+    // Arrange: the CSP as CloudFormation joins it (the API id and URL suffix are tokens).
+    const [policy] = Object.values(
+      template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    ) as { Properties: { ResponseHeadersPolicyConfig: Record<string, unknown> } }[];
+    const csp = (
+      policy?.Properties.ResponseHeadersPolicyConfig['SecurityHeadersConfig'] as {
+        ContentSecurityPolicy: { ContentSecurityPolicy: unknown };
+      }
+    ).ContentSecurityPolicy.ContentSecurityPolicy;
+    const [apiId] = Object.keys(template.findResources('AWS::ApiGateway::RestApi'));
+
+    // Act: connect-src, with each token written as the reference it is.
+    const joined = (csp as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+      .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
+      .join('');
+    const connectSrc = /connect-src ([^;]*)/.exec(joined)?.[1];
+
+    // Assert: exactly 'self' and the origin of this stack's REST API — no wildcard host.
+    expect(connectSrc).toBe(
+      `'self' https://${JSON.stringify({ Ref: apiId })}.execute-api.eu-west-1.${JSON.stringify({ Ref: 'AWS::URLSuffix' })}`,
+    );
+    expect(joined).not.toContain('*');
   });
 
   it('keeps the bucket private: only CloudFront may read it', () => {

@@ -153,7 +153,18 @@ describe('live dashboard in Chromium', () => {
     expect(pages).toContain('/docs');
     expect(await page.getByTestId('top-referrers').textContent()).toContain('google');
     expect(await page.getByTestId('devices').textContent()).toMatch(/mobile.*1|desktop.*2/s);
-    expect(await page.getByTestId('countries').textContent()).toContain('DE');
+    // Countries by name, code kept; every breakdown names its unit.
+    expect(await page.getByTestId('countries').textContent()).toContain('Germany (DE)');
+    for (const table of ['top-pages', 'top-referrers', 'devices', 'countries']) {
+      expect(await page.getByTestId(table).locator('th.count').textContent()).toBe('Sessions');
+    }
+    // Time labels under the chart at equal distances.
+    const labelXs = await page
+      .locator('[data-testid="pageviews-chart"] text[text-anchor="middle"]')
+      .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('x'))));
+    expect(labelXs.length).toBeGreaterThanOrEqual(3);
+    const gaps = labelXs.slice(1).map((x, i) => Math.abs(x - (labelXs[i] ?? 0)));
+    for (const gap of gaps) expect(gap).toBeCloseTo(gaps[0] ?? 0, 6);
     const bars = page.locator('[data-testid="pageviews-chart"] rect');
     expect(await bars.count()).toBe(30);
     const counts = await bars.evaluateAll((nodes) =>
@@ -164,6 +175,55 @@ describe('live dashboard in Chromium', () => {
     expect(page.url()).not.toContain('token=');
 
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('calls only its own API: an ?api= in the link is ignored and the token goes nowhere else', async () => {
+    // Arrange: a crafted link naming another API; every request the page makes is recorded.
+    const page = await browser.context.newPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    const link = dashboardUrl(q.url, 'site-a', q.sites.a.readToken).replace(
+      '?siteId=site-a',
+      `?siteId=site-a&api=${encodeURIComponent('https://evil.example')}`,
+    );
+
+    // Act
+    await page.goto(link);
+
+    // Assert: the figures come from this API; no request left the page's origin.
+    await waitForText(page, 'active-sessions', '3');
+    const origin = new URL(q.url).origin;
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    expect(requested.some((url) => url.startsWith(`${origin}/realtime?siteId=site-a`))).toBe(true);
+    await page.close();
+  });
+
+  it('asks for the read token of the site in the link when there is none, keeping the site', async () => {
+    // Arrange: a link with a site and no token, in a tab with nothing stored.
+    const page = await browser.context.newPage();
+
+    // Act
+    await page.goto(`${q.url}/dashboard/?siteId=site-a`);
+
+    // Assert: the site stays (header and form), and the text fits wherever the page is served.
+    await waitForText(page, 'problem-title', 'Read token needed');
+    expect(await textOf(page, 'site')).toBe('site-a');
+    expect(await page.locator('#site-input').inputValue()).toBe('site-a');
+    const text = await textOf(page, 'problem-text');
+    expect(text).toContain('“site-a”');
+    expect(text).not.toContain('npm start');
+    expect(await page.locator('#credentials').isVisible()).toBe(true);
+    // The form's button is a real button: readable size, the page's accent colour.
+    const button = page.locator('#credentials button');
+    expect((await button.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(36);
+    expect(
+      await button.evaluate(
+        (node) => node.ownerDocument.defaultView?.getComputedStyle(node).backgroundColor,
+      ),
+    ).toBe('rgb(47, 111, 237)');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-no-token.png') });
     await page.close();
   });
 
@@ -189,11 +249,20 @@ describe('live dashboard in Chromium', () => {
     await waitForText(wrong, 'problem-title', 'Read token refused');
     expect(await wrong.getByTestId('problem').getAttribute('data-kind')).toBe('unauthorized');
     expect(await textOf(wrong, 'active-sessions')).toBe('–');
+    // The site stays in the form: only the token is to type again.
+    expect(await wrong.locator('#site-input').inputValue()).toBe('site-a');
+    expect(await textOf(wrong, 'problem-text')).toContain('“site-a”');
     await wrong.screenshot({ path: join(ARTIFACTS, 'dashboard-wrong-token.png') });
 
     const ingestKey = await browser.context.newPage();
     await ingestKey.goto(dashboardUrl(q.url, 'site-a', q.sites.a.ingestKey));
-    await waitForText(ingestKey, 'problem-title', 'Read token missing or malformed');
+    await waitForText(ingestKey, 'problem-title', 'Not a read token');
+    // Words for the user, not the API's text for developers (headers and parameters).
+    const text = await textOf(ingestKey, 'problem-text');
+    expect(text).not.toContain('Authorization');
+    expect(text).toContain('ingest key');
+    expect(await ingestKey.locator('#site-input').inputValue()).toBe('site-a');
+    await ingestKey.screenshot({ path: join(ARTIFACTS, 'dashboard-not-a-token.png') });
     await wrong.close();
     await ingestKey.close();
   });
@@ -209,6 +278,9 @@ describe('live dashboard in Chromium', () => {
     expect(await page.getByTestId('problem').getAttribute('data-kind')).toBe('unreachable');
     expect(await textOf(page, 'active-sessions')).toBe('4');
     expect(await page.locator('body.stale').count()).toBe(1);
+    // No token form: a token cannot help while the API does not answer. Sentences start upper-case.
+    expect(await page.locator('#credentials').isHidden()).toBe(true);
+    expect(await textOf(page, 'problem-text')).toMatch(/^[A-Z]/);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-unreachable.png') });
     await page.close();
   });
