@@ -5,10 +5,17 @@
  * `npm run deploy -- -c stage=liveinsight-prod -c alarmEmail=oncall@example.com`.
  */
 import { App } from 'aws-cdk-lib';
-import { LiveInsightStack } from './liveinsight-stack';
+import { LiveInsightStack, type LiveInsightStackProps } from './liveinsight-stack';
 import { readStageConfig, type StageConfig } from './stage-config';
 
-export function buildApp(app = new App()): {
+/**
+ * The app's stack for the stage its context names. `overrides` are for tests (prebuilt code
+ * instead of bundling); `npm run synth` passes none.
+ */
+export function buildApp(
+  app = new App(),
+  overrides: Partial<LiveInsightStackProps> = {},
+): {
   app: App;
   stack: LiveInsightStack;
   config: StageConfig;
@@ -24,6 +31,7 @@ export function buildApp(app = new App()): {
     apiGatewayCloudWatchRole: config.apiGatewayCloudWatchRole,
     runbookBaseUrl: config.runbookBaseUrl,
     ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    ...overrides,
   });
   return { app, stack, config };
 }

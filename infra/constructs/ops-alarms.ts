@@ -350,6 +350,11 @@ export class OpsAlarms extends Construct {
         },
       },
     });
+    Validations.of(rule).acknowledge({
+      id: 'Serverless::Serverless-EventBusDLQ',
+      reason:
+        'The rule has no target: it exists for its MatchedEvents metric, which the on-failure-records alarm reads. Nothing is delivered, so nothing can be dead-lettered.',
+    });
     const period = Duration.minutes(5);
     this.add('on-failure-records', 'on-failure-records', {
       title:
