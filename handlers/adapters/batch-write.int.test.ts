@@ -132,3 +132,37 @@ test('a crash is not a failed write: it escapes', async () => {
     batchWriteAll(dynamo.clients.dynamodb, requests(events, 3), options()),
   ).rejects.toBeInstanceOf(InjectedCrash);
 });
+
+test('an item DynamoDB refuses as invalid is isolated: the rest of its request is stored', async () => {
+  // Arrange: 25 items in one request; item 17 holds a number DynamoDB cannot (over 9.9…E+125).
+  const { events } = dynamo.names.tables;
+  const input = requests(events, 25);
+  const refused = input[17] as PutRequest<number>;
+  const invalid = { ...refused, item: { ...refused.item, n: { N: '1e200' } } };
+  input[17] = invalid;
+
+  // Act
+  const result = await batchWriteAll(dynamo.clients.dynamodb, input, options());
+
+  // Assert: only item 17 failed, for good (no retry can store it), named by DynamoDB's error.
+  expect(result.failed).toHaveLength(1);
+  expect(result.failed[0]).toMatchObject({ tags: [17], permanent: true });
+  expect(result.failed[0]?.error.name).toBe('ValidationException');
+  expect(await storedKeys(events)).toEqual(
+    input
+      .filter((r) => r !== invalid)
+      .map((r) => r.item['pk']?.S)
+      .sort(),
+  );
+  // Halving costs about 2 requests per level (≈ 11 here), fewer than one request per item.
+  expect(meter.total().requests).toBeLessThan(input.length);
+});
+
+test('a throttled request is a transient failure, never permanent', async () => {
+  const { events } = dynamo.names.tables;
+  faults.add({ operation: 'BatchWriteItem', fault: throttlingException(), times: Infinity });
+
+  const result = await batchWriteAll(dynamo.clients.dynamodb, requests(events, 3), options());
+
+  expect(result.failed.map((f) => f.permanent)).toEqual([false, false, false]);
+});

@@ -78,6 +78,22 @@ export function throttlingException(): ErrorAnswerFault {
   };
 }
 
+/**
+ * DynamoDB's answer to data it cannot hold (an item over 400 KB, a number out of range, an empty
+ * attribute value…): not retryable. The emulator gives the same answer to such data; injected,
+ * it reaches paths that our own checks keep real data away from.
+ */
+export function validationException(
+  message = 'One or more parameter values were invalid: An AttributeValue may not contain an empty string',
+): ErrorAnswerFault {
+  return {
+    kind: 'error-answer',
+    status: 400,
+    code: 'com.amazon.coral.validate#ValidationException',
+    message,
+  };
+}
+
 /** A 5xx: DynamoDB's InternalServerError (500) or ServiceUnavailable (503). */
 export function serverError(status: 500 | 503 = 500): ErrorAnswerFault {
   return status === 500

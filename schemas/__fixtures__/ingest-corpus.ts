@@ -166,6 +166,61 @@ export const INGEST_CORPUS: readonly CorpusCase[] = [
     badField: 'events[0].props.a',
   },
   {
+    // JSON.parse makes `__proto__` an own key, as the edge and the consumer parse it.
+    name: 'props keys named like Object.prototype members',
+    body: request([
+      pageview({
+        type: 'custom',
+        name: 'x',
+        props: JSON.parse(
+          '{"constructor": 1, "__proto__": "p", "toString": true, "hasOwnProperty": "h", "valueOf": 0}',
+        ) as Record<string, number>,
+      } as Partial<TrackerEvent>),
+    ]),
+  },
+  {
+    name: 'prop key of 64 characters, numbers at the limits DynamoDB holds',
+    body: request([
+      pageview({
+        type: 'custom',
+        name: 'x',
+        props: { ['k'.repeat(64)]: 1e125, b: -1e125, 'c.d:e-f_g': 1e-130, h: -1e-130, i: 0 },
+      } as Partial<TrackerEvent>),
+    ]),
+  },
+  {
+    name: 'prop key of 65 characters',
+    body: request([
+      pageview({
+        type: 'custom',
+        name: 'x',
+        props: { ['k'.repeat(65)]: 1 },
+      } as Partial<TrackerEvent>),
+    ]),
+    badField: `events[0].props.${'k'.repeat(65)}`,
+  },
+  {
+    name: 'prop key not ASCII',
+    body: request([
+      pageview({ type: 'custom', name: 'x', props: { 'prix€': 1 } } as Partial<TrackerEvent>),
+    ]),
+    badField: 'events[0].props.prix€',
+  },
+  {
+    name: 'prop number too large for DynamoDB',
+    body: request([
+      pageview({ type: 'custom', name: 'x', props: { a: 1e126 } } as Partial<TrackerEvent>),
+    ]),
+    badField: 'events[0].props.a',
+  },
+  {
+    name: 'prop number too small for DynamoDB',
+    body: request([
+      pageview({ type: 'custom', name: 'x', props: { a: -5e-324 } } as Partial<TrackerEvent>),
+    ]),
+    badField: 'events[0].props.a',
+  },
+  {
     name: 'screen negative',
     body: request([pageview({ screen: { w: -1, h: 1 } })]),
     badField: 'events[0].screen.w',

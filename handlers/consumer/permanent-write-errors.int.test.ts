@@ -1,0 +1,113 @@
+/**
+ * Data that DynamoDB refuses as invalid (ValidationException, "OK to retry? No") is never
+ * retried: an event item it refuses is an `unwritable` bad row in the same invocation while the
+ * rest of its BatchWriteItem request is stored; a session item it refuses is reported and skipped.
+ * The refusal is injected: the contract and the codec keep real data away from these paths
+ * (prototype-keys.int.test.ts and edge-to-tables.property.int.test.ts show that).
+ */
+import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
+import { itemWithPk } from '../faults/fault-injector';
+import { validationException } from '../faults/faults';
+import { expectExactlyOnce } from './test-support/exactly-once';
+import {
+  type ConsumerUnderTest,
+  consumerUnderTest,
+  lambdaContext,
+} from './test-support/consumer-under-test';
+import {
+  SITE_ID,
+  interleavedSessions,
+  kinesisEvent,
+  kinesisRecords,
+  sessionIdFor,
+} from './test-support/scenario';
+import { snapshot } from './test-support/table-snapshot';
+
+let stack: TestStack;
+let consumer: ConsumerUnderTest;
+
+beforeEach(async () => {
+  stack = await useTestStack({ name: 'permanent-write-errors' });
+  consumer = consumerUnderTest(stack);
+});
+afterEach(async () => {
+  consumer.dispose();
+  await stack.dispose();
+});
+
+const stored = () =>
+  snapshot(stack.clients.dynamodb, {
+    events: consumer.config.eventsTable,
+    sessions: consumer.config.sessionsTable,
+    activeSessions: consumer.config.activeSessionsTable,
+    badRows: consumer.config.badRowsTable,
+  });
+
+test('an event item DynamoDB refuses is an unwritable bad row at once; the rest is stored', async () => {
+  // Arrange: 12 events in one BatchWriteItem request; every write carrying one of them is refused.
+  const events = interleavedSessions(3, [0, 1, 2, 3]);
+  const refused = events[5]!;
+  const eventsTable = consumer.config.eventsTable;
+  consumer.faults.add({
+    operation: 'BatchWriteItem',
+    match: (input) =>
+      JSON.stringify(
+        (input['RequestItems'] as Record<string, unknown>)[eventsTable] ?? [],
+      ).includes(refused.event.eventId),
+    fault: validationException('Item size has exceeded the maximum allowed size'),
+    times: Infinity,
+  });
+  const records = kinesisRecords(events);
+
+  // Act
+  const response = await consumer.handler()(kinesisEvent(records), lambdaContext());
+
+  // Assert: nothing to retry; the refused event is a bad row with its record, the rest stored.
+  expect(response).toEqual({ batchItemFailures: [] });
+  const state = await stored();
+  expectExactlyOnce(
+    state,
+    { events: events.filter((e) => e !== refused), badRecords: 1 },
+    consumer.config,
+  );
+  expect(state.badRows[0]).toMatchObject({
+    reason: 'unwritable',
+    eventId: refused.event.eventId,
+    siteId: SITE_ID,
+    payloadBase64: records[5]?.kinesis.data,
+    origin: { sequenceNumber: records[5]?.kinesis.sequenceNumber },
+  });
+  expect(state.badRows[0]?.message).toContain('ValidationException');
+  expect(consumer.reports.at(-1)).toMatchObject({
+    failedSequenceNumbers: [],
+    written: { badRows: 1 },
+  });
+});
+
+test('a Sessions item DynamoDB refuses is reported, never retried; other sessions are written', async () => {
+  // Arrange
+  const events = interleavedSessions(3, [0, 1, 2]);
+  const rejectedPk = `${SITE_ID}#${sessionIdFor(1)}`;
+  consumer.faults.add({
+    operation: 'PutItem',
+    target: consumer.config.sessionsTable,
+    match: itemWithPk(rejectedPk),
+    fault: validationException(),
+    times: Infinity,
+  });
+
+  // Act
+  const response = await consumer.handler()(kinesisEvent(kinesisRecords(events)), lambdaContext());
+
+  // Assert: every raw row stored, the rejected session absent, nothing reported as failed.
+  expect(response).toEqual({ batchItemFailures: [] });
+  const state = await stored();
+  expect(state.events.map((e) => e.eventId).sort()).toEqual(
+    events.map((e) => e.event.eventId).sort(),
+  );
+  expect([...state.sessions.keys()].sort()).toEqual(
+    [0, 2].map((s) => `${SITE_ID}#${sessionIdFor(s)}`),
+  );
+  expect(consumer.reports.at(-1)).toMatchObject({ rejectedSessions: 1, failedSequenceNumbers: [] });
+  expect(consumer.reports.at(-1)?.firstRejection).toContain(rejectedPk);
+});
