@@ -3,13 +3,12 @@
  *
  *   const routes = queryPartRoutes(product);                   // GET /realtime, /sessions/active,
  *   const edge = await startEdgePart(product, { port, routes }); // /health, /dashboard/…
- *   const readToken = await issueLocalReadToken(product, 'demo-shop');
- *   print(dashboardUrl(edge.edge.url, 'demo-shop', readToken));
+ *   const { tokens } = await keepDemoReadTokens(product, ['demo-shop']); // read-tokens-kept.ts
+ *   print(dashboardUrl(edge.edge.url, 'demo-shop', tokens.get('demo-shop')));
  *
- * Read tokens live in the ReadTokens table (hashed), as on AWS; DynamoDB Local in memory loses
- * them on restart, so `npm start` issues the demo token anew each time it starts.
+ * Read tokens live in the ReadTokens table (hashed), as on AWS; `npm start` keeps the demo
+ * sites' tokens in the state dir and uses the same ones on every start (read-tokens-kept.ts).
  */
-import { issueReadToken } from '../../handlers/authorizer/dynamo-read-tokens';
 import type { Route } from '../edge/router';
 import type { LocalProduct } from '../local-product';
 import { dashboardRoutes } from './dashboard-routes';
@@ -41,21 +40,4 @@ export function queryPartRoutes(product: ProductParts, options: QueryPartOptions
     }),
     ...dashboardRoutes(),
   ];
-}
-
-/** A new read token for a site of the local product (shown once; only its hash is stored). */
-export function issueLocalReadToken(
-  product: ProductParts,
-  siteId: string,
-  label = 'npm start',
-): Promise<string> {
-  return issueReadToken(
-    product.clients.dynamodb,
-    product.resources.names.tables.readTokens,
-    siteId,
-    {
-      nowMs: Date.now(),
-      label,
-    },
-  );
 }
