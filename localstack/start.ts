@@ -55,6 +55,19 @@ export async function main(): Promise<void> {
   );
   const product = await startLocalProduct({ config, log: (line) => print(`  · ${line}`) });
   current.product = product;
+  // An emulator that cannot come back (product-guard.ts says which and why): stop, exit 1.
+  void product.lost.then((reason) => {
+    if (signalled !== undefined) return;
+    signalled = 'SIGTERM'; // a Ctrl-C from here on kills at once
+    process.stderr.write(`npm start stops: ${reason}\n`);
+    product.stop().then(
+      () => process.exit(1),
+      () => {
+        product.killNow();
+        process.exit(1);
+      },
+    );
+  });
   let parts: ProductParts;
   try {
     parts = await startProductParts(product, config, print);

@@ -57,6 +57,12 @@ export class EdgeRouter {
     return this;
   }
 
+  /** The methods mounted on a path (for `Allow`); undefined when the path is unknown. */
+  methodsOf(path: string): readonly string[] | undefined {
+    const byMethod = this.routes.get(path);
+    return byMethod === undefined ? undefined : [...byMethod.keys()];
+  }
+
   /** The handler for method and path; undefined when none (API Gateway: no such resource). */
   find(method: string, path: string): RouteHandler | undefined {
     return this.routes.get(path)?.get(method.toUpperCase());

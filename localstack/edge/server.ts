@@ -5,9 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AwsConfig } from '../../handlers/config';
-import { gatewayResponse } from './http-answer';
+import {
+  type ClientError,
+  answerClientError,
+  clientErrorHeaders,
+  rawHttpAnswer,
+} from './client-error-answer';
+import { edgeErrorBody, gatewayResponse } from './http-answer';
 import { ingestApiRoutes } from './ingest-api';
 import { KinesisBackend } from './kinesis-backend';
 import { DEFAULT_SITES_FILE, fileRegistryStore } from './registry-file-store';
@@ -55,6 +61,9 @@ export interface RunningEdge {
   readonly kinesis: KinesisBackend;
   stop(): Promise<void>;
 }
+
+/** How long a connection refused at the HTTP level may stay open for the client to read the answer. */
+const REFUSED_CONNECTION_LINGER_MS = 5000;
 
 export class EdgeStartError extends Error {
   override readonly name = 'EdgeStartError';
@@ -185,8 +194,22 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     );
   };
 
+  // The request each connection is being answered for: a parser error in the middle of its body
+  // is answered through its response; one after it waits for that response to finish.
+  const inFlight = new WeakMap<Socket, { message: IncomingMessage; res: ServerResponse }>();
+
   const server: Server = createServer((message, res) => {
+    const socket = message.socket;
+    inFlight.set(socket, { message, res });
+    res.once('close', () => {
+      if (inFlight.get(socket)?.res === res) inFlight.delete(socket);
+    });
     handle(message, res).catch((error: unknown) => {
+      // The client broke the request off (a malformed chunk, a reset): answered in clientError.
+      if (message.destroyed || !message.complete) {
+        if (!res.headersSent) res.destroy();
+        return;
+      }
       options.logError?.(error, 'unhandled');
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': 'application/json' });
@@ -198,6 +221,41 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   });
   // Trackers keep connections open; keep-alive beyond the bench's pauses.
   server.keepAliveTimeout = 65_000;
+
+  // Requests Node's parser refuses never reach `handle`; answer them in the error contract.
+  const refusedSockets = new WeakSet<Socket>();
+  server.on('clientError', (error: ClientError, socket: Socket) => {
+    // The parser reports the same error again for every later chunk of a refused request.
+    if (refusedSockets.has(socket)) return;
+    refusedSockets.add(socket);
+    const answer = answerClientError(error, (path) => router.methodsOf(path));
+    if (answer === undefined || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const current = inFlight.get(socket);
+    if (current !== undefined && !current.message.complete) {
+      // The error is in this request's body: answer it through its own response.
+      if (current.res.headersSent) {
+        socket.destroy();
+      } else {
+        const body = edgeErrorBody(answer);
+        current.res.writeHead(answer.status, clientErrorHeaders(answer, body));
+        current.res.end(body);
+      }
+      return;
+    }
+    const refuse = () => {
+      // end, not destroy: the client reads the answer; what it still sends is read and dropped
+      // (destroying with unread bytes would reset the connection before the answer is read).
+      socket.end(rawHttpAnswer(answer));
+      const linger = setTimeout(() => socket.destroy(), REFUSED_CONNECTION_LINGER_MS);
+      linger.unref();
+      socket.once('close', () => clearTimeout(linger));
+    };
+    if (current === undefined) refuse();
+    else current.res.once('finish', refuse);
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {
