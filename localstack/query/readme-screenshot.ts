@@ -1,11 +1,13 @@
 /**
- * `npm run screenshot:dashboard`: renders docs/dashboard.png for the README — the dashboard in
- * Debian's Chromium over a seeded, realistic half hour of one site (the benchmarks' reference
- * workload, 420 active sessions), served by the local edge from the emulators. Starts and stops
- * everything it needs.
+ * `npm run screenshot:dashboard`: the dashboard in Debian's Chromium over a seeded, realistic
+ * half hour of one site (the benchmarks' reference workload, 420 active sessions), served by the
+ * local edge from the emulators. Starts and stops everything it needs. It writes
+ * `.liveinsight/dashboard.png` (the state folder, git-ignored); `-- --docs` replaces the README's
+ * tracked docs/dashboard.png instead, and `-- --out <file>` writes where you say.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createAwsClients, type AwsClients } from '../../handlers/aws-clients';
@@ -16,6 +18,7 @@ import { bootstrapResources } from '../bootstrap/bootstrap';
 import { startEdge, type RunningEdge } from '../edge/server';
 import { SiteRegistry, memoryRegistryStore } from '../edge/site-registry';
 import { handlerEnv } from '../handler-env';
+import { readLocalConfig } from '../local-config';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { startLocalRollup, type LocalRollup } from '../rollup/local-rollup';
 import { dashboardRoutes } from './dashboard-routes';
@@ -24,9 +27,24 @@ import { queryRoutes } from './query-routes';
 import { launchChromium, type Browser } from './test-support/chromium';
 
 const SITE = 'demo-shop';
-const OUTPUT = join(__dirname, '..', '..', 'docs', 'dashboard.png');
+/** The README's picture, tracked in git: replaced only when asked (`--docs`). */
+export const DOCS_SCREENSHOT = join(__dirname, '..', '..', 'docs', 'dashboard.png');
+
+/** Where the picture goes: `--out <file>`, `--docs`, or by default the state folder. */
+export function screenshotTarget(argv: readonly string[], stateDir: string): string {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { docs: { type: 'boolean' }, out: { type: 'string' } },
+  });
+  if (values.docs === true && values.out !== undefined) {
+    throw new Error('--docs and --out both name where to write (expected one of them)');
+  }
+  if (values.out !== undefined) return resolve(values.out);
+  return values.docs === true ? DOCS_SCREENSHOT : resolve(stateDir, 'dashboard.png');
+}
 
 async function main(): Promise<void> {
+  const output = screenshotTarget(process.argv.slice(2), readLocalConfig().stateDir);
   let stack: LocalStack | undefined;
   let clients: AwsClients | undefined;
   let edge: RunningEdge | undefined;
@@ -91,9 +109,9 @@ async function main(): Promise<void> {
       .getByTestId('active-sessions')
       .filter({ hasText: new RegExp(`^\\s*${humans}\\s*$`) })
       .waitFor({ timeout: 60_000 });
-    await mkdir(join(OUTPUT, '..'), { recursive: true });
-    await page.screenshot({ path: OUTPUT, fullPage: true });
-    console.log(`wrote ${OUTPUT}`);
+    await mkdir(join(output, '..'), { recursive: true });
+    await page.screenshot({ path: output, fullPage: true });
+    console.log(`wrote ${output}`);
   } finally {
     await browser?.close();
     await edge?.stop();
@@ -103,7 +121,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
