@@ -109,7 +109,10 @@ export function openApiDocument(): { [key: string]: Json } {
       description:
         'Ingest (`POST /events`, authenticated by the site’s public ingest key) and realtime query ' +
         '(`GET /realtime`, `GET /sessions/active`, authenticated by the site’s secret read token) APIs. ' +
-        'Every error body is `{"error": {"code", "message", "details"?}}`.',
+        'Every error body is `{"error": {"code", "message", "details"?}}`, also for requests ' +
+        'that are not valid HTTP/1.1 (the local edge answers 400 `bad_request`, 405 ' +
+        '`method_not_allowed` with `Allow`, 408, 431 `headers_too_large` or 505, then closes ' +
+        'the connection).',
     },
     servers: [{ url: 'http://localhost:3000', description: 'local edge (`npm start`)' }],
     tags: [{ name: 'ingest' }, { name: 'query' }],
@@ -135,10 +138,15 @@ export function openApiDocument(): { [key: string]: Json } {
               content: jsonContent(ref('IngestPartial')),
             },
             '400': errorResponse(
-              'The body breaks the contract; `details` names the field and what was expected.',
+              'The body breaks the contract (`invalid_request`; `details` names the field and ' +
+                'what was expected), or is not UTF-8 (`invalid_utf8`; `details.offset` is the ' +
+                'byte where it stops being UTF-8; local edge only — API Gateway stores such ' +
+                'bytes as U+FFFD).',
             ),
             '403': errorResponse('Unknown or revoked ingest key, or a key of another site.'),
-            '413': errorResponse('The body is too large.'),
+            '413': errorResponse(
+              `The body is over ${LIMITS.maxBodyBytes} bytes (UTF-8 bytes, not characters).`,
+            ),
             '415': errorResponse('The body is not sent as Content-Type: application/json.'),
             '429': errorResponse('Throttled (usage plan or stage) or daily quota used up.', {
               'Retry-After': retryAfter,
