@@ -6,14 +6,15 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BatchReport } from '../handlers/consumer/consume-batch';
 import { startDemoTraffic, type DemoTrafficSite } from '../loadtest/demo-traffic/demo-traffic';
+import { ConsumerTotals } from './consumer/consumer-totals';
 import { startLocalConsumer } from './consumer/local-consumer';
 import { startEdgePart } from './edge/edge-part';
 import { DEMO_SITE, type IssuedKey } from './edge/site-registry';
 import type { LocalConfig } from './local-config';
 import type { LocalProduct } from './local-product';
 import { startLocalProcessor } from './metrics-sink/local-processor';
+import { guardProduct } from './product-guard';
 import { startLocalRollup } from './rollup/local-rollup';
 import { dashboardUrl, queryPartRoutes } from './query/query-part';
 import { keepDemoReadTokens } from './query/read-tokens-kept';
@@ -49,18 +50,6 @@ export interface ProductParts {
   readonly banner: readonly string[];
 }
 
-/** Running totals of the consumer's batch reports (for the live summary line). */
-class ConsumerTotals {
-  stored = 0;
-  bad = 0;
-  duplicates = 0;
-  add(report: BatchReport): void {
-    this.stored += report.stats.stored;
-    this.bad += report.stats.bad;
-    this.duplicates += report.stats.duplicates;
-  }
-}
-
 export async function startProductParts(
   product: LocalProduct,
   config: LocalConfig,
@@ -76,6 +65,8 @@ export async function startProductParts(
   });
   product.addPart(edgePart);
   const edge = edgePart.edge;
+  // From here on, a dead emulator pauses ingest (503) and is announced (product-guard.ts).
+  const guard = guardProduct(product, config, edge.kinesis, print);
   const origin = edge.url.replace(/\/$/, '');
   const demoKey = edge.demo;
   if (demoKey === undefined)
@@ -102,6 +93,7 @@ export async function startProductParts(
     // Kinesis data lives only as long as the emulator: keep checkpoints only with persistence.
     ...(config.dataDir === undefined ? {} : { checkpointDir: join(config.dataDir, 'esm') }),
     onReport: (report) => totals.add(report),
+    onError: (error) => totals.addError(error),
   });
   product.addPart(consumer);
 
@@ -143,6 +135,7 @@ export async function startProductParts(
   };
   await writeFile(join(stateDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`);
 
+  let quiet = false;
   const traffic = config.demoTraffic
     ? startDemoTraffic({
         edgeUrl: origin,
@@ -152,8 +145,11 @@ export async function startProductParts(
           ingestKey: key.ingestKey,
           concurrentVisits: DEMO_CONCURRENCY[key.siteId] ?? 5,
         })),
-        onError: (error) =>
-          print(`demo traffic: ${error instanceof Error ? error.message : String(error)}`),
+        // Quiet once stopping: the refusals (503) of the drain are expected.
+        onError: (error) => {
+          if (!quiet)
+            print(`demo traffic: ${error instanceof Error ? error.message : String(error)}`);
+        },
       })
     : undefined;
   if (traffic !== undefined) {
@@ -164,7 +160,8 @@ export async function startProductParts(
     });
   }
 
-  // The live line: what arrived, what the consumer stored or set aside, and how far it runs behind.
+  // The live line: what arrived, what the consumer wrote (rows new to their session; repeats
+  // overwritten apart) or set aside, how far it runs behind, its errors, and a paused ingest.
   const SUMMARY_EVERY_MS = 5_000;
   let last = { accepted: 0, stored: 0, at: Date.now() };
   const ticker = setInterval(() => {
@@ -175,8 +172,9 @@ export async function startProductParts(
     const rate = (n: number): string => (n / seconds).toFixed(1);
     print(
       `live  accepted ${rate(accepted - last.accepted)}/s (demo)  stored ${rate(totals.stored - last.stored)}/s` +
-        `  total stored ${totals.stored}  bad rows ${totals.bad}${traffic === undefined ? '' : ` (the demo sent ${traffic.stats().eventsBadOnPurpose} bad on purpose)`}  duplicates ${totals.duplicates}` +
-        `  consumer lag ${lag.pendingRecords} records${lag.millisBehindLatest === undefined ? '' : `, ${lag.millisBehindLatest} ms`}`,
+        `  total stored ${totals.stored}  bad rows ${totals.bad}${traffic === undefined ? '' : ` (the demo sent ${traffic.stats().eventsBadOnPurpose} bad on purpose)`}  duplicates ${totals.repeated}` +
+        `  consumer lag ${lag.pendingRecords} records${lag.millisBehindLatest === undefined ? '' : `, ${lag.millisBehindLatest} ms`}` +
+        `  ${totals.errorsText()}${guard.pausedText()}`,
     );
     last = { accepted, stored: totals.stored, at: now };
   }, SUMMARY_EVERY_MS);
@@ -185,6 +183,13 @@ export async function startProductParts(
     summary: 'summary   one live line every 5 s',
     stop: async () => clearInterval(ticker),
   });
+  // Last registered, first stopped: ingest is refused before anything else stops.
+  product.addPart(
+    guard.drainPart(consumer, async () => {
+      quiet = true;
+      await traffic?.stop();
+    }),
+  );
 
   const url = dashboardUrl(origin, DEMO_SITE.siteId, readToken);
   const banner = [

@@ -43,8 +43,9 @@ export interface ProductUnderTest {
 }
 
 const STAGE = 'liveinsight-dev';
+// Consumer errors are optional so that older live lines (without them) still parse.
 const LIVE =
-  /live {2}.*?total stored (\d+) {2}bad rows (\d+).*? {2}duplicates (\d+).*?consumer errors (\d+)[^\n]*/g;
+  /live {2}[^\n]*?total stored (\d+) {2}bad rows (\d+)[^\n]*? {2}duplicates (\d+)(?:[^\n]*?consumer errors (\d+))?[^\n]*/g;
 
 let sessionCounter = 0;
 
@@ -115,7 +116,7 @@ export async function startProductUnderTest(
         totalStored: Number(last[1]),
         badRows: Number(last[2]),
         duplicates: Number(last[3]),
-        consumerErrors: Number(last[4]),
+        consumerErrors: Number(last[4] ?? 0),
         line: last[0],
       };
     },
