@@ -19,6 +19,7 @@ import { startEdge, type RunningEdge } from '../edge/server';
 import { SiteRegistry, memoryRegistryStore } from '../edge/site-registry';
 import { handlerEnv } from '../handler-env';
 import { readLocalConfig } from '../local-config';
+import { silenceSdkNodeWarning } from '../node-support';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { startLocalRollup, type LocalRollup } from '../rollup/local-rollup';
 import { dashboardRoutes } from './dashboard-routes';
@@ -44,6 +45,8 @@ export function screenshotTarget(argv: readonly string[], stateDir: string): str
 }
 
 async function main(): Promise<void> {
+  // Its output is one line ("wrote …"); the SDK's nine-line Node warning is npm start's to say.
+  silenceSdkNodeWarning();
   const output = screenshotTarget(process.argv.slice(2), readLocalConfig().stateDir);
   let stack: LocalStack | undefined;
   let clients: AwsClients | undefined;
