@@ -47,6 +47,11 @@ const PropValue = Type.Union([
 const Props = Type.Record(Type.String({ pattern: PROP_KEY_PATTERN }), PropValue, {
   maxProperties: LIMITS.maxProps,
   additionalProperties: false,
+  description:
+    `At most ${LIMITS.maxProps} keys, each matching ${PROP_KEY_PATTERN} (names such as ` +
+    '`constructor` or `__proto__` are ordinary keys, stored as sent). Values: a string of at ' +
+    `most ${LIMITS.maxPropStringLength} characters, a boolean, or a number that is 0 or of ` +
+    `magnitude ${LIMITS.minPropNumberMagnitude} to ${LIMITS.maxPropNumberMagnitude} (what DynamoDB holds).`,
 });
 
 const Screen = Type.Object(
