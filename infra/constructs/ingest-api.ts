@@ -9,7 +9,7 @@
  * tier and the stage's method throttle (THROTTLED / QUOTA_EXCEEDED), the draft-04 request model
  * and the required Content-Type (BAD_REQUEST_BODY / BAD_REQUEST_PARAMETERS). What the request
  * template enforces: the key's site = the body's siteId, the site's Origin allow-list (stage
- * variables origins_<site>), the 1 MB body limit. See localstack/edge/README.md.
+ * variables origins_<site>), the 1 MB body limit in UTF-8 bytes. See localstack/edge/README.md.
  *
  * Ingest keys are not created here: a key's value is `li_<siteId>_<secret>` and must stay out of
  * the CloudFormation template. Create them with the AWS CLI (README) and add them to the usage
