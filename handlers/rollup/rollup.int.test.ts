@@ -279,6 +279,26 @@ describe('rollup function on the ActiveSessions stream', () => {
     expect(answers.every((answer) => !(answer instanceof Error))).toBe(true);
   });
 
+  it('reads a bucket again and rebuilds the transaction when its cap filled meanwhile, and counts once', async () => {
+    // A bucket's condition failing: another writer opened cells since this one read the item.
+    faults.add({
+      operation: 'TransactWriteItems',
+      fault: transactionCanceled(['None', 'ConditionalCheckFailed']),
+      times: 1,
+    });
+    await start();
+    const nowMs = Date.now();
+    await seedSites(['site-a'], nowMs);
+
+    await expectCountersToMatchItems(['site-a'], nowMs);
+    expect(faults.injections.length).toBe(1);
+    expect(
+      answers.every(
+        (answer) => !(answer instanceof Error) && answer.batchItemFailures.length === 0,
+      ),
+    ).toBe(true);
+  });
+
   it('hands a cancellation without reasons back instead of retrying it blindly, and counts once', async () => {
     faults.add({
       operation: 'TransactWriteItems',
