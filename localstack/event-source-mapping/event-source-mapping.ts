@@ -145,11 +145,11 @@ export async function runEventSourceMapping<E>(
     running.set(shard.shardId, { runner, done });
   };
 
-  const discoverOnce = async (): Promise<void> => {
+  const discoverOnce = async (): Promise<ReadonlyArray<ShardDescription>> => {
     const shards = await source.listShards(signal);
     const listed = new Set(shards.map((shard) => shard.shardId));
     for (const shard of shards) {
-      if (signal.aborted) return;
+      if (signal.aborted) return shards;
       if (running.has(shard.shardId) || checkpoints.get(shard.shardId)?.ended === true) continue;
       const parents = [shard.parentShardId, shard.adjacentParentShardId].filter(
         (parent): parent is string => parent !== undefined,
@@ -164,6 +164,37 @@ export async function runEventSourceMapping<E>(
         parents.some((parent) => checkpoints.has(parent)),
       );
     }
+    return shards;
+  };
+
+  /**
+   * At start, the checkpoints of shards the stream no longer lists (trimmed after its retention:
+   * 24 h on DynamoDB Streams) are dropped, or a long-lived data dir would keep them forever. The
+   * parents of listed shards stay: they tell a child to start at the beginning of its shard.
+   */
+  const forgetVanishedShards = async (shards: ReadonlyArray<ShardDescription>): Promise<void> => {
+    const known = new Set(
+      shards.flatMap((shard) =>
+        [shard.shardId, shard.parentShardId, shard.adjacentParentShardId].filter(
+          (id): id is string => id !== undefined,
+        ),
+      ),
+    );
+    const vanished = [...checkpoints.keys()].filter((shardId) => !known.has(shardId));
+    if (vanished.length === 0) return;
+    try {
+      await checkpointStore.forgetShards(mappingId, vanished);
+      for (const shardId of vanished) checkpoints.delete(shardId);
+    } catch (error) {
+      // Only housekeeping: the entries are tried again at the next start.
+      onError(
+        new StreamSourceError(
+          `forgetting the checkpoints of vanished shards ${vanished.join(', ')} failed`,
+          source.streamArn,
+          { cause: error },
+        ),
+      );
+    }
   };
 
   const stopRunners = async (): Promise<void> => {
@@ -173,8 +204,9 @@ export async function runEventSourceMapping<E>(
 
   // The first discovery happens before start resolves: a missing stream fails the start, and
   // LATEST iterators exist before the caller puts anything.
+  let firstListing: ReadonlyArray<ShardDescription>;
   try {
-    await discoverOnce();
+    firstListing = await discoverOnce();
   } catch (error) {
     await stopRunners();
     throw new StreamSourceError(
@@ -185,6 +217,7 @@ export async function runEventSourceMapping<E>(
       },
     );
   }
+  await forgetVanishedShards(firstListing);
 
   const discoveryLoop = (async () => {
     while (!signal.aborted) {

@@ -61,3 +61,17 @@ test('a failed write is reported to its caller and does not block the next one',
     shards: { 'shardId-0': { sequenceNumber: '7', ended: false } },
   });
 });
+
+test('forgets the checkpoints of shards that vanished, keeping the others on disk', async () => {
+  const store = new FileCheckpointStore(directory);
+  await store.saveCreated('m', 1);
+  await store.saveShard('m', 'shardId-0', { sequenceNumber: '1', ended: true });
+  await store.saveShard('m', 'shardId-1', { sequenceNumber: '2', ended: false });
+
+  await store.forgetShards('m', ['shardId-0', 'shardId-never-saved']);
+
+  expect(await new FileCheckpointStore(directory).load('m')).toEqual({
+    createdAtMs: 1,
+    shards: { 'shardId-1': { sequenceNumber: '2', ended: false } },
+  });
+});

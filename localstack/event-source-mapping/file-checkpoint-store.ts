@@ -67,6 +67,14 @@ export class FileCheckpointStore implements CheckpointStore {
     }));
   }
 
+  forgetShards(mappingId: string, shardIds: readonly string[]): Promise<void> {
+    const gone = new Set(shardIds);
+    return this.update(mappingId, (file) => ({
+      ...file,
+      shards: Object.fromEntries(Object.entries(file.shards).filter(([id]) => !gone.has(id))),
+    }));
+  }
+
   private update(
     mappingId: string,
     change: (file: CheckpointFile) => CheckpointFile,

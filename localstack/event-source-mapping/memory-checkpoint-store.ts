@@ -27,4 +27,10 @@ export class MemoryCheckpointStore implements CheckpointStore {
     mapping.shards[shardId] = checkpoint;
     this.mappings.set(mappingId, mapping);
   }
+
+  async forgetShards(mappingId: string, shardIds: readonly string[]): Promise<void> {
+    const mapping = this.mappings.get(mappingId);
+    if (mapping === undefined) return;
+    for (const shardId of shardIds) Reflect.deleteProperty(mapping.shards, shardId);
+  }
 }

@@ -77,6 +77,8 @@ export interface CheckpointStore {
   load(mappingId: string): Promise<MappingCheckpoints | undefined>;
   saveCreated(mappingId: string, createdAtMs: number): Promise<void>;
   saveShard(mappingId: string, shardId: string, checkpoint: ShardCheckpoint): Promise<void>;
+  /** Drops the checkpoints of shards that no longer exist (never read again). */
+  forgetShards(mappingId: string, shardIds: readonly string[]): Promise<void>;
 }
 
 export type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';

@@ -74,6 +74,12 @@ export class MemoryStream {
     this.shard(shardId).closed = true;
   }
 
+  /** The shard is no longer listed, as Kinesis and DynamoDB Streams drop one after retention. */
+  trim(shardId: string): void {
+    this.shard(shardId);
+    this.shards.delete(shardId);
+  }
+
   /** The next reads throw these errors, one per read (fault injection). */
   failNextReads(...errors: Error[]): void {
     this.readFaults.push(...errors);
