@@ -93,7 +93,9 @@ const eventShape = fc.record({
 
 let run = 0;
 
-function trackerEvents(shapes: readonly fc.RecordValue<typeof eventShape>[]): TrackerEvent[] {
+type EventShape = typeof eventShape extends fc.Arbitrary<infer T> ? T : never;
+
+function trackerEvents(shapes: readonly EventShape[]): TrackerEvent[] {
   run += 1;
   const now = Date.now();
   return shapes.map((shape, i) => {
