@@ -65,8 +65,10 @@ export function newSessionEvents(count: number): object[] {
 
 export async function startProductUnderTest(
   env: Readonly<Record<string, string>> = {},
+  options: { readonly dataDir?: string } = {},
 ): Promise<ProductUnderTest> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'liveinsight-product-data-'));
+  // A given data dir: a restart of an earlier product (dispose removes it all the same).
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'liveinsight-product-data-'));
   const stateDir = mkdtempSync(join(tmpdir(), 'liveinsight-product-state-'));
   const cli = runStartCli({
     LIVEINSIGHT_AWS_PORT: '0',
