@@ -155,7 +155,7 @@ export async function consumeBatch(
     // everything that did get stored should still be written in this invocation.
     deadline: shareOf(deadline, RAW_PHASE_SHARE),
     limit,
-    ...(deps.backoff === undefined ? {} : { backoff: deps.backoff }),
+    ...backoffOf(deps),
   });
   const unstoredEvents = new Set<string>();
   const unwritable: BadRow[] = [];
