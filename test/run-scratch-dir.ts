@@ -29,6 +29,9 @@ export function enterRunScratchDir(): string {
   // Node's os.tmpdir() reads TMPDIR on every call; jest's workers and every child process
   // started from now on inherit it.
   process.env['TMPDIR'] = dir;
+  // A run that never reaches globalTeardown (a globalSetup that throws, an interrupted run)
+  // still leaves nothing behind once jest exits.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
