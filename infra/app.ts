@@ -30,6 +30,7 @@ export function buildApp(
     monthlyBudgetUsd: config.monthlyBudgetUsd,
     apiGatewayCloudWatchRole: config.apiGatewayCloudWatchRole,
     runbookBaseUrl: config.runbookBaseUrl,
+    consumerReader: config.consumerReader,
     ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
     ...overrides,
   });

@@ -17,6 +17,7 @@ import { QUERY_STAGE_OPTIONS, QueryApi } from './constructs/query-api';
 import { StageOperations } from './constructs/stage-operations';
 import { METRICS_NAMESPACE } from '../schemas/business-metrics';
 import { STAGE_DEFAULTS, stageMetricsNamespace } from './stage-config';
+import type { KinesisReader } from './resources';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**
@@ -81,6 +82,11 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default true
    */
   readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * How the consumer reads the events stream.
+   * @default CONSUMER_KINESIS_READER (enhanced fan-out)
+   */
+  readonly consumerReader?: KinesisReader;
 }
 
 export class LiveInsightStack extends Stack {
@@ -120,6 +126,7 @@ export class LiveInsightStack extends Stack {
         ? {}
         : { reservedConcurrentExecutions: props.consumerReservedConcurrency }),
       ...(props.consumerCode === undefined ? {} : { code: props.consumerCode }),
+      ...(props.consumerReader === undefined ? {} : { kinesisReader: props.consumerReader }),
     });
     this.processor = new ProcessorFunction(this, 'Processor', {
       sessionsTable: this.data.tables.sessions,

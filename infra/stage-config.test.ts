@@ -20,6 +20,7 @@ describe('readStageConfig', () => {
       shardCount: STAGE_DEFAULTS.shardCount,
       apiGatewayCloudWatchRole: true,
       runbookBaseUrl: '',
+      consumerReader: 'enhanced-fan-out',
     });
   });
 
@@ -32,6 +33,7 @@ describe('readStageConfig', () => {
         streamMode: 'provisioned',
         shardCount: '4',
         apiGatewayCloudWatchRole: 'false',
+        consumerReader: 'shared-throughput',
         sites: 'shop=https://shop.example|https://www.shop.example:8443;blog=any',
       }),
     );
@@ -43,6 +45,7 @@ describe('readStageConfig', () => {
         streamMode: 'provisioned',
         shardCount: 4,
         apiGatewayCloudWatchRole: false,
+        consumerReader: 'shared-throughput',
         sites: [
           {
             siteId: 'shop',
@@ -80,6 +83,11 @@ describe('readStageConfig', () => {
       'apiGatewayCloudWatchRole',
       'no',
       /context apiGatewayCloudWatchRole is "no" \(expected true or false\)/,
+    ],
+    [
+      'consumerReader',
+      'polling',
+      /context consumerReader is "polling" \(expected enhanced-fan-out or shared-throughput\)/,
     ],
     [
       'runbookBaseUrl',

@@ -15,9 +15,10 @@
  * | `streamMode` | `on-demand` or `provisioned` | `provisioned` |
  * | `shardCount` | an integer 1–500 (provisioned only) | 1 |
  * | `apiGatewayCloudWatchRole` | `true` or `false`: create the account's API Gateway logging role (once per account and region) | `true` |
+ * | `consumerReader` | `enhanced-fan-out` (pushed, ≈ 70 ms) or `shared-throughput` (polled ≈ 1/s; no $0.015 per shard-hour consumer charge) | `enhanced-fan-out` |
  * | `runbookBaseUrl` | an https URL ending in `/` where this repository's files are browsable (alarm descriptions link `<base>docs/operations/troubleshooting.md#…`) | none: repository-relative links |
  */
-import { assertValidPrefix } from './resources';
+import { CONSUMER_KINESIS_READER, assertValidPrefix, type KinesisReader } from './resources';
 import type { IngestSite } from './constructs/ingest-api';
 
 export type StreamMode = 'on-demand' | 'provisioned';
@@ -43,6 +44,8 @@ export interface StageConfig {
    * `https://github.com/acme/liveinsight/blob/main/`; empty: links relative to the repository.
    */
   readonly runbookBaseUrl: string;
+  /** How the consumer reads the events stream (docs/operations/cost.md: the small profile). */
+  readonly consumerReader: KinesisReader;
 }
 
 /** The context keys this module reads, each written once. */
@@ -55,6 +58,7 @@ export const STAGE_CONTEXT_KEYS = {
   shardCount: 'shardCount',
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
   runbookBaseUrl: 'runbookBaseUrl',
+  consumerReader: 'consumerReader',
 } as const satisfies Record<keyof StageConfig, string>;
 
 export const STAGE_DEFAULTS = {
@@ -155,6 +159,16 @@ function booleanFrom(key: string, value: unknown, fallback: boolean): boolean {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   throw new StageConfigError(key, value, 'true or false');
+}
+
+function consumerReaderFrom(value: unknown): KinesisReader {
+  if (value === undefined) return CONSUMER_KINESIS_READER;
+  if (value === 'enhanced-fan-out' || value === 'shared-throughput') return value;
+  throw new StageConfigError(
+    STAGE_CONTEXT_KEYS.consumerReader,
+    value,
+    'enhanced-fan-out or shared-throughput',
+  );
 }
 
 function runbookBaseUrlFrom(value: unknown): string {
@@ -266,6 +280,7 @@ export function readStageConfig(context: (key: string) => unknown): StageConfig 
       STAGE_DEFAULTS.apiGatewayCloudWatchRole,
     ),
     runbookBaseUrl: runbookBaseUrlFrom(context(k.runbookBaseUrl)),
+    consumerReader: consumerReaderFrom(context(k.consumerReader)),
   };
 }
 

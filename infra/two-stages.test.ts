@@ -5,7 +5,7 @@
  * Both stacks come from the app's own context reading (buildApp), as `npm run deploy` makes them.
  */
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from './app';
 
 const prebuilt = { kind: 'prebuilt', dir: __dirname } as const;
@@ -25,7 +25,12 @@ function synthStage(context: Record<string, string>): Template {
 }
 
 const dev = synthStage({ stage: 'liveinsight-dev' });
-const prod = synthStage({ stage: 'liveinsight-prod', apiGatewayCloudWatchRole: 'false' });
+// The second stage also runs the small profile's reader (docs/operations/cost.md).
+const prod = synthStage({
+  stage: 'liveinsight-prod',
+  apiGatewayCloudWatchRole: 'false',
+  consumerReader: 'shared-throughput',
+});
 
 /**
  * Top-level properties that name a resource in the account and region (or globally): two stacks
@@ -136,6 +141,16 @@ describe('two stages in one account', () => {
   it('name the API stage after the stage', () => {
     dev.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'liveinsight-dev' });
     prod.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'liveinsight-prod' });
+  });
+
+  it('read the stream as each stage’s consumerReader says', () => {
+    dev.resourceCountIs('AWS::Kinesis::StreamConsumer', 1);
+    prod.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+    prod.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: {
+        'Fn::GetAtt': [Match.stringLikeRegexp('^DataEventsStream'), 'Arn'],
+      },
+    });
   });
 
   it('create the account’s API Gateway CloudWatch role once', () => {
