@@ -118,13 +118,34 @@ function trackerEvents(shapes: readonly EventShape[]): TrackerEvent[] {
   });
 }
 
+/** Mostly small batches; sometimes the most events a request may carry. */
+const batchShapes = fc.oneof(
+  { weight: 14, arbitrary: fc.array(eventShape, { minLength: 1, maxLength: 40 }) },
+  {
+    weight: 1,
+    arbitrary: fc.array(eventShape, {
+      minLength: LIMITS.maxEventsPerRequest,
+      maxLength: LIMITS.maxEventsPerRequest,
+    }),
+  },
+);
+
+/** Drops events from the end until the body fits the edge's 1 MB (a 413 is not the question). */
+function withinBodyLimit(events: TrackerEvent[]): TrackerEvent[] {
+  const bytes = (list: TrackerEvent[]) =>
+    Buffer.byteLength(JSON.stringify({ siteId: 'shop', events: list }));
+  const kept = [...events];
+  while (kept.length > 1 && bytes(kept) > LIMITS.maxBodyBytes) kept.pop();
+  return kept;
+}
+
 const sortedEntries = (value: object) => Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
 
 test('every accepted event is one raw row with its props as sent, or one bad row; nothing retried', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(eventShape, { minLength: 1, maxLength: 40 }), async (shapes) => {
+    fc.asyncProperty(batchShapes, async (shapes) => {
       // Arrange
-      const events = trackerEvents(shapes);
+      const events = withinBodyLimit(trackerEvents(shapes));
       const statsBefore = path.mapping.stats();
 
       // Act
@@ -164,7 +185,7 @@ test('every accepted event is one raw row with its props as sent, or one bad row
         expect({ [counter]: stats[counter] }).toEqual({ [counter]: statsBefore[counter] });
       }
     }),
-    { numRuns: 20 },
+    { numRuns: 16 },
   );
   expect(path.consumer.reports.every((r) => r.failedSequenceNumbers.length === 0)).toBe(true);
   expect(await path.onFailureRecords()).toBe(0);
