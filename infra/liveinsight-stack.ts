@@ -17,7 +17,8 @@ import { QUERY_STAGE_OPTIONS, QueryApi } from './constructs/query-api';
 import { StageOperations } from './constructs/stage-operations';
 import { METRICS_NAMESPACE } from '../schemas/business-metrics';
 import { STAGE_DEFAULTS, stageMetricsNamespace } from './stage-config';
-import type { KinesisReader } from './resources';
+import { TABLE_KEYS } from './resources';
+import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from './admin-outputs';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**
@@ -82,11 +83,6 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default true
    */
   readonly apiGatewayCloudWatchRole?: boolean;
-  /**
-   * How the consumer reads the events stream.
-   * @default CONSUMER_KINESIS_READER (enhanced fan-out)
-   */
-  readonly consumerReader?: KinesisReader;
 }
 
 export class LiveInsightStack extends Stack {
@@ -126,7 +122,6 @@ export class LiveInsightStack extends Stack {
         ? {}
         : { reservedConcurrentExecutions: props.consumerReservedConcurrency }),
       ...(props.consumerCode === undefined ? {} : { code: props.consumerCode }),
-      ...(props.consumerReader === undefined ? {} : { kinesisReader: props.consumerReader }),
     });
     this.processor = new ProcessorFunction(this, 'Processor', {
       sessionsTable: this.data.tables.sessions,
@@ -202,6 +197,19 @@ export class LiveInsightStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       description: 'Ingest (POST /events) and query (GET /realtime, /sessions/active, /health) API',
       value: this.ingest.api.url,
+    });
+    // What the admin CLI (cli/target.ts) reads to find this stage's resources.
+    for (const key of TABLE_KEYS) {
+      new CfnOutput(this, ADMIN_TABLE_OUTPUTS[key], { value: this.data.tables[key].tableName });
+    }
+    new CfnOutput(this, ADMIN_OUTPUTS.failureBucket, {
+      value: this.data.buckets.failures.bucketName,
+    });
+    new CfnOutput(this, ADMIN_OUTPUTS.visitorSaltSecretArn, {
+      value: this.consumer.visitorSaltSecret.secretArn,
+    });
+    new CfnOutput(this, ADMIN_OUTPUTS.activeSessionShards, {
+      value: String(this.data.definitions.activeSessionShards),
     });
   }
 }

@@ -1,0 +1,214 @@
+/**
+ * Which LiveInsight the admin CLI works on, resolved once per command:
+ *
+ * - the local stack (default): the endpoint `npm start` wrote to `demo.json` in its state folder
+ *   (LIVEINSIGHT_STATE_DIR, default .liveinsight) — not an assumed port — and the prefix it runs
+ *   (LIVEINSIGHT_STAGE); the consumer is configured exactly as `npm start` configures its own
+ *   (localstack/handler-env.ts), so replayed records get the same visitor ids;
+ * - a deployed stage (`--stage <name>`): table and bucket names from the CloudFormation stack's
+ *   outputs (infra/admin-outputs.ts), region and credentials from the SDK's standard chain.
+ *
+ * The local target imports the local product's config and env (localstack/) on purpose: one
+ * reader of LIVEINSIGHT_STATE_DIR / LIVEINSIGHT_STAGE, one definition of the local salt.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AwsConfig, type ConsumerConfig, readConsumerConfig } from '../handlers/config';
+import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from '../infra/admin-outputs';
+import {
+  TABLE_KEYS,
+  type TableDefinition,
+  type TableKey,
+  resourceDefinitions,
+  tableDefinitions,
+} from '../infra/resources';
+import { handlerEnv } from '../localstack/handler-env';
+import { readLocalConfig } from '../localstack/local-config';
+import { CliTargetError, explainAwsError } from './errors';
+
+export interface Target {
+  /** For progress lines and errors: which stack this is. */
+  readonly label: string;
+  readonly aws: AwsConfig;
+  readonly tables: Readonly<Record<TableKey, string>>;
+  readonly failureBucket: string;
+  /** The consumer's configuration for this target (redrive and bad-row replay run it). */
+  readonly consumer: ConsumerConfig;
+  /** Key shapes the tables must have (infra/resources.ts), checked before any work. */
+  readonly definitions: Readonly<Record<TableKey, TableDefinition>>;
+}
+
+export interface TargetOptions {
+  /** A deployed stage: its CloudFormation stack name (infra/app.ts names the stack after it). */
+  readonly stage?: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `demo.json` as far as the CLI needs it (DESIGN.md section 3a). */
+function parseDemoEndpoint(text: string, path: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliTargetError(`${path} is not JSON (expected npm start's demo.json)`, {
+      cause: error,
+    });
+  }
+  const endpoint =
+    parsed !== null && typeof parsed === 'object'
+      ? (parsed as Record<string, unknown>)['awsEndpoint']
+      : undefined;
+  if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) {
+    throw new CliTargetError(
+      `${path} has awsEndpoint ${JSON.stringify(endpoint)} (expected the local stack's http URL)`,
+    );
+  }
+  return endpoint;
+}
+
+export async function localTarget(env: Env = process.env): Promise<Target> {
+  const config = readLocalConfig(env);
+  const path = join(config.stateDir, 'demo.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliTargetError(
+      `no local stack is running: ${path} not found (expected \`npm start\` running, ` +
+        'LIVEINSIGHT_STATE_DIR naming its state folder, or --stage <name> for a deployed stage)',
+      { cause: error },
+    );
+  }
+  const endpoint = parseDemoEndpoint(text, path);
+  const resources = resourceDefinitions(config.stage);
+  const consumer = readConsumerConfig(handlerEnv(endpoint, 'us-east-1', resources));
+  return {
+    label: `local stack ${config.stage} at ${endpoint}`,
+    aws: consumer.aws,
+    tables: resources.names.tables,
+    failureBucket: resources.names.buckets.failures,
+    consumer,
+    definitions: definitionsOf(config.stage),
+  };
+}
+
+export async function stageTarget(stage: string): Promise<Target> {
+  const cloudFormation = new CloudFormationClient({});
+  try {
+    const region = await cloudFormation.config.region();
+    let outputs: Map<string, string>;
+    try {
+      const answer = await cloudFormation.send(new DescribeStacksCommand({ StackName: stage }));
+      const stack = answer.Stacks?.[0];
+      if (stack === undefined) {
+        throw new CliTargetError(`CloudFormation has no stack ${stage} in ${region}`);
+      }
+      outputs = new Map(
+        (stack.Outputs ?? []).flatMap((o) =>
+          o.OutputKey === undefined || o.OutputValue === undefined
+            ? []
+            : [[o.OutputKey, o.OutputValue] as const],
+        ),
+      );
+    } catch (error) {
+      if (error instanceof Error && /does not exist/.test(error.message)) {
+        throw new CliTargetError(
+          `no stage ${JSON.stringify(stage)} in ${region}: ${error.message} (expected the name ` +
+            'given to `npm run deploy -- -c stage=<name>`, and AWS_REGION / AWS_PROFILE of its account)',
+          { cause: error },
+        );
+      }
+      throw explainAwsError(error, `reading the outputs of stack ${stage} in ${region}`);
+    }
+    const output = (key: string): string => {
+      const value = outputs.get(key);
+      if (value === undefined) {
+        throw new CliTargetError(
+          `stack ${stage} in ${region} has no output ${key} (has: ${[...outputs.keys()].join(', ') || 'none'}); ` +
+            'expected a stage deployed from this version (npm run deploy adds it)',
+        );
+      }
+      return value;
+    };
+    const tables = Object.fromEntries(
+      TABLE_KEYS.map((key) => [key, output(ADMIN_TABLE_OUTPUTS[key])]),
+    ) as Record<TableKey, string>;
+    const shards = Number(output(ADMIN_OUTPUTS.activeSessionShards));
+    const aws: AwsConfig = { endpoint: undefined, region };
+    return {
+      label: `stage ${stage} (${region})`,
+      aws,
+      tables,
+      failureBucket: output(ADMIN_OUTPUTS.failureBucket),
+      consumer: {
+        aws,
+        eventsTable: tables.events,
+        sessionsTable: tables.sessions,
+        activeSessionsTable: tables.activeSessions,
+        badRowsTable: tables.badRows,
+        failureBucket: output(ADMIN_OUTPUTS.failureBucket),
+        activeSessionShards: shards,
+        visitorSalt: {
+          kind: 'secrets-manager',
+          secretId: output(ADMIN_OUTPUTS.visitorSaltSecretArn),
+        },
+      },
+      definitions: definitionsOf(stage),
+    };
+  } finally {
+    cloudFormation.destroy();
+  }
+}
+
+export function resolveTarget(options: TargetOptions, env: Env = process.env): Promise<Target> {
+  return options.stage === undefined ? localTarget(env) : stageTarget(options.stage);
+}
+
+function definitionsOf(prefix: string): Record<TableKey, TableDefinition> {
+  return Object.fromEntries(tableDefinitions(prefix).map((d) => [d.key, d])) as Record<
+    TableKey,
+    TableDefinition
+  >;
+}
+
+/**
+ * Checks that each table exists with the key schema infra/resources.ts defines, so a command
+ * pointed at the wrong table stops before its first write instead of half-way.
+ */
+export async function verifyTables(
+  dynamodb: DynamoDBClient,
+  target: Target,
+  keys: readonly TableKey[],
+): Promise<void> {
+  for (const key of keys) {
+    const name = target.tables[key];
+    const definition = target.definitions[key];
+    let table;
+    try {
+      table = (await dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table;
+    } catch (error) {
+      throw explainAwsError(error, `${target.label}: table ${name}`);
+    }
+    const expected = [
+      `${definition.partitionKey.name} HASH ${definition.partitionKey.type}`,
+      ...(definition.sortKey === undefined
+        ? []
+        : [`${definition.sortKey.name} RANGE ${definition.sortKey.type}`]),
+    ];
+    const types = new Map(
+      (table?.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]),
+    );
+    const received = (table?.KeySchema ?? []).map(
+      (k) => `${k.AttributeName} ${k.KeyType} ${types.get(k.AttributeName ?? '') ?? '?'}`,
+    );
+    if (received.join(', ') !== expected.join(', ')) {
+      throw new CliTargetError(
+        `${target.label}: table ${name} has key [${received.join(', ')}] ` +
+          `(expected the ${key} table's key [${expected.join(', ')}])`,
+      );
+    }
+  }
+}
