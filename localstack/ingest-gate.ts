@@ -25,13 +25,18 @@ export class IngestGate {
   /** Events the gate turned away (records of refused PutRecords calls). */
   refusedRecords = 0;
 
-  constructor(backend: KinesisBackend) {
+  constructor(private readonly backend: KinesisBackend) {
     backend.middlewareStack.add(
       (next: InitializeHandler<PutRecordsCall, EndpointResponse>) =>
         (args: InitializeHandlerArguments<PutRecordsCall>) =>
           this.pass(next, args),
       { step: 'initialize', name: MIDDLEWARE_NAME, priority: 'high' },
     );
+  }
+
+  /** Takes the gate out of the backend (one gate per backend at a time). */
+  detach(): void {
+    this.backend.middlewareStack.remove(MIDDLEWARE_NAME);
   }
 
   /** Refuse ingest for `cause` (e.g. `dynamodb-local`) until admit(cause); `reason` is shown. */
