@@ -19,6 +19,7 @@ import { METRICS_NAMESPACE } from '../schemas/business-metrics';
 import { STAGE_DEFAULTS, stageMetricsNamespace } from './stage-config';
 import { TABLE_KEYS } from './resources';
 import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from './admin-outputs';
+import type { KinesisReader } from './resources';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
   /**
@@ -83,6 +84,11 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default true
    */
   readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * How the consumer reads the events stream.
+   * @default CONSUMER_KINESIS_READER (enhanced fan-out)
+   */
+  readonly consumerReader?: KinesisReader;
 }
 
 export class LiveInsightStack extends Stack {
@@ -122,6 +128,7 @@ export class LiveInsightStack extends Stack {
         ? {}
         : { reservedConcurrentExecutions: props.consumerReservedConcurrency }),
       ...(props.consumerCode === undefined ? {} : { code: props.consumerCode }),
+      ...(props.consumerReader === undefined ? {} : { kinesisReader: props.consumerReader }),
     });
     this.processor = new ProcessorFunction(this, 'Processor', {
       sessionsTable: this.data.tables.sessions,
