@@ -118,17 +118,12 @@ function trackerEvents(shapes: readonly EventShape[]): TrackerEvent[] {
   });
 }
 
-/** Mostly small batches; sometimes the most events a request may carry. */
-const batchShapes = fc.oneof(
-  { weight: 14, arbitrary: fc.array(eventShape, { minLength: 1, maxLength: 40 }) },
-  {
-    weight: 1,
-    arbitrary: fc.array(eventShape, {
-      minLength: LIMITS.maxEventsPerRequest,
-      maxLength: LIMITS.maxEventsPerRequest,
-    }),
-  },
-);
+/**
+ * Up to 40 events: with props, titles and names at their limits that already reaches the 1 MB
+ * body. (500 small events, the count limit, is the edge's own test; here it only made every
+ * later run scan a larger table under load.)
+ */
+const batchShapes = fc.array(eventShape, { minLength: 1, maxLength: 40 });
 
 /** Drops events from the end until the body fits the edge's 1 MB (a 413 is not the question). */
 function withinBodyLimit(events: TrackerEvent[]): TrackerEvent[] {
@@ -189,4 +184,5 @@ test('every accepted event is one raw row with its props as sent, or one bad row
   );
   expect(path.consumer.reports.every((r) => r.failedSequenceNumbers.length === 0)).toBe(true);
   expect(await path.onFailureRecords()).toBe(0);
-});
+  // ≈ 15 s alone; the whole integration suite runs beside it on two cores.
+}, 150_000);
