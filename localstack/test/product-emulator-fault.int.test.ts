@@ -8,6 +8,8 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../../handlers/aws-clients';
 import { resourceDefinitions } from '../../infra/resources';
+import { runStartCli } from '../testing/cli-process';
+import { descendantsOf, waitUntilGone } from '../testing/processes';
 import {
   type LiveFigures,
   type ProductUnderTest,
@@ -98,4 +100,29 @@ describeWithEmulators()('npm start when DynamoDB Local dies', () => {
     expect(settled.line).toMatch(/consumer errors \d+ \(last: .+\)/);
     expect(await countStoredRows(running.demo.awsEndpoint)).toEqual({ events: 17, badRows: 1 });
   }, 300_000);
+
+  it('without a data dir, a dead emulator cannot come back: the product says why and stops (exit 1)', async () => {
+    // Arrange: in memory, so a restarted kinesalite would come back without the stream.
+    const cli = runStartCli({ LIVEINSIGHT_AWS_PORT: '0', LIVEINSIGHT_TTL_SWEEP_MS: 'manual' });
+    try {
+      await cli.waitFor(/Ctrl-C stops everything/, 120_000);
+      const children = descendantsOf(cli.child.pid ?? -1);
+      const found = /^ {2}kinesis +.* — pid (\d+),/m.exec(cli.output());
+      if (found === null) throw new Error('start.ts printed no PID for kinesis');
+
+      // Act
+      process.kill(Number(found[1]), 'SIGKILL');
+      const exit = await cli.exited;
+
+      // Assert
+      expect(exit.code).toBe(1);
+      expect(cli.output()).toMatch(
+        /!! kinesalite is down and will not be restarted: it keeps its data in memory[^\n]*LIVEINSIGHT_DATA_DIR/,
+      );
+      expect(cli.output()).toContain('npm start stops: kinesalite is down');
+      expect(await waitUntilGone(children, 15_000)).toEqual([]);
+    } finally {
+      if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+    }
+  }, 200_000);
 });
