@@ -10,18 +10,9 @@ import {
   type RealtimeAnswer,
   type RealtimeDefinitions,
 } from '../../schemas/query';
+import { NAMES_PER_BREAKDOWN } from './bucket-names';
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
-
-export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
-  activeSessions: `Active sessions: sessions with any activity in the last ${MINUTES} minutes (bots excluded)`,
-  currentVisitors:
-    `Current visitors: visitors (counted per session) with a page view or custom event in the last ` +
-    `${REALTIME_WINDOWS.currentVisitorsMinutes} minutes (engagement pings alone do not count; bots excluded)`,
-  pageviewsPerMinute: `Page views per minute over the last ${MINUTES} minutes`,
-  breakdowns: 'Active sessions by current page, traffic source, device type and country',
-  bots: 'Bot sessions are excluded from every other figure; share = bot / all active sessions',
-};
 
 /**
  * The row of a breakdown's sessions whose names have no counter of their own (the rollup keeps
@@ -29,6 +20,18 @@ export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
  * page path (they start with "/"), device type or country code looks like it.
  */
 export const OTHER_ROW_NAME = '(other)';
+
+export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
+  activeSessions: `Active sessions: sessions with any activity in the last ${MINUTES} minutes (bots excluded)`,
+  currentVisitors:
+    `Current visitors: visitors (counted per session) with a page view or custom event in the last ` +
+    `${REALTIME_WINDOWS.currentVisitorsMinutes} minutes (engagement pings alone do not count; bots excluded)`,
+  pageviewsPerMinute: `Page views per minute over the last ${MINUTES} minutes`,
+  breakdowns:
+    'Active sessions by current page, traffic source, device type and country; ' +
+    `${OTHER_ROW_NAME}: names beyond the first ${NAMES_PER_BREAKDOWN} of a minute`,
+  bots: 'Bot sessions are excluded from every other figure; share = bot / all active sessions',
+};
 
 /** Highest counts first (zero and below left out); ties by name, so the order is stable. */
 export function topRows(counts: ReadonlyMap<string, number>, rows: number): BreakdownRow[] {
