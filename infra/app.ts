@@ -4,8 +4,10 @@
  * come from CDK context, read and validated by infra/stage-config.ts (its header lists every key):
  * `npm run deploy -- -c stage=liveinsight-prod -c alarmEmail=oncall@example.com`.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { LiveInsightStack, type LiveInsightStackProps } from './liveinsight-stack';
+import { readProtectionSettings } from './protection-config';
 import { readStageConfig, type StageConfig } from './stage-config';
 
 /**
@@ -32,8 +34,12 @@ export function buildApp(
     runbookBaseUrl: config.runbookBaseUrl,
     consumerReader: config.consumerReader,
     ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    protection: readProtectionSettings((key) => app.node.tryGetContext(key), config.stage),
     ...overrides,
   });
+  // cdk-nag runs on every synth: an unacknowledged error fails it (each acknowledgement in the
+  // constructs states why the finding is the decision).
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack, config };
 }
 

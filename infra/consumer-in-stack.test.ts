@@ -4,6 +4,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { liveAliasFunctionName } from './constructs/test-support/function-checks';
 import { LiveInsightStack } from './liveinsight-stack';
 import { resourceNames } from './resources';
 
@@ -34,7 +35,7 @@ test('the consumer function’s mapping reads that stream consumer', () => {
     EventSourceArn: {
       'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerEventsStreamConsumer'), 'ConsumerARN'],
     },
-    FunctionName: { Ref: Match.stringLikeRegexp('^ConsumerFunction') },
+    FunctionName: liveAliasFunctionName('ConsumerFunction'),
   });
   const kinesisMappings = Object.values(
     template.findResources('AWS::Lambda::EventSourceMapping'),

@@ -15,6 +15,9 @@ import { DashboardHosting, type DashboardHostingProps } from './constructs/dashb
 import type { FunctionCode } from './constructs/bundled-function';
 import { QUERY_STAGE_OPTIONS, QueryApi } from './constructs/query-api';
 import { StageOperations } from './constructs/stage-operations';
+import { ApiFirewall } from './constructs/api-firewall';
+import { StageProtection } from './constructs/stage-protection';
+import { PROTECTION_DEFAULTS, type ProtectionSettings } from './protection-config';
 import { METRICS_NAMESPACE } from '../schemas/business-metrics';
 import { STAGE_DEFAULTS, stageMetricsNamespace } from './stage-config';
 import { TABLE_KEYS } from './resources';
@@ -89,6 +92,12 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default CONSUMER_KINESIS_READER (enhanced fan-out)
    */
   readonly consumerReader?: KinesisReader;
+  /**
+   * WAF, backups, reserved concurrency, retention and termination protection
+   * (infra/protection-config.ts, from context in app.ts).
+   * @default PROTECTION_DEFAULTS; termination protection for a stage named prod or *-prod
+   */
+  readonly protection?: Partial<ProtectionSettings>;
 }
 
 export class LiveInsightStack extends Stack {
@@ -101,6 +110,10 @@ export class LiveInsightStack extends Stack {
   readonly dashboard: DashboardHosting;
   readonly query: QueryApi;
   readonly operations: StageOperations;
+  /** WAF on the API; undefined when `protection.waf` is false. */
+  readonly apiFirewall: ApiFirewall | undefined;
+  /** Aliases and canaries (`protection.live`), reserved concurrency, backups, tracing rule. */
+  readonly protection: StageProtection;
 
   constructor(scope: Construct, id: string, props: LiveInsightStackProps) {
     super(scope, id, props);
@@ -151,7 +164,16 @@ export class LiveInsightStack extends Stack {
       rollup: this.rollup.function,
       consumer: this.consumer.function,
     });
+    this.apiFirewall =
+      (props.protection?.waf ?? PROTECTION_DEFAULTS.waf)
+        ? new ApiFirewall(this, 'ApiFirewall', {
+            name: props.stage,
+            rateLimitPer5Minutes:
+              props.protection?.wafRateLimit ?? PROTECTION_DEFAULTS.wafRateLimit,
+          })
+        : undefined;
     this.ingest = new IngestApi(this, 'Ingest', {
+      ...(this.apiFirewall === undefined ? {} : { webAclArn: this.apiFirewall.webAclArn }),
       eventsStream: this.data.eventsStream,
       restApiName: `${props.stage}-api`,
       stageName: props.stage,
@@ -176,6 +198,22 @@ export class LiveInsightStack extends Stack {
       dashboardOrigin: this.dashboard.origin,
       ...(props.queryCode === undefined ? {} : { queryCode: props.queryCode }),
       ...(props.authorizerCode === undefined ? {} : { authorizerCode: props.authorizerCode }),
+    });
+    this.protection = new StageProtection(this, 'Protection', {
+      stage: props.stage,
+      functions: {
+        consumer: this.consumer,
+        processor: this.processor,
+        rollup: this.rollup,
+        query: { function: this.query.queryFunction, live: this.query.queryLive },
+        authorizer: { function: this.query.authorizerFunction, live: this.query.authorizerLive },
+      },
+      api: this.ingest.api,
+      accessLogs: this.ingest.accessLogs,
+      tables: this.data.tables,
+      failureBucket: this.data.buckets.failures,
+      stream: this.data.definitions.eventsStream.settings,
+      ...(props.protection === undefined ? {} : { settings: props.protection }),
     });
     this.operations = new StageOperations(this, 'Operations', {
       stage: props.stage,

@@ -564,3 +564,80 @@ export function resourceDefinitions(
     activeSessionShards,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lambda functions: memory, timeout and reserved concurrency (read by the CDK constructs).
+
+export const FUNCTION_KEYS = ['consumer', 'processor', 'rollup', 'query', 'authorizer'] as const;
+export type FunctionKey = (typeof FUNCTION_KEYS)[number];
+
+export interface FunctionTuning {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * Memory and timeout of every function. The seed's setting is 512 MB / 15 s (the consumer's);
+ * where a function departs, the entry says why.
+ */
+export const FUNCTION_TUNING = {
+  consumer: { memoryMb: 512, timeoutSeconds: 15 },
+  // 256 MB: the processor keeps no session state and writes only bad rows (metrics leave as EMF
+  // on stdout). 30 s: a batch of up to 1,000 stream records with BatchWriteItem retries under
+  // backoff must not time out, since a timeout re-sends the whole batch.
+  processor: { memoryMb: 256, timeoutSeconds: 30 },
+  // 256 MB: counters only. 30 s: sequential TransactWriteItems of ≤ 100 items with the SDK's
+  // backoff on TransactionConflict (rollup-function.ts).
+  rollup: { memoryMb: 256, timeoutSeconds: 30 },
+  // 10 s: an API caller waits; a read that has not answered in 10 s has failed (API Gateway
+  // gives up at 29 s).
+  query: { memoryMb: 512, timeoutSeconds: 10 },
+  authorizer: { memoryMb: 512, timeoutSeconds: 10 },
+} as const satisfies Record<FunctionKey, FunctionTuning>;
+
+/**
+ * Shards Lambda's concurrency is sized for on an on-demand Kinesis stream, whose shard count is
+ * AWS's to choose: a new on-demand stream takes 4 MB/s of writes, i.e. 4 shards.
+ */
+export const ON_DEMAND_KINESIS_SHARD_ESTIMATE = 4;
+
+/**
+ * Shards of a DynamoDB stream: one per table partition, AWS's to choose; a new on-demand table
+ * starts with about 4. Too few reserved means throttled batches (lag in the IteratorAge alarm),
+ * never lost records.
+ */
+export const DYNAMODB_STREAM_SHARD_ESTIMATE = 4;
+
+/**
+ * The query path's caps: at ~30 ms a call, 10 concurrent query invocations serve ~300 rps, far
+ * above the read routes' stage throttles; the authorizer's decisions are cached 60 s.
+ */
+export const QUERY_CONCURRENCY_CAP = 10;
+export const AUTHORIZER_CONCURRENCY_CAP = 5;
+
+/**
+ * Reserved concurrency of every function. A stream function runs at most shards ×
+ * ParallelizationFactor invocations per mapping (Lambda processes a shard's batches in order),
+ * so that is what it reserves — it can never be starved by a read flood, and never takes more.
+ * The query path gets a cap instead.
+ */
+export function reservedConcurrency(
+  stream: Pick<StreamSettings, 'mode' | 'shardCount'>,
+  dynamodbStreamShards: number = DYNAMODB_STREAM_SHARD_ESTIMATE,
+): Readonly<Record<FunctionKey, number>> {
+  assertIntegerInRange('dynamodbStreamShards', dynamodbStreamShards, 1, 1_000);
+  const kinesisShards =
+    stream.mode === 'on-demand' ? ON_DEMAND_KINESIS_SHARD_ESTIMATE : stream.shardCount;
+  const byFunction: Record<FunctionKey, number> = {
+    consumer: 0,
+    processor: 0,
+    rollup: 0,
+    query: QUERY_CONCURRENCY_CAP,
+    authorizer: AUTHORIZER_CONCURRENCY_CAP,
+  };
+  for (const mapping of EVENT_SOURCE_MAPPINGS) {
+    const shards = mapping.source.kind === 'kinesis' ? kinesisShards : dynamodbStreamShards;
+    byFunction[mapping.functionKey] += shards * mapping.settings.ParallelizationFactor;
+  }
+  return byFunction;
+}

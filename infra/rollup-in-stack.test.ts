@@ -5,6 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { liveAliasFunctionName } from './constructs/test-support/function-checks';
 import { ENV } from '../handlers/env-names';
 import { LiveInsightStack } from './liveinsight-stack';
 import { EVENT_SOURCE_MAPPINGS, ROLLUP_MAPPING_SETTINGS } from './resources';
@@ -38,7 +39,7 @@ test('the rollup reads the stack’s ActiveSessions stream with ROLLUP_MAPPING_S
     EventSourceArn: {
       'Fn::GetAtt': [Match.stringLikeRegexp('^DataActiveSessionsTable'), 'StreamArn'],
     },
-    FunctionName: { Ref: Match.stringLikeRegexp('^RollupFunction') },
+    FunctionName: liveAliasFunctionName('RollupFunction'),
     BisectBatchOnFunctionError: ROLLUP_MAPPING_SETTINGS.BisectBatchOnFunctionError,
     MaximumBatchingWindowInSeconds: ROLLUP_MAPPING_SETTINGS.MaximumBatchingWindowInSeconds,
   });
@@ -47,9 +48,14 @@ test('the rollup reads the stack’s ActiveSessions stream with ROLLUP_MAPPING_S
 test('the ActiveSessions stream has two readers, the most DynamoDB Streams serves per shard', () => {
   const readers = mappings
     .filter((m) => JSON.stringify(m.EventSourceArn).includes('"DataActiveSessionsTable'))
-    .map((m) => JSON.stringify(m.FunctionName).replace(/[0-9A-F]{8}"/, '"'));
+    .map(
+      (m) =>
+        /"(?:Ref|Fn::GetAtt)":\[?"(\w+?)[0-9A-F]{8}"/.exec(JSON.stringify(m.FunctionName))?.[1],
+    );
 
-  expect(readers.sort()).toEqual(['{"Ref":"ProcessorFunction"}', '{"Ref":"RollupFunction"}']);
+  // Each reads through its `live` alias.
+  expect(readers.sort()).toEqual(['ProcessorFunctionLiveAlias', 'RollupFunctionLiveAlias']);
+  for (const m of mappings) expect(JSON.stringify(m.FunctionName)).toContain(':live');
 });
 
 test('the rollup writes the stack’s RealtimeRollups table, which the query function reads', () => {

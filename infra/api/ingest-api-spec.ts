@@ -386,10 +386,14 @@ export function isTierName(value: string): value is TierName {
 }
 
 /**
- * Stage-level throttle of POST /events, shared by all keys. API Gateway applies limits in this
- * order: per-key per-method, per-key (usage plan), per-method (stage), account.
+ * Stage-wide ceiling of POST /events (and the stage's default for every method), shared by all
+ * keys: a safety net only. Each key's limits are its usage plan's (per key and per method, see
+ * USAGE_PLAN_TIERS), so one busy site never starves another. API Gateway applies limits in this
+ * order: per-key per-method, per-key (usage plan), per-method (stage), account. The ceiling sits
+ * above the largest tier and below the account's 10,000 rps / 5,000 burst, which leaves the read
+ * routes room.
  */
-export const EVENTS_METHOD_THROTTLE: ThrottleSpec = { rateLimit: 500, burstLimit: 1000 };
+export const EVENTS_METHOD_THROTTLE: ThrottleSpec = { rateLimit: 9000, burstLimit: 5000 };
 
 // ---------------------------------------------------------------------------------------------
 // Access log: one JSON object per request. No source IP and no user agent: an IP is personal

@@ -12,6 +12,24 @@ import { GATEWAY_RESPONSES, gatewayResponseHeaders, type HeaderMap } from './ing
 export const REALTIME_CACHE_SECONDS = 3;
 
 /**
+ * Seconds `GET /health` answers are cached by the stage (one entry for every caller): the query
+ * function is invoked at most once per period per cache node, whatever the request rate.
+ */
+export const HEALTH_CACHE_SECONDS = 3;
+
+/**
+ * Stage throttles of the read routes, shared by every caller (usage plans do not apply: reads
+ * carry a read token, not an API key). They bound what a read flood costs and keep the query
+ * path's Lambda use far below the ingest path's; the dashboard polls every few seconds per
+ * viewer and GET /realtime answers repeat from the stage cache.
+ */
+export const QUERY_ROUTE_THROTTLES = {
+  realtime: { rateLimit: 50, burstLimit: 100 },
+  sessionsActive: { rateLimit: 20, burstLimit: 40 },
+  health: { rateLimit: 10, burstLimit: 20 },
+} as const satisfies Record<string, { rateLimit: number; burstLimit: number }>;
+
+/**
  * Seconds API Gateway keeps an authorizer decision per (Authorization, siteId). Its default is
  * 300; a shorter TTL makes a revoked token stop working sooner.
  */

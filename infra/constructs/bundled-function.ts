@@ -1,16 +1,19 @@
 /**
  * One Lambda function of ours with its own role and log group (no AWSLambdaBasicExecutionRole:
- * it may write to its own log group only), on nodejs22.x. The code is an esbuild bundle made at
+ * it may write to its own log group only), on nodejs22.x, traced by X-Ray (active tracing), and
+ * published as versions behind the alias `live` with canary deploys (live-alias.ts): callers
+ * bind event sources and integrations to `live`, never to the function itself. The code is an esbuild bundle made at
  * synth time, or a directory holding an already built `index.js` (CI builds once, tests synth
  * without bundling). Bundles target node20 so the same code runs on the Node 20 of the local
  * machines, with the lockfile's AWS SDK inside.
  */
-import { Validations, type Duration } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LiveAlias } from './live-alias';
 
 export type FunctionCode =
   { readonly kind: 'bundle' } | { readonly kind: 'prebuilt'; readonly dir: string };
@@ -53,6 +56,8 @@ export interface BundledFunction {
   /** The function's own role: grant it exactly the calls the handler makes. */
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The alias `live` and its canary deployment group: what mappings and integrations target. */
+  readonly live: LiveAlias;
 }
 
 /** Throws unless `memorySize` is what Lambda accepts; returns it. */
@@ -94,6 +99,10 @@ export function bundledFunction(
     ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
     logGroup,
     description: props.description,
+    tracing: lambda.Tracing.ACTIVE,
+    // Old versions stay: CodeDeploy shifts from the old to the new one, and a rollback by hand
+    // points `live` back at an older one (docs/operations).
+    currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
   };
   const code = props.code ?? { kind: 'bundle' };
   const fn =
@@ -117,11 +126,27 @@ export function bundledFunction(
           code: lambda.Code.fromAsset(code.dir),
           handler: 'index.handler',
         });
-  // A check (cdk-nag AwsSolutions) failed by design; the reason is the decision.
+  // Checks (cdk-nag AwsSolutions, Serverless) failed by design; each reason is the decision.
+  const runtimeReason =
+    'nodejs22.x is the runtime the design pins (DESIGN.md section 1): the bundle targets node20 so the same code runs on the Node 20 of the local machines; move with the toolchain.';
+  Validations.of(fn).acknowledge({ id: 'AwsSolutions::AwsSolutions-L1', reason: runtimeReason });
   Validations.of(fn).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-L1',
-    reason:
-      'nodejs22.x is the runtime the design pins (DESIGN.md section 1): the bundle targets node20 so the same code runs on the Node 20 of the local machines; move with the toolchain.',
+    id: 'Serverless::Serverless-LambdaLatestVersion',
+    reason: runtimeReason,
   });
-  return { function: fn, role, logGroup };
+  Validations.of(fn).acknowledge({
+    id: 'Serverless::Serverless-LambdaDLQ',
+    reason:
+      'Invoked synchronously only, by a stream event-source mapping (what it gives up on goes to its S3 on-failure destination) or by API Gateway; a dead-letter queue serves asynchronous invocations, which this function never receives.',
+  });
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (policy !== undefined) {
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions (granted by aws-cdk-lib for Tracing.ACTIVE).',
+    });
+  }
+  const live = new LiveAlias(scope, `${id}Live`, { function: fn });
+  return { function: fn, role, logGroup, live };
 }

@@ -14,6 +14,7 @@ import { dataFixture } from './test-support/data-fixture';
 import {
   expectBundledHandler,
   expectStreamMapping,
+  liveAliasFunctionName,
   ownNagFindings,
 } from './test-support/function-checks';
 
@@ -136,7 +137,7 @@ describe('ConsumerFunction', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: consumerArn,
-      FunctionName: { Ref: Match.stringLikeRegexp('^ConsumerFunction') },
+      FunctionName: liveAliasFunctionName('ConsumerFunction'),
     });
   });
 

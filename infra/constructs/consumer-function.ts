@@ -32,11 +32,13 @@ import {
   CONSUMER_MAPPING_SETTINGS,
   CONSUMER_NODE_OPTIONS,
   DEFAULT_ACTIVE_SESSION_SHARDS,
+  FUNCTION_TUNING,
   type EventSourceMappingSettings,
   type KinesisReader,
   validateEventSourceMappingSettings,
 } from '../resources';
 import { bundledFunction, type FunctionCode } from './bundled-function';
+import type { LiveAlias } from './live-alias';
 import { EnhancedFanOutEventSource } from './enhanced-fan-out-event-source';
 import { nagArnOf } from './nag-arn';
 import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
@@ -68,9 +70,9 @@ export interface ConsumerFunctionProps {
    * @default undefined (unreserved)
    */
   readonly reservedConcurrentExecutions?: number;
-  /** @default 512 */
+  /** @default FUNCTION_TUNING.consumer (512 MB) */
   readonly memorySize?: number;
-  /** @default Duration.seconds(15) */
+  /** @default FUNCTION_TUNING.consumer (15 s) */
   readonly timeout?: Duration;
   /**
    * Event-source-mapping settings.
@@ -101,6 +103,8 @@ export const CONSUMER_ENTRY = join(__dirname, '..', '..', 'handlers', 'consumer'
 
 export class ConsumerFunction extends Construct {
   readonly function: lambda.Function;
+  /** The alias `live` the mapping invokes, with its canary deployment group. */
+  readonly live: LiveAlias;
   readonly eventSource: KinesisEventSource | EnhancedFanOutEventSource;
   /** The enhanced fan-out consumer the mapping reads; undefined with `shared-throughput`. */
   readonly streamConsumer: kinesis.StreamConsumer | undefined;
@@ -129,21 +133,26 @@ export class ConsumerFunction extends Construct {
       NODE_OPTIONS: CONSUMER_NODE_OPTIONS,
       [ENV.visitorSaltSecretArn]: this.visitorSaltSecret.secretArn,
     };
-    const { function: fn, role } = bundledFunction(this, 'Function', {
+    const {
+      function: fn,
+      role,
+      live,
+    } = bundledFunction(this, 'Function', {
       entry: CONSUMER_ENTRY,
       code: props.code ?? { kind: 'bundle' },
       description:
         'LiveInsight consumer: Kinesis events → Events, Sessions, ActiveSessions, bad rows',
       roleDescription: 'LiveInsight consumer',
       environment,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(15),
+      memorySize: props.memorySize ?? FUNCTION_TUNING.consumer.memoryMb,
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TUNING.consumer.timeoutSeconds),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       // Ids of the first deployment (logical ids).
       logGroupId: 'Logs',
       roleId: 'Role',
     });
     this.function = fn;
+    this.live = live;
 
     // Exactly the calls the consumer makes (least privilege; no index ARNs, no deletes).
     const allow = (actions: string[], resources: string[]) =>
@@ -170,7 +179,8 @@ export class ConsumerFunction extends Construct {
       .exhaustive();
     this.eventSource = source.eventSource;
     this.streamConsumer = source.streamConsumer;
-    this.function.addEventSource(this.eventSource);
+    // On the alias: a deploy reaches the stream only through CodeDeploy's canary.
+    this.live.addEventSource(this.eventSource);
 
     // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
     const policy = role.node.tryFindChild('DefaultPolicy');

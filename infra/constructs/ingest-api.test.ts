@@ -186,8 +186,8 @@ describe('IngestApi (synthesized CloudFormation)', () => {
         expect.objectContaining({
           ResourcePath: '/~1events',
           HttpMethod: 'POST',
-          ThrottlingRateLimit: 500,
-          ThrottlingBurstLimit: 1000,
+          ThrottlingRateLimit: EVENTS_METHOD_THROTTLE.rateLimit,
+          ThrottlingBurstLimit: EVENTS_METHOD_THROTTLE.burstLimit,
         }),
       ]),
     );
@@ -323,7 +323,7 @@ describe('IngestApi props', () => {
         Match.objectLike({
           ResourcePath: '/~1events',
           HttpMethod: 'POST',
-          ThrottlingRateLimit: 500,
+          ThrottlingRateLimit: EVENTS_METHOD_THROTTLE.rateLimit,
         }),
       ]),
     });

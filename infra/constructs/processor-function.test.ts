@@ -93,6 +93,9 @@ describe('ProcessorFunction', () => {
         'logs:PutLogEvents',
         's3:ListBucket',
         's3:PutObject',
+        // Active X-Ray tracing (no resource-level permissions).
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ].sort(),
     );
     template.hasResourceProperties('AWS::IAM::Policy', {

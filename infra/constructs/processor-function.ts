@@ -18,11 +18,13 @@ import { ENV } from '../../handlers/env-names';
 import { METRICS_NAMESPACE } from '../../schemas/business-metrics';
 import {
   EVENT_SOURCE_MAPPINGS,
+  FUNCTION_TUNING,
   type EventSourceMappingSettings,
   type MappingKey,
   validateEventSourceMappingSettings,
 } from '../resources';
 import { bundledFunction, type FunctionCode, validateMemorySize } from './bundled-function';
+import type { LiveAlias } from './live-alias';
 import { nagArnOf } from './nag-arn';
 import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
 import { acknowledgeListStreams, streamMappingProps } from './stream-mapping-props';
@@ -40,10 +42,16 @@ export interface ProcessorFunctionProps {
    * @default 'LiveInsight'
    */
   readonly metricsNamespace?: string;
-  /** @default 256 */
+  /** @default FUNCTION_TUNING.processor (256 MB) */
   readonly memorySize?: number;
-  /** @default Duration.seconds(30) */
+  /** @default FUNCTION_TUNING.processor (30 s) */
   readonly timeout?: Duration;
+  /**
+   * Reserved concurrency: Σ shards × ParallelizationFactor of its mappings (reservedConcurrency
+   * in infra/resources.ts), so a read flood cannot starve it.
+   * @default undefined (unreserved)
+   */
+  readonly reservedConcurrentExecutions?: number;
   /**
    * Event-source-mapping settings per source.
    * @default the `processorFromSessions` / `processorFromActiveSessions` settings of
@@ -70,13 +78,15 @@ const NAMESPACE_PATTERN = /^(?!AWS\/)[a-zA-Z0-9 ._#:/-]{1,255}$/;
 
 export class ProcessorFunction extends Construct {
   readonly function: lambda.Function;
+  /** The alias `live` the mappings invoke, with its canary deployment group. */
+  readonly live: LiveAlias;
   readonly eventSources: Readonly<Record<ProcessorMappingKey, DynamoEventSource>>;
   readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: ProcessorFunctionProps) {
     super(scope, id);
     // Its error comes before the namespace's (bundledFunction checks it again).
-    const memorySize = validateMemorySize(props.memorySize ?? 256);
+    const memorySize = validateMemorySize(props.memorySize ?? FUNCTION_TUNING.processor.memoryMb);
     this.metricsNamespace = props.metricsNamespace ?? METRICS_NAMESPACE;
     if (!NAMESPACE_PATTERN.test(this.metricsNamespace)) {
       throw new RangeError(
@@ -84,7 +94,11 @@ export class ProcessorFunction extends Construct {
       );
     }
 
-    const { function: fn, role } = bundledFunction(this, 'Function', {
+    const {
+      function: fn,
+      role,
+      live,
+    } = bundledFunction(this, 'Function', {
       entry: PROCESSOR_ENTRY,
       code: props.code ?? { kind: 'bundle' },
       description:
@@ -98,13 +112,15 @@ export class ProcessorFunction extends Construct {
         [ENV.metricsNamespace]: this.metricsNamespace,
       },
       memorySize,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TUNING.processor.timeoutSeconds),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       // EMF documents are log events: CloudWatch extracts the metrics from its log group.
       // Ids of the first deployment (logical ids).
       logGroupId: 'Logs',
       roleId: 'Role',
     });
     this.function = fn;
+    this.live = live;
 
     // Exactly the calls the processor makes (least privilege): it never reads a table.
     const allow = (actions: string[], resources: string[]) =>
@@ -130,7 +146,7 @@ export class ProcessorFunction extends Construct {
         tables[mapping.source.table],
         streamMappingProps(settings, props.failureBucket),
       );
-      this.function.addEventSource(source);
+      this.live.addEventSource(source);
       sources[key] = source;
     }
     const fromSessions = sources.processorFromSessions;

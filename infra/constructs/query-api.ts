@@ -16,10 +16,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bundledFunction, type FunctionCode } from './bundled-function';
+import type { LiveAlias } from './live-alias';
 import { ENV } from '../../handlers/env-names';
 import { QUERY_PATHS } from '../../handlers/query/query-api';
+import { FUNCTION_TUNING } from '../resources';
 import {
   AUTHORIZER_CACHE_SECONDS,
+  HEALTH_CACHE_SECONDS,
+  QUERY_ROUTE_THROTTLES,
   REALTIME_CACHE_SECONDS,
   unauthorizedHeaders,
   unauthorizedTemplate,
@@ -33,7 +37,8 @@ const REALTIME_CACHE_KEYS = [
 
 /**
  * Stage settings the query API needs; spread into the RestApi's `deployOptions`. The 0.5 GB
- * cache cluster is the smallest (about $0.02 an hour); only `GET /realtime` uses it.
+ * cache cluster is the smallest (about $0.02 an hour); `GET /realtime` and `GET /health` use it.
+ * Every read route has a stage throttle (QUERY_ROUTE_THROTTLES).
  */
 export const QUERY_STAGE_OPTIONS = {
   cacheClusterEnabled: true,
@@ -43,6 +48,22 @@ export const QUERY_STAGE_OPTIONS = {
       cachingEnabled: true,
       cacheTtl: Duration.seconds(REALTIME_CACHE_SECONDS),
       cacheDataEncrypted: true,
+      throttlingRateLimit: QUERY_ROUTE_THROTTLES.realtime.rateLimit,
+      throttlingBurstLimit: QUERY_ROUTE_THROTTLES.realtime.burstLimit,
+    },
+    [`${QUERY_PATHS.sessionsActive}/GET`]: {
+      // Pages of live sessions change with every event: not cached.
+      throttlingRateLimit: QUERY_ROUTE_THROTTLES.sessionsActive.rateLimit,
+      throttlingBurstLimit: QUERY_ROUTE_THROTTLES.sessionsActive.burstLimit,
+    },
+    [`${QUERY_PATHS.health}/GET`]: {
+      // One cache entry for everyone: an unauthenticated caller cannot turn /health into Lambda
+      // invocations or DynamoDB reads faster than one per HEALTH_CACHE_SECONDS.
+      cachingEnabled: true,
+      cacheTtl: Duration.seconds(HEALTH_CACHE_SECONDS),
+      cacheDataEncrypted: true,
+      throttlingRateLimit: QUERY_ROUTE_THROTTLES.health.rateLimit,
+      throttlingBurstLimit: QUERY_ROUTE_THROTTLES.health.burstLimit,
     },
   },
 } as const satisfies apigateway.StageOptions;
@@ -81,6 +102,13 @@ export interface QueryApiProps {
    * @default { kind: 'bundle' } (handlers/authorizer/index.ts)
    */
   readonly authorizerCode?: FunctionCode;
+  /**
+   * Reserved concurrency of the query and authorizer functions: a cap, so a read flood cannot
+   * take the account's concurrency from the ingest path.
+   * @default undefined (unreserved)
+   */
+  readonly queryReservedConcurrency?: number;
+  readonly authorizerReservedConcurrency?: number;
 }
 
 export const QUERY_ENTRY = join(__dirname, '..', '..', 'handlers', 'query', 'index.ts');
@@ -89,6 +117,9 @@ export const AUTHORIZER_ENTRY = join(__dirname, '..', '..', 'handlers', 'authori
 export class QueryApi extends Construct {
   readonly queryFunction: lambda.Function;
   readonly authorizerFunction: lambda.Function;
+  /** The aliases `live` the API integrations invoke, with their canary deployment groups. */
+  readonly queryLive: LiveAlias;
+  readonly authorizerLive: LiveAlias;
   readonly authorizer: apigateway.RequestAuthorizer;
 
   constructor(scope: Construct, id: string, props: QueryApiProps) {
@@ -108,9 +139,9 @@ export class QueryApi extends Construct {
     }
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
-    this.queryFunction = bundledFunction(this, 'QueryFunction', {
-      memorySize: 512,
-      timeout: Duration.seconds(10),
+    const query = bundledFunction(this, 'QueryFunction', {
+      memorySize: FUNCTION_TUNING.query.memoryMb,
+      timeout: Duration.seconds(FUNCTION_TUNING.query.timeoutSeconds),
       entry: QUERY_ENTRY,
       code: props.queryCode ?? { kind: 'bundle' },
       description: 'LiveInsight realtime query API (GET /realtime, /sessions/active, /health)',
@@ -123,25 +154,31 @@ export class QueryApi extends Construct {
           : { [ENV.dashboardOrigin]: props.dashboardOrigin }),
       },
       logRetention,
-    }).function;
+      reservedConcurrentExecutions: props.queryReservedConcurrency,
+    });
+    this.queryFunction = query.function;
+    this.queryLive = query.live;
     // Least privilege: Query (never Scan) and DescribeTable for /health.
     props.activeSessionsTable.grant(this.queryFunction, 'dynamodb:Query', 'dynamodb:DescribeTable');
     // GET /realtime reads a site's recent minute buckets with one Query.
     props.realtimeRollupsTable.grant(this.queryFunction, 'dynamodb:Query');
 
-    this.authorizerFunction = bundledFunction(this, 'AuthorizerFunction', {
-      memorySize: 512,
-      timeout: Duration.seconds(10),
+    const authorizer = bundledFunction(this, 'AuthorizerFunction', {
+      memorySize: FUNCTION_TUNING.authorizer.memoryMb,
+      timeout: Duration.seconds(FUNCTION_TUNING.authorizer.timeoutSeconds),
       entry: AUTHORIZER_ENTRY,
       code: props.authorizerCode ?? { kind: 'bundle' },
       description: 'LiveInsight read-token authorizer of the query API',
       environment: { [ENV.readTokensTable]: props.readTokensTable.tableName },
       logRetention,
-    }).function;
+      reservedConcurrentExecutions: props.authorizerReservedConcurrency,
+    });
+    this.authorizerFunction = authorizer.function;
+    this.authorizerLive = authorizer.live;
     props.readTokensTable.grant(this.authorizerFunction, 'dynamodb:GetItem');
 
     this.authorizer = new apigateway.RequestAuthorizer(this, 'ReadTokenAuthorizer', {
-      handler: this.authorizerFunction,
+      handler: this.authorizerLive.alias,
       identitySources: [
         apigateway.IdentitySource.header('Authorization'),
         apigateway.IdentitySource.queryString('siteId'),
@@ -185,7 +222,7 @@ export class QueryApi extends Construct {
 
     const realtime = resource(QUERY_PATHS.realtime).addMethod(
       'GET',
-      new apigateway.LambdaIntegration(this.queryFunction, {
+      new apigateway.LambdaIntegration(this.queryLive.alias, {
         cacheKeyParameters: [...REALTIME_CACHE_KEYS],
       }),
       {
@@ -195,12 +232,12 @@ export class QueryApi extends Construct {
     );
     const sessionsActive = resource(QUERY_PATHS.sessionsActive).addMethod(
       'GET',
-      new apigateway.LambdaIntegration(this.queryFunction),
+      new apigateway.LambdaIntegration(this.queryLive.alias),
       authorized,
     );
     const health = resource(QUERY_PATHS.health).addMethod(
       'GET',
-      new apigateway.LambdaIntegration(this.queryFunction),
+      new apigateway.LambdaIntegration(this.queryLive.alias),
       { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false },
     );
 
@@ -212,8 +249,7 @@ export class QueryApi extends Construct {
           'Reads authenticate with a per-site read token checked by a Lambda REQUEST authorizer (cached per token and site); site owners are not Cognito users.',
       });
     }
-    const publicHealth =
-      'GET /health is a liveness check for load balancers and monitors: it answers no site data and is cached 3 s against load.';
+    const publicHealth = `GET /health is a liveness check for load balancers and monitors: it answers no site data, the stage caches its answer ${HEALTH_CACHE_SECONDS} s for every caller and throttles it to ${QUERY_ROUTE_THROTTLES.health.rateLimit} rps (QUERY_STAGE_OPTIONS).`;
     Validations.of(health).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG4',
       reason: publicHealth,

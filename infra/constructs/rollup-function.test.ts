@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { liveAliasFunctionName } from './test-support/function-checks';
 import { ENV } from '../../handlers/env-names';
 import { ROLLUP_MAPPING_SETTINGS } from '../resources';
 import { RollupFunction, type RollupFunctionProps } from './rollup-function';
@@ -83,7 +84,7 @@ describe('RollupFunction', () => {
       template,
       { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataActiveSessionsTable'), 'StreamArn'] },
       ROLLUP_MAPPING_SETTINGS,
-      { FunctionName: { Ref: Match.stringLikeRegexp('^RollupFunction') } },
+      { FunctionName: liveAliasFunctionName('RollupFunction') },
     );
   });
 
@@ -114,6 +115,9 @@ describe('RollupFunction', () => {
       { action: 'logs:PutLogEvents', resource: logs },
       { action: 's3:ListBucket', resource: bucket },
       { action: 's3:PutObject', resource: onFailureObjects },
+      // Active X-Ray tracing (no resource-level permissions).
+      { action: 'xray:PutTelemetryRecords', resource: '"*"' },
+      { action: 'xray:PutTraceSegments', resource: '"*"' },
     ]);
   });
 

@@ -20,12 +20,14 @@ import { Construct } from 'constructs';
 import { ENV } from '../../handlers/env-names';
 import {
   EVENT_SOURCE_MAPPINGS,
+  FUNCTION_TUNING,
   type EventSourceMappingDefinition,
   type EventSourceMappingSettings,
   type MappingKey,
   validateEventSourceMappingSettings,
 } from '../resources';
 import { bundledFunction, type FunctionCode } from './bundled-function';
+import type { LiveAlias } from './live-alias';
 import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
 import { acknowledgeListStreams, streamMappingProps } from './stream-mapping-props';
 
@@ -36,13 +38,18 @@ export interface RollupFunctionProps {
   readonly realtimeRollupsTable: dynamodb.ITable;
   /** On-failure destination of the mapping. */
   readonly failureBucket: s3.IBucket;
-  /** @default 256 */
+  /** @default FUNCTION_TUNING.rollup (256 MB) */
   readonly memorySize?: number;
+  /**
+   * Reserved concurrency: shards × ParallelizationFactor of its mapping.
+   * @default undefined (unreserved)
+   */
+  readonly reservedConcurrentExecutions?: number;
   /**
    * A batch (≤ 1,000 records) becomes a few sequential TransactWriteItems calls of ≤ 100
    * items, each tens of milliseconds on AWS, plus the SDK's backoff on TransactionConflict
    * (the processor's 30 s covers the same batch size with room to spare).
-   * @default Duration.seconds(30)
+   * @default FUNCTION_TUNING.rollup (30 s)
    */
   readonly timeout?: Duration;
   /**
@@ -96,6 +103,8 @@ function rollupMapping(): EventSourceMappingDefinition {
 
 export class RollupFunction extends Construct {
   readonly function: lambda.Function;
+  /** The alias `live` the mapping invokes, with its canary deployment group. */
+  readonly live: LiveAlias;
   readonly eventSource: DynamoEventSource;
 
   constructor(scope: Construct, id: string, props: RollupFunctionProps) {
@@ -105,7 +114,11 @@ export class RollupFunction extends Construct {
       `rollup event source mapping ${ROLLUP_MAPPING_KEY}`,
     );
 
-    const { function: fn, role } = bundledFunction(this, 'Function', {
+    const {
+      function: fn,
+      role,
+      live,
+    } = bundledFunction(this, 'Function', {
       entry: ROLLUP_ENTRY,
       code: props.code ?? { kind: 'bundle' },
       description:
@@ -116,12 +129,14 @@ export class RollupFunction extends Construct {
         // Read to tell a record's table by its stream ARN; the function never reads the table.
         [ENV.activeSessionsTable]: props.activeSessionsTable.tableName,
       },
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? FUNCTION_TUNING.rollup.memoryMb,
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TUNING.rollup.timeoutSeconds),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       logGroupId: 'Logs',
       roleId: 'Role',
     });
     this.function = fn;
+    this.live = live;
 
     // Exactly the calls the rollup makes (least privilege; no index ARNs, no deletes).
     role.addToPrincipalPolicy(
@@ -137,7 +152,7 @@ export class RollupFunction extends Construct {
       props.activeSessionsTable,
       streamMappingProps(settings, props.failureBucket),
     );
-    this.function.addEventSource(this.eventSource);
+    this.live.addEventSource(this.eventSource);
 
     // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.
     const policy = role.node.tryFindChild('DefaultPolicy');

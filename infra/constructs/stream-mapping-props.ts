@@ -44,6 +44,6 @@ export function streamMappingProps(
 export function acknowledgeListStreams(policy: IConstruct, scopedTo: string): void {
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    reason: `dynamodb:ListStreams, which a DynamoDB Streams event-source mapping needs, has no resource-level permissions (granted by aws-cdk-lib’s DynamoEventSource); the stream reads themselves are scoped to ${scopedTo}.`,
+    reason: `dynamodb:ListStreams, which a DynamoDB Streams event-source mapping needs, has no resource-level permissions (granted by aws-cdk-lib’s DynamoEventSource), nor have the X-Ray calls of active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords); the stream reads themselves are scoped to ${scopedTo}.`,
   });
 }

@@ -4,8 +4,9 @@
  * cdk-nag finds nothing in its own resources, and its handler is bundled with esbuild.
  */
 import type { App } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, MatchResult, Matcher, type Template } from 'aws-cdk-lib/assertions';
 import type { EventSourceMappingSettings } from '../../resources';
+import { LIVE_ALIAS_NAME } from '../live-alias';
 import { nagCheckedApp, nagFindings } from './nag-report';
 
 /**
@@ -55,4 +56,35 @@ export function expectBundledHandler(template: Template): void {
     Handler: 'index.handler',
     Runtime: 'nodejs22.x',
   });
+}
+
+/**
+ * The FunctionName of a mapping on a `live` alias: the alias' qualified name (`<function>:live`),
+ * never the bare function. How CloudFormation spells the function part differs between a bare
+ * test stack (a Ref) and the app's stack (a Select of the ARN), so `mentions` checks that the
+ * spelled name refers to the function whose logical id starts with the prefix given.
+ */
+export function liveAliasFunctionName(functionLogicalIdPrefix: string): Matcher {
+  return Match.objectLike({
+    'Fn::Join': ['', [new ReferenceTo(functionLogicalIdPrefix), `:${LIVE_ALIAS_NAME}`]],
+  });
+}
+
+/** Any intrinsic whose JSON names a logical id starting with `prefix`. */
+class ReferenceTo extends Matcher {
+  readonly name = 'ReferenceTo';
+  constructor(private readonly prefix: string) {
+    super();
+  }
+  test(actual: unknown): MatchResult {
+    const result = new MatchResult(actual);
+    if (!new RegExp(`"(Ref|Fn::GetAtt)":\\[?"${this.prefix}`).test(JSON.stringify(actual))) {
+      result.recordFailure({
+        matcher: this,
+        path: [],
+        message: `expected a reference to ${this.prefix}…, received ${JSON.stringify(actual)}`,
+      });
+    }
+    return result;
+  }
 }
