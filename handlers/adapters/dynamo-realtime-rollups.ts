@@ -9,7 +9,7 @@
  *
  * Bounded buckets: each breakdown of a bucket holds at most NAMES_PER_BREAKDOWN named cells
  * (pipeline/realtime/bucket-names.ts). Which names have a cell is read from the item (strongly
- * consistent, one BatchGetItem for the chunk's unknown buckets) and remembered per process —
+ * consistent, one GetItem per unknown bucket of the chunk) and remembered per process —
  * cells never leave a live bucket, so what was seen stays true; an update that opens cells
  * carries the condition that the breakdown's `N:` counter stays within the cap, and a bucket
  * that fails it is read again and the transaction rebuilt.
@@ -17,9 +17,9 @@
  * Reading: one Query of a site's buckets in a minute range (at most 32 small items).
  */
 import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -60,8 +60,8 @@ export const MAX_CELLS_PER_BUCKET = 200;
  */
 const KNOWN_BUCKETS = 2_048;
 
-/** BatchGetItem reads at most 100 keys a request. */
-const MAX_KEYS_PER_READ = 100;
+/** Bucket reads in flight at once for one chunk. */
+const READ_CONCURRENCY = 16;
 
 /** How long a chunk marker is kept: longer than the stream's 24 h retention. */
 const MARKER_LIFETIME_SECONDS = 2 * 86_400;
@@ -227,50 +227,41 @@ export class DynamoRealtimeRollups {
     });
   }
 
-  /** Strongly consistent reads of buckets: what each says of its named cells (fresh). */
+  /**
+   * Strongly consistent reads of buckets: what each says of its named cells (fresh). One GetItem
+   * per bucket, a few at a time — the function's role already allows GetItem on the table
+   * (ROLLUP_TABLE_ACTIONS: infra/constructs/rollup-function.ts), BatchGetItem it does not.
+   */
   private async readKnown(
     buckets: readonly { key: string; siteId: string; minute: number }[],
     deadline: Deadline,
   ): Promise<Map<string, KnownNames>> {
     const known = new Map<string, KnownNames>();
-    for (let i = 0; i < buckets.length; i += MAX_KEYS_PER_READ) {
-      const slice = buckets.slice(i, i + MAX_KEYS_PER_READ);
-      let keys: Record<string, AttributeValue>[] = slice.map((bucket) => ({
-        pk: { S: bucket.siteId },
-        sk: { S: minuteKey(bucket.minute) },
-      }));
-      const found = new Map<string, Record<string, AttributeValue>>();
-      for (let attempt = 1; keys.length > 0; attempt += 1) {
-        const answer = await withinDeadline(
-          deadline,
-          `BatchGetItem ${this.tableName}`,
-          (abortSignal) =>
-            this.client.send(
-              new BatchGetItemCommand({
-                RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-              }),
-              { abortSignal },
-            ),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          found.set(bucketKey(item['pk']?.S ?? '', Number(item['sk']?.S)), item);
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (keys.length > 0 && !(await sleepWithin(deadline, backoffDelayMs(attempt)))) {
-          throw new WriteFailedError(
-            'BatchGetItem',
-            this.tableName,
-            `${keys.length} bucket(s) still unprocessed after ${attempt} attempt(s) at the deadline (expected every key read)`,
+    const limit = pLimit(READ_CONCURRENCY);
+    await Promise.all(
+      buckets.map((bucket) =>
+        limit(async () => {
+          const output = await withinDeadline(
+            deadline,
+            `GetItem ${this.tableName}`,
+            (abortSignal) =>
+              this.client.send(
+                new GetItemCommand({
+                  TableName: this.tableName,
+                  Key: { pk: { S: bucket.siteId }, sk: { S: minuteKey(bucket.minute) } },
+                  ConsistentRead: true,
+                }),
+                { abortSignal },
+              ),
           );
-        }
-      }
-      for (const bucket of slice) {
-        const item = found.get(bucket.key);
-        const names = knownFromCells(item === undefined ? new Map() : this.toBucket(item).cells);
-        known.set(bucket.key, names);
-        this.remember(bucket.key, { ...names, fresh: false });
-      }
-    }
+          const names = knownFromCells(
+            output.Item === undefined ? new Map() : this.toBucket(output.Item).cells,
+          );
+          known.set(bucket.key, names);
+          this.remember(bucket.key, names);
+        }),
+      ),
+    );
     return known;
   }
 
