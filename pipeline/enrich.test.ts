@@ -92,6 +92,23 @@ describe('enrich', () => {
       source: 'shop.example.com',
       medium: 'referral',
       referrerHost: 'shop.example.com',
+      channel: 'Referral',
+    });
+  });
+
+  it('makes an ad click id on the landing page a paid visit, with its GA4 channel', () => {
+    const event = pageviewEvent({
+      url: 'https://shop.example.com/?msclkid=abc',
+      referrer: 'https://www.bing.com/',
+    });
+
+    const source = enrichOk(edgeRecord({ event })).source;
+
+    expect(source).toEqual({
+      source: 'bing',
+      medium: 'paid',
+      referrerHost: 'bing.com',
+      channel: 'Paid Search',
     });
   });
 

@@ -1,6 +1,6 @@
 /**
- * Enrichment: edge record → enriched event. User agent → device and bot flag; referrer and UTM →
- * traffic source; URL → host and normalised path; country from the edge (empty → `unknown`);
+ * Enrichment: edge record → enriched event. User agent → device and bot flag; referrer, UTM and ad
+ * click ids → traffic source and GA4 channel; URL → host and normalised path; country from the edge (empty → `unknown`);
  * cookieless visitor id from the daily salt. The raw IP and user agent stop here: the enriched
  * event carries neither.
  *
@@ -14,7 +14,8 @@ import { BoundedCache } from './bounded-cache';
 import { eventExpiresAt, sessionKey } from './items';
 import { parsePageUrl, type PageUrl } from './page-url';
 import type { SaltProvider } from './ports';
-import { referrerHost, sourceFromReferrer, withUtm, DIRECT } from './traffic-source';
+import { attribute } from './channel-group';
+import { referrerHost, sourceFromReferrer, DIRECT } from './traffic-source';
 import { classifyUserAgent, type UserAgentInfo } from './user-agent';
 import { dayNumber, utcDay } from './utc-day';
 import { visitorHash } from './visitor-id';
@@ -119,7 +120,7 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       }
       base = entry.host === page.siteHost ? entry.internal : entry.external;
     }
-    return withUtm(base, page.utm);
+    return attribute(base, page.utm, page.clickId);
   }
 
   function saltOf(day: number): string {

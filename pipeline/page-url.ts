@@ -1,10 +1,12 @@
 /**
- * The page URL of an event → host, normalised path and UTM parameters.
+ * The page URL of an event → host, normalised path, UTM parameters and ad click id.
  *
  * Path normalisation (so one page is one row in "top pages"): no query or fragment, duplicate
  * slashes collapsed, no trailing slash except for the root. The WHATWG URL parser already
  * lower-cases the host, resolves `.`/`..` segments and percent-encodes consistently.
  */
+import { clickIdIn, type ClickId } from './channel-group';
+
 export interface Utm {
   readonly source?: string;
   readonly medium?: string;
@@ -20,6 +22,8 @@ export interface PageUrl {
   readonly siteHost: string;
   readonly path: string;
   readonly utm: Utm | undefined;
+  /** An ad platform's click id in the query (gclid, msclkid, …): a paid visit. */
+  readonly clickId: ClickId | undefined;
 }
 
 /** UTM values come from URLs anyone can craft: keep them short. */
@@ -41,6 +45,7 @@ export function parsePageUrl(url: string): PageUrl | undefined {
     siteHost: stripWww(host),
     path: normalisePath(parsed.pathname),
     utm: parsed.search.includes('utm_') ? readUtm(parsed.searchParams) : undefined,
+    clickId: parsed.search.length > 1 ? clickIdIn(parsed.searchParams) : undefined,
   };
 }
 

@@ -16,6 +16,29 @@ export const MEDIUMS = [
   'campaign',
 ] as const;
 
+/** GA4's default channel groups, in the order its rules run (pipeline/channel-group.ts). */
+export const CHANNELS = [
+  'Direct',
+  'Cross-network',
+  'Paid Shopping',
+  'Paid Search',
+  'Paid Social',
+  'Paid Video',
+  'Display',
+  'Paid Other',
+  'Organic Shopping',
+  'Organic Social',
+  'Organic Video',
+  'Organic Search',
+  'Referral',
+  'Email',
+  'Affiliates',
+  'Audio',
+  'SMS',
+  'Mobile Push Notifications',
+  'Unassigned',
+] as const;
+
 export const TrafficSourceSchema = Type.Object(
   {
     /** e.g. `google`, `twitter`, a referrer host, `utm_source`, or `direct`. */
@@ -25,6 +48,8 @@ export const TrafficSourceSchema = Type.Object(
     campaign: Type.Optional(Type.String()),
     term: Type.Optional(Type.String()),
     content: Type.Optional(Type.String()),
+    /** GA4's default channel group of the visit (absent on events stored before it existed). */
+    channel: Type.Optional(Type.Union(CHANNELS.map((c) => Type.Literal(c)))),
   },
   { additionalProperties: false },
 );
@@ -82,6 +107,7 @@ export const EnrichedEventSchema = Type.Object(
 
 export type TrafficSource = Static<typeof TrafficSourceSchema>;
 export type Medium = TrafficSource['medium'];
+export type Channel = (typeof CHANNELS)[number];
 export type Device = Static<typeof DeviceSchema>;
 export type DeviceType = Device['type'];
 export type EnrichedEvent = Static<typeof EnrichedEventSchema>;
