@@ -7,12 +7,13 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from '../handlers/aws-clients';
 import { silenceSdkNodeWarning } from '../localstack/node-support';
 import type { Command, OptionSpec } from './command';
+import { redriveCommand } from './commands/redrive-command';
 import { targetCommand } from './commands/target-command';
 import { CliUsageError } from './errors';
 import { type Target, resolveTarget } from './target';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [targetCommand];
+export const COMMANDS: readonly Command[] = [targetCommand, redriveCommand];
 
 const GLOBAL_OPTIONS: OptionSpec = {
   stage: { type: 'string' },

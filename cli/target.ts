@@ -167,7 +167,7 @@ export function resolveTarget(options: TargetOptions, env: Env = process.env): P
   return options.stage === undefined ? localTarget(env) : stageTarget(options.stage);
 }
 
-function definitionsOf(prefix: string): Record<TableKey, TableDefinition> {
+export function definitionsOf(prefix: string): Record<TableKey, TableDefinition> {
   return Object.fromEntries(tableDefinitions(prefix).map((d) => [d.key, d])) as Record<
     TableKey,
     TableDefinition

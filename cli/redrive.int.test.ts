@@ -1,0 +1,163 @@
+/**
+ * Redrive on the emulators: a batch forced into the S3 on-failure destination by injected
+ * failures (every raw write crashes, retries exhausted) comes back through the consumer's own
+ * batch function once — also when some of its records arrived normally meanwhile, when the
+ * redrive runs twice, and when a redrive is killed half-way and run again.
+ * accepted = stored + bad after each (handlers/consumer/test-support/exactly-once.ts).
+ */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { crash } from '../handlers/faults/faults';
+import {
+  type ConsumerUnderTest,
+  consumerUnderTest,
+} from '../handlers/consumer/test-support/consumer-under-test';
+import { expectExactlyOnce } from '../handlers/consumer/test-support/exactly-once';
+import {
+  failureDocuments,
+  putRecords,
+  startConsumerMapping,
+  waitUntilCheckpointed,
+} from '../handlers/consumer/test-support/kinesis-delivery';
+import {
+  POISON_TEXT,
+  type Delivered,
+  interleavedSessions,
+} from '../handlers/consumer/test-support/scenario';
+import { snapshot } from '../handlers/consumer/test-support/table-snapshot';
+import type { EventSourceMappingHandle } from '../localstack/event-source-mapping';
+import { type TestStack, useTestStack } from '../localstack/testing/use-test-stack';
+import type { EdgeRecord } from '../schemas';
+import { runAdmin } from './admin';
+import { consumerRunner } from './consumer-runner';
+import { ON_FAILURE_PREFIX, REDRIVE_MARKER_PREFIX, type RedriveReport, redrive } from './redrive';
+import { lines, printedReport, testTarget } from './test-support/test-target';
+
+let stack: TestStack;
+let consumer: ConsumerUnderTest;
+let mapping: EventSourceMappingHandle | undefined;
+
+beforeEach(async () => {
+  stack = await useTestStack({ name: 'cli-redrive' });
+  consumer = consumerUnderTest(stack);
+});
+afterEach(async () => {
+  await mapping?.stop();
+  mapping = undefined;
+  consumer.dispose();
+  await stack.dispose();
+});
+
+const stored = () =>
+  snapshot(stack.clients.dynamodb, {
+    events: consumer.config.eventsTable,
+    sessions: consumer.config.sessionsTable,
+    activeSessions: consumer.config.activeSessionsTable,
+    badRows: consumer.config.badRowsTable,
+  });
+
+const items: Delivered[] = [...interleavedSessions(3, [0, 1, 2]), { poison: POISON_TEXT }];
+const events = items.filter((item): item is EdgeRecord => !('poison' in item));
+
+/** Every raw write crashes, retries run out: the whole batch lands in the failures bucket. */
+async function forceIntoS3(): Promise<number> {
+  consumer.faults.add({ operation: 'BatchWriteItem', fault: crash(), times: Infinity });
+  mapping = await startConsumerMapping(stack, consumer, {
+    settings: { MaximumRetryAttempts: 1 },
+  });
+  await waitUntilCheckpointed(mapping, await putRecords(stack, items));
+  const documents = await failureDocuments(stack, mapping);
+  expect(documents.flatMap((d) => d.payload.Records)).toHaveLength(items.length);
+  expect(documents.every((d) => d.requestContext.condition === 'RetryAttemptsExhausted')).toBe(
+    true,
+  );
+  const before = await stored();
+  expect(before.events).toHaveLength(0);
+  expect(before.badRows).toHaveLength(0);
+  consumer.faults.clear();
+  return documents.length;
+}
+
+async function admin(...argv: string[]): Promise<RedriveReport> {
+  const { print, printed } = lines();
+  await runAdmin(argv, { target: testTarget(stack), print });
+  return printedReport<RedriveReport>(printed);
+}
+
+async function keys(prefix: string): Promise<string[]> {
+  const listing = await stack.clients.s3.send(
+    new ListObjectsV2Command({ Bucket: stack.names.buckets.failures, Prefix: prefix }),
+  );
+  return (listing.Contents ?? []).map((o) => o.Key ?? '');
+}
+
+test('a batch forced into S3 is redriven once; records that also arrived normally, a second run and a forced re-run change nothing', async () => {
+  const objects = await forceIntoS3();
+  // Two of the records also arrive normally (a producer's re-put) before the redrive.
+  const alsoNormal = events.slice(0, 2);
+  await waitUntilCheckpointed(
+    mapping as EventSourceMappingHandle,
+    await putRecords(stack, alsoNormal),
+  );
+
+  const dry = await admin('redrive', '--dry-run');
+  expect(dry).toMatchObject({ objects, redriven: 0, records: items.length, stored: 0 });
+  expect((await stored()).events).toHaveLength(alsoNormal.length);
+
+  const first = await admin('redrive');
+  expect(first).toMatchObject({
+    objects,
+    redriven: objects,
+    records: items.length,
+    stored: events.length - alsoNormal.length,
+    bad: 1,
+    alreadyApplied: alsoNormal.length,
+  });
+  const after = await stored();
+  expectExactlyOnce(after, { events, badRecords: 1 }, consumer.config);
+
+  const second = await admin('redrive');
+  expect(second).toMatchObject({ objects, redriven: 0, alreadyDone: objects, records: 0 });
+  // Forced through the consumer again: its guards make it a no-op.
+  const forced = await admin('redrive', '--include-processed');
+  expect(forced).toMatchObject({
+    redriven: objects,
+    stored: 0,
+    bad: 1,
+    alreadyApplied: events.length,
+  });
+  expect(await stored()).toEqual(after);
+
+  // Marked, not deleted, until the operator says so.
+  expect(await keys(ON_FAILURE_PREFIX)).toHaveLength(objects);
+  expect(await keys(REDRIVE_MARKER_PREFIX)).toHaveLength(objects);
+  const purge = await admin('redrive', '--delete-processed');
+  expect(purge).toMatchObject({ deleted: objects, alreadyDone: objects, redriven: 0 });
+  expect(await keys(ON_FAILURE_PREFIX)).toHaveLength(0);
+  expect(await keys(REDRIVE_MARKER_PREFIX)).toHaveLength(0);
+  expectExactlyOnce(await stored(), { events, badRecords: 1 }, consumer.config);
+});
+
+test('a redrive killed after one object and run again finishes the job with no double count', async () => {
+  const objects = await forceIntoS3();
+  expect(objects).toBeGreaterThan(1);
+  const runner = () => consumerRunner(testTarget(stack).consumer, stack.clients);
+
+  await expect(
+    redrive(stack.clients.s3, runner(), {
+      bucket: stack.names.buckets.failures,
+      afterObject: (_key, finished) => {
+        if (finished === 1) throw new Error('killed after 1 object');
+      },
+    }),
+  ).rejects.toThrow('killed after 1 object');
+  const half = await stored();
+  expect(half.events.length + half.badRows.length).toBeGreaterThan(0);
+  expect(half.events.length + half.badRows.length).toBeLessThan(items.length);
+
+  // A fresh process (empty session cache) resumes.
+  const resumed = await redrive(stack.clients.s3, runner(), {
+    bucket: stack.names.buckets.failures,
+  });
+  expect(resumed).toMatchObject({ objects, alreadyDone: 1, redriven: objects - 1 });
+  expectExactlyOnce(await stored(), { events, badRecords: 1 }, consumer.config);
+});
