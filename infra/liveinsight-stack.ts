@@ -235,6 +235,16 @@ export class LiveInsightStack extends Stack {
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
       ...(props.runbookBaseUrl === undefined ? {} : { runbookBaseUrl: props.runbookBaseUrl }),
     });
+    // A canary also rolls back while the stage's own alarm on its function (or, for the query
+    // path, the API's 5XX rate) fires, not only on the live alias's errors.
+    const ops = this.operations.alarms;
+    this.protection.live.addRollbackAlarm(ops.alarmOf('consumer-errors').alarm, ['consumer']);
+    this.protection.live.addRollbackAlarm(ops.alarmOf('processor-errors').alarm, ['processor']);
+    this.protection.live.addRollbackAlarm(ops.alarmOf('rollup-errors').alarm, ['rollup']);
+    this.protection.live.addRollbackAlarm(ops.alarmOf('api-5xx-rate').alarm, [
+      'query',
+      'authorizer',
+    ]);
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The live dashboard; open it with ?siteId=<site>#token=<read token>',
       value: `${this.dashboard.origin}/`,

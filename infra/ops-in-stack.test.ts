@@ -331,6 +331,18 @@ describe('ops alarms', () => {
     }
   });
 
+  it('a canary rolls back on the stage alarm of its function, the query path on API 5XX', () => {
+    const groups = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup')).map(
+      (r) => JSON.stringify((r as { Properties: { AlarmConfiguration?: unknown } }).Properties),
+    );
+    const groupsWatching = (alarmId: string) =>
+      groups.filter((g) => g.includes(`"Ref":"OperationsAlarmsAlarm${alarmId}`)).length;
+    expect(groupsWatching('consumererrors')).toBe(1);
+    expect(groupsWatching('processorerrors')).toBe(1);
+    expect(groupsWatching('rolluperrors')).toBe(1);
+    expect(groupsWatching('api5xxrate')).toBe(2);
+  });
+
   it('the topic is e-mailed to alarmEmail', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: `${STAGE}-alarms` });
     template.hasResourceProperties('AWS::SNS::Subscription', {

@@ -14,6 +14,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, type IConstruct } from 'constructs';
+import { alarmDescription } from './ops-alarms';
 
 export const LIVE_ALIAS_NAME = 'live';
 
@@ -70,7 +71,10 @@ export class LiveAlias extends Construct {
       version: props.function.currentVersion,
     });
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: `${props.function.node.path}: errors of the ${LIVE_ALIAS_NAME} alias (rolls back a canary deploy)`,
+      alarmDescription: alarmDescription(
+        `${props.function.node.path}: errors of the ${LIVE_ALIAS_NAME} alias (rolls back a canary deploy)`,
+        'canary-alias-errors',
+      ),
       metric: this.alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
