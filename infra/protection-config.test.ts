@@ -8,6 +8,7 @@ import {
   isProductionStage,
   readProtectionSettings,
 } from './protection-config';
+import { samplingRuleName } from './constructs/stage-protection';
 import { ON_DEMAND_KINESIS_SHARD_ESTIMATE, reservedConcurrency } from './resources';
 
 const read = (context: Record<string, unknown>, stage = 'liveinsight-dev') =>
@@ -83,5 +84,16 @@ describe('reservedConcurrency', () => {
     expect(reservedConcurrency({ mode: 'on-demand', shardCount: 1 }).consumer).toBe(
       ON_DEMAND_KINESIS_SHARD_ESTIMATE * 2,
     );
+  });
+});
+
+describe('samplingRuleName', () => {
+  it('names the X-Ray rule after the stage, within 32 characters and distinct per stage', () => {
+    const long = 'a'.repeat(30) + '-stage-one';
+    const other = 'a'.repeat(30) + '-stage-two';
+
+    expect(samplingRuleName('liveinsight-prod')).toBe('liveinsight-prod');
+    expect(samplingRuleName(long)).toHaveLength(32);
+    expect(samplingRuleName(long)).not.toBe(samplingRuleName(other));
   });
 });

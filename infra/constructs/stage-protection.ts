@@ -269,6 +269,11 @@ export class StageProtection extends Construct {
     acknowledgeDeployHelpers(Stack.of(this));
   }
 
+  /** Rolls back a canary of the functions named (all by default) while `alarm` fires. */
+  addRollbackAlarm(alarm: cloudwatch.IAlarm, keys: readonly FunctionKey[] = FUNCTION_KEYS): void {
+    this.live.addRollbackAlarm(alarm, keys);
+  }
+
   private backup(props: StageProtectionProps): backup.BackupPlan {
     const vault = new backup.BackupVault(this, 'BackupVault', {
       backupVaultName: `${props.stage}-backups`,
