@@ -1,0 +1,11 @@
+/** k6 scenario "at-limit" (loadtest/k6/README.md). Run: k6 run -e BASE_URL=… -e SITE_A=… -e KEY_A=… loadtest/k6/scenarios/at-limit.ts */
+import type { Options } from 'k6/options';
+import { SCENARIOS } from '../lib/scenarios';
+import { handleSummaryOf, k6Deps, setUp } from './k6-deps';
+
+const { config, options: built } = setUp('at-limit');
+export const options: Options = built;
+export default function (): void {
+  SCENARIOS['at-limit'].exec.default(config, k6Deps);
+}
+export const handleSummary = handleSummaryOf('at-limit', config);
