@@ -96,6 +96,21 @@ describe('enrich', () => {
     });
   });
 
+  it('flags a browser user agent from a cloud network as a bot, with the reason and no IP', () => {
+    const fromAws = edgeRecord({ sourceIp: '1.178.1.5' });
+    const fromHome = edgeRecord({ sourceIp: '81.2.69.160' });
+    const crawler = edgeRecord({ sourceIp: '81.2.69.160', userAgent: 'curl/8.5.0' });
+
+    const aws = enrichOk(fromAws);
+    const home = enrichOk(fromHome);
+    const bot = enrichOk(crawler);
+
+    expect(aws).toMatchObject({ isBot: true, botReason: 'network:aws' });
+    expect(JSON.stringify(aws)).not.toContain('1.178.1.5');
+    expect(home).toMatchObject({ isBot: false, botReason: undefined });
+    expect(bot).toMatchObject({ isBot: true, botReason: 'bot-user-agent' });
+  });
+
   it('makes an ad click id on the landing page a paid visit, with its GA4 channel', () => {
     const event = pageviewEvent({
       url: 'https://shop.example.com/?msclkid=abc',

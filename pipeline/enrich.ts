@@ -1,15 +1,15 @@
 /**
- * Enrichment: edge record → enriched event. User agent → device and bot flag; referrer, UTM and ad
- * click ids → traffic source and GA4 channel; URL → host and normalised path; country from the edge (empty → `unknown`);
- * cookieless visitor id from the daily salt. The raw IP and user agent stop here: the enriched
- * event carries neither.
- *
+ * Enrichment: edge record → enriched event. User agent and the source IP's network → device, bot
+ * flag and its reason; referrer, UTM and ad click ids → traffic source and GA4 channel; URL → host
+ * and normalised path; country from the edge (empty → `unknown`); cookieless visitor id from the
+ * daily salt. The raw IP and user agent stop here: the enriched event carries neither. *
  * The hot path memoises everything that repeats, in bounded caches that live as long as the
  * enricher (one per warm Lambda): user agents (ua-parser-js and isbot cost tens of µs), page
- * URLs, referrers, and per session the visitor (its user agent's device and bot flag and the
+ * URLs, referrers, and per session the visitor (its user agent's device, its bot reason and the
  * HMAC of (day, site, IP, user agent)), since a session's records share them.
  */
-import type { EdgeRecord, EventItem, TrafficSource } from '../schemas';
+import type { BotReason, EdgeRecord, EventItem, TrafficSource } from '../schemas';
+import { cloudNetworkOf } from './bot-network';
 import { BoundedCache } from './bounded-cache';
 import { eventExpiresAt, sessionKey } from './items';
 import { parsePageUrl, type PageUrl } from './page-url';
@@ -61,6 +61,8 @@ interface SessionMemo {
   readonly sourceIp: string;
   readonly day: number;
   readonly info: UserAgentInfo;
+  /** The user agent's bot reason, else the source IP's network's (the IP itself is not kept). */
+  readonly botReason: BotReason | undefined;
   readonly visitorId: string;
   /** The last (url, referrer) of the session and what they gave. */
   url: string;
@@ -155,6 +157,7 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       return hit;
     }
     const page = pageOf(event.url);
+    const info = userAgentOf(record.userAgent);
     const memo: SessionMemo = {
       siteId: record.siteId,
       sessionId: event.sessionId,
@@ -162,7 +165,8 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       userAgent: record.userAgent,
       sourceIp: record.sourceIp,
       day,
-      info: userAgentOf(record.userAgent),
+      info,
+      botReason: info.botReason ?? networkBotReason(record.sourceIp),
       visitorId: visitorIdOf(day, record),
       url: event.url,
       referrer: event.referrer,
@@ -222,12 +226,22 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
         visitorId: session.visitorId,
         source: session.source,
         device: session.info.device,
-        isBot: session.info.isBot,
+        isBot: session.botReason !== undefined,
+        botReason: session.botReason,
         country: countryOf(record.country),
       };
       return { ok: true, event: enriched };
     },
   };
+}
+
+/**
+ * A source IP in a published cloud, hosting or crawler range is a bot's, whatever its user agent
+ * says. Checked here because enrichment is the last place the IP is known.
+ */
+function networkBotReason(sourceIp: string): BotReason | undefined {
+  const provider = cloudNetworkOf(sourceIp);
+  return provider === undefined ? undefined : `network:${provider}`;
 }
 
 function invalidUrl(url: string): EnrichResult {

@@ -77,6 +77,7 @@ export function toEventItem(event: EnrichedEvent): EventItem {
     source: event.source,
     device: event.device,
     isBot: event.isBot,
+    botReason: event.botReason,
     country: event.country,
   };
 }

@@ -1,10 +1,8 @@
 import {
   knownReferrer,
-  mediumFromUtm,
   REFERRER_DATABASE_SIZE,
   referrerHost,
   sourceFromReferrer,
-  withUtm,
 } from './traffic-source';
 
 describe('referrer → source and medium (the referrer database)', () => {
@@ -146,57 +144,5 @@ describe('referrer → source and medium (the referrer database)', () => {
 
   it('ships the whole database, not a hand-picked table', () => {
     expect(REFERRER_DATABASE_SIZE).toBeGreaterThan(1_500);
-  });
-});
-
-describe('UTM parameters override the referrer', () => {
-  const google = { source: 'Google', medium: 'search', referrerHost: 'google.com' } as const;
-
-  it.each([
-    ['cpc', 'paid'],
-    ['ppc', 'paid'],
-    ['display', 'paid'],
-    ['email', 'email'],
-    ['newsletter', 'email'],
-    ['social', 'social'],
-    ['organic', 'search'],
-    ['referral', 'referral'],
-    ['qr-poster', 'campaign'],
-  ])('utm_medium=%s → %s', (utmMedium, medium) => {
-    expect(mediumFromUtm(utmMedium)).toBe(medium);
-  });
-
-  it('takes source and medium from UTM and keeps the referrer host', () => {
-    const source = withUtm(google, { source: 'google', medium: 'cpc', campaign: 'spring' });
-
-    expect(source).toEqual({
-      source: 'google',
-      medium: 'paid',
-      referrerHost: 'google.com',
-      campaign: 'spring',
-    });
-  });
-
-  it('treats utm_source alone as a campaign of that source', () => {
-    expect(withUtm({ source: 'direct', medium: 'direct' }, { source: 'newsletter' })).toEqual({
-      source: 'newsletter',
-      medium: 'campaign',
-    });
-  });
-
-  it('keeps the referrer source when only utm_medium is set', () => {
-    expect(withUtm({ source: 'direct', medium: 'direct' }, { medium: 'email' })).toEqual({
-      source: 'direct',
-      medium: 'email',
-    });
-  });
-
-  it('adds campaign, term and content without changing an untagged source', () => {
-    expect(withUtm(google, { campaign: 'c', term: 't', content: 'x' })).toEqual({
-      ...google,
-      campaign: 'c',
-      term: 't',
-      content: 'x',
-    });
   });
 });

@@ -12,13 +12,11 @@
  *    are listed by package name;
  * 4. anything else → `referral`, with the referrer host (without `www.`) as the source.
  *
- * UTM parameters on the page URL win (campaign tagging is deliberate): `utm_source` becomes the
- * source, `utm_medium` maps through UTM_MEDIUMS (cpc → paid, email → email, …; unknown →
- * `campaign`), and `utm_source` alone means medium `campaign`. The referrer host is kept either way.
+ * UTM parameters and ad click ids on the page URL, and GA4's channel group, are applied on top of
+ * this by channel-group.ts.
  */
 import type { Medium, TrafficSource } from '../schemas';
 import database from './data/referrers.json';
-import type { Utm } from './page-url';
 
 export interface KnownReferrer {
   readonly source: string;
@@ -54,6 +52,28 @@ function loadDatabase(referrers: Record<string, unknown>): ReadonlyMap<string, K
     byHost.set(host, Object.freeze({ source, medium }));
   }
   return byHost;
+}
+
+/**
+ * The database's source names in lower case → `search` or `social` (a name with both, like a
+ * company with a search engine and a portal, is search), for `utm_source=google` and the like.
+ */
+const CATEGORY_BY_NAME: ReadonlyMap<string, 'search' | 'social'> = (() => {
+  const byName = new Map<string, 'search' | 'social'>();
+  for (const { source, medium } of BY_HOST.values()) {
+    const name = source.toLowerCase();
+    if (medium === 'search') byName.set(name, 'search');
+    else if (medium === 'social' && !byName.has(name)) byName.set(name, 'social');
+  }
+  return byName;
+})();
+
+/** `search` or `social` for a database source name or a host the database knows as such. */
+export function databaseCategoryOf(source: string): 'search' | 'social' | undefined {
+  const byName = CATEGORY_BY_NAME.get(source);
+  if (byName !== undefined) return byName;
+  const medium = knownReferrer(source.startsWith('www.') ? source.slice(4) : source)?.medium;
+  return medium === 'search' || medium === 'social' ? medium : undefined;
 }
 
 /** Hosts in the referrer database (for tests and the README's figures). */
@@ -118,43 +138,4 @@ export function sourceFromReferrer(
   if (known !== undefined)
     return { source: known.source, medium: known.medium, referrerHost: refHost };
   return { source: refHost, medium: 'referral', referrerHost: refHost };
-}
-
-/** `utm_medium` values by convention (GA4's default channel rules); others are `campaign`. */
-const UTM_MEDIUMS: ReadonlyMap<string, Medium> = new Map<string, Medium>([
-  ...mediums('paid', ['cpc', 'ppc', 'paid', 'paidsearch', 'paid_search', 'paid-search', 'cpm']),
-  ...mediums('paid', ['cpv', 'cpa', 'display', 'banner', 'retargeting']),
-  ...mediums('paid', ['paid_social', 'paidsocial', 'paid-social']),
-  ...mediums('email', ['email', 'e-mail', 'e_mail', 'mail', 'newsletter']),
-  ...mediums('social', ['social', 'social-network', 'social_network', 'social-media']),
-  ...mediums('social', ['social_media', 'sm', 'organic_social', 'organic-social']),
-  ...mediums('search', ['organic', 'seo']),
-  ...mediums('referral', ['referral', 'referrer', 'link']),
-]);
-
-function mediums(medium: Medium, names: readonly string[]): [string, Medium][] {
-  return names.map((name) => [name, medium]);
-}
-
-export function mediumFromUtm(utmMedium: string): Medium {
-  return UTM_MEDIUMS.get(utmMedium) ?? 'campaign';
-}
-
-/** `base` (from the referrer) with the page URL's UTM parameters applied. */
-export function withUtm(base: TrafficSource, utm: Utm | undefined): TrafficSource {
-  if (utm === undefined) return base;
-  const source: TrafficSource = {
-    source: utm.source ?? base.source,
-    medium:
-      utm.medium !== undefined
-        ? mediumFromUtm(utm.medium)
-        : utm.source !== undefined
-          ? 'campaign'
-          : base.medium,
-  };
-  if (base.referrerHost !== undefined) source.referrerHost = base.referrerHost;
-  if (utm.campaign !== undefined) source.campaign = utm.campaign;
-  if (utm.term !== undefined) source.term = utm.term;
-  if (utm.content !== undefined) source.content = utm.content;
-  return source;
 }

@@ -1,4 +1,4 @@
-import { classifyUserAgent } from './user-agent';
+import { botReasonOf, classifyUserAgent } from './user-agent';
 import { USER_AGENTS } from './__fixtures__/edge-records';
 
 describe('user agent → device', () => {
@@ -94,5 +94,26 @@ describe('user agent → bot flag', () => {
 
     expect(Object.isFrozen(info)).toBe(true);
     expect(Object.isFrozen(info.device)).toBe(true);
+  });
+});
+
+describe('bot reason of a user agent', () => {
+  it.each([
+    ['', 'empty-user-agent'],
+    ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'bot-user-agent'],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Lighthouse',
+      'automation-user-agent',
+    ],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+      undefined,
+    ],
+  ])('%s → %s', (userAgent, reason) => {
+    expect(botReasonOf(userAgent)).toBe(reason);
+    expect(classifyUserAgent(userAgent)).toMatchObject({
+      isBot: reason !== undefined,
+      botReason: reason,
+    });
   });
 });

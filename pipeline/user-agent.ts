@@ -4,11 +4,13 @@
  */
 import { isbot } from 'isbot';
 import UAParser from 'ua-parser-js';
-import type { Device, DeviceType } from '../schemas';
+import type { BotReason, Device, DeviceType } from '../schemas';
 
 export interface UserAgentInfo {
   readonly device: Device;
   readonly isBot: boolean;
+  /** Why the user agent is a bot's (see BOT_REASONS); undefined for a browser. */
+  readonly botReason: BotReason | undefined;
 }
 
 /**
@@ -31,7 +33,12 @@ export function classifyUserAgent(userAgent: string): UserAgentInfo {
   };
   if (result.browser.major !== undefined) device.browserVersion = result.browser.major;
   if (result.os.version !== undefined) device.osVersion = result.os.version;
-  return Object.freeze({ device: Object.freeze(device), isBot: isBotUserAgent(userAgent) });
+  const botReason = botReasonOf(userAgent);
+  return Object.freeze({
+    device: Object.freeze(device),
+    isBot: botReason !== undefined,
+    botReason,
+  });
 }
 
 /**
@@ -39,7 +46,15 @@ export function classifyUserAgent(userAgent: string): UserAgentInfo {
  * tools that say so; AUTOMATION adds the headless set-ups it does not.
  */
 export function isBotUserAgent(userAgent: string): boolean {
-  return userAgent.trim() === '' || isbot(userAgent) || AUTOMATION.test(userAgent);
+  return botReasonOf(userAgent) !== undefined;
+}
+
+/** Why a user agent is a bot's, or undefined for a browser. */
+export function botReasonOf(userAgent: string): BotReason | undefined {
+  if (userAgent.trim() === '') return 'empty-user-agent';
+  if (isbot(userAgent)) return 'bot-user-agent';
+  if (AUTOMATION.test(userAgent)) return 'automation-user-agent';
+  return undefined;
 }
 
 function deviceType(result: UAParser.IResult): DeviceType {

@@ -54,6 +54,18 @@ export const TrafficSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Why an event was flagged as a bot's: its user agent (empty, on isbot's list, or naming an
+ * automation tool) or its network (`network:<provider>`, a published cloud, hosting, crawler or
+ * uptime-checker range, e.g. `network:aws`).
+ */
+export const BotReasonSchema = Type.Union([
+  Type.Literal('empty-user-agent'),
+  Type.Literal('bot-user-agent'),
+  Type.Literal('automation-user-agent'),
+  Type.TemplateLiteral('network:${string}'),
+]);
+
 export const DeviceSchema = Type.Object(
   {
     type: Type.Union(DEVICE_TYPES.map((d) => Type.Literal(d))),
@@ -99,6 +111,8 @@ export const EnrichedEventSchema = Type.Object(
     source: TrafficSourceSchema,
     device: DeviceSchema,
     isBot: Type.Boolean(),
+    /** Why isBot is true (absent for people, and on events stored before it existed). */
+    botReason: Type.Optional(BotReasonSchema),
     /** ISO 3166-1 alpha-2, or `unknown`. */
     country: Type.String(),
   },
@@ -108,6 +122,7 @@ export const EnrichedEventSchema = Type.Object(
 export type TrafficSource = Static<typeof TrafficSourceSchema>;
 export type Medium = TrafficSource['medium'];
 export type Channel = (typeof CHANNELS)[number];
+export type BotReason = Static<typeof BotReasonSchema>;
 export type Device = Static<typeof DeviceSchema>;
 export type DeviceType = Device['type'];
 export type EnrichedEvent = Static<typeof EnrichedEventSchema>;

@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { cloudNetworkOf, createNetworkLookup } from './bot-network';
+
+describe('source IP → cloud or hosting network (the shipped published ranges)', () => {
+  it.each([
+    ['1.178.1.5', 'aws'],
+    ['::ffff:1.178.1.5', 'aws'],
+    ['2a01:578:0:7a00::1', 'aws'],
+    ['4.128.0.1', 'azure'],
+    ['5.101.96.10', 'digitalocean'],
+    // The "google" list holds Google Cloud and Googlebot; the enclosing range names the network.
+    ['2001:4860:4801:2::1', 'google-cloud'],
+  ])('%s → %s', (ip, provider) => {
+    expect(cloudNetworkOf(ip)).toBe(provider);
+  });
+
+  it.each([
+    ['a residential IPv4', '81.2.69.160'],
+    ['a private address', '192.168.1.20'],
+    ['a residential IPv6', '2a02:8108:1234:5600::1'],
+    ['an empty source IP', ''],
+    ['not an IP', 'unknown'],
+    ['an octet over 255', '1.178.1.256'],
+    ['too many groups', '1:2:3:4:5:6:7:8:9'],
+  ])('%s is no network', (_case, ip) => {
+    expect(cloudNetworkOf(ip)).toBeUndefined();
+  });
+
+  it('never throws, whatever the edge passes as the source IP', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.ipV4(), fc.ipV6(), fc.ipV4Extended()), (ip) => {
+        const provider = cloudNetworkOf(ip);
+        expect(provider === undefined || typeof provider === 'string').toBe(true);
+      }),
+    );
+  });
+});
+
+describe('interval lookup', () => {
+  const lookup = createNetworkLookup({
+    outer: { v4: ['10.0.0.0/8'], v6: ['2001:db8::/32'] },
+    inner: { v4: ['10.1.0.0/16', '10.200.0.0/24'], v6: ['2001:db8:1::/48'] },
+    edge: { v4: ['255.255.255.255/32', '0.0.0.0/32'], v6: ['ffff:ffff:ffff:ffff::/64'] },
+  });
+
+  it('finds an address after a nested range inside its enclosing range', () => {
+    expect(lookup.providerOf('10.2.0.1')).toBe('outer');
+    expect(lookup.providerOf('10.255.255.255')).toBe('outer');
+    expect(lookup.providerOf('2001:db8:2::1')).toBe('outer');
+  });
+
+  it('respects the bounds of every range, at both ends of the address space', () => {
+    expect(lookup.providerOf('9.255.255.255')).toBeUndefined();
+    expect(lookup.providerOf('11.0.0.0')).toBeUndefined();
+    expect(lookup.providerOf('255.255.255.255')).toBe('edge');
+    expect(lookup.providerOf('0.0.0.0')).toBe('edge');
+    expect(lookup.providerOf('0.0.0.1')).toBeUndefined();
+    expect(lookup.providerOf('ffff:ffff:ffff:ffff:ffff::1')).toBe('edge');
+    expect(lookup.providerOf('2001:db9::')).toBeUndefined();
+  });
+
+  it('refuses a malformed range at build time, naming it', () => {
+    expect(() => createNetworkLookup({ x: { v4: ['10.0.0.0/33'], v6: [] } })).toThrow(
+      '10.0.0.0/33',
+    );
+  });
+});
