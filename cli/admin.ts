@@ -7,13 +7,24 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from '../handlers/aws-clients';
 import { silenceSdkNodeWarning } from '../localstack/node-support';
 import type { Command, OptionSpec } from './command';
+import {
+  badRowsListCommand,
+  badRowsReplayCommand,
+  badRowsShowCommand,
+} from './commands/bad-rows-commands';
 import { redriveCommand } from './commands/redrive-command';
 import { targetCommand } from './commands/target-command';
 import { CliUsageError } from './errors';
 import { type Target, resolveTarget } from './target';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [targetCommand, redriveCommand];
+export const COMMANDS: readonly Command[] = [
+  targetCommand,
+  redriveCommand,
+  badRowsListCommand,
+  badRowsShowCommand,
+  badRowsReplayCommand,
+];
 
 const GLOBAL_OPTIONS: OptionSpec = {
   stage: { type: 'string' },

@@ -29,6 +29,8 @@ export interface ReplayResult {
 
 export interface ConsumerRunner {
   replay(records: readonly KinesisInputRecord[]): Promise<ReplayResult>;
+  /** The pipeline's verdict alone, nothing written (dry runs). */
+  classify(records: readonly KinesisInputRecord[]): Promise<readonly RecordOutcome[]>;
 }
 
 export function consumerRunner(
@@ -47,6 +49,10 @@ export function consumerRunner(
   };
   const cache = new SessionCache();
   return {
+    async classify(records) {
+      await salt.refresh();
+      return pipeline(records).outcomes;
+    },
     async replay(records) {
       await salt.refresh();
       const deadline = Date.now() + BATCH_BUDGET_MS;

@@ -29,6 +29,7 @@ import {
   type DynamoDBClient,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import pLimit from 'p-limit';
 import { type Backoff, backoffDelayMs } from '../handlers/adapters/deadline';
 import { type Item, itemSize, writeUnits } from '../handlers/adapters/item-size';
 import { TableChecksum } from './canonical-json';
@@ -38,6 +39,8 @@ import { CliTargetError, CliUsageError, explainAwsError } from './errors';
 const BATCH = 25;
 /** Items per Scan page (DynamoDB also stops a page at 1 MB). */
 export const DEFAULT_PAGE_SIZE = 500;
+/** BatchWriteItem requests in flight (the admin client keeps 16 sockets). */
+export const DEFAULT_CONCURRENCY = 8;
 /** Attempts per BatchWriteItem chunk (throttling or unprocessed items) before giving up. */
 const MAX_ATTEMPTS = 12;
 const RETRYABLE = new Set([
@@ -56,6 +59,7 @@ export interface CopyBackOptions {
   readonly checkpointFile: string;
   readonly dryRun?: boolean;
   readonly pageSize?: number;
+  readonly concurrency?: number;
   readonly print?: (line: string) => void;
   readonly backoff?: Backoff;
   /** Injected by tests of the rate; real time otherwise. */
@@ -301,6 +305,7 @@ export async function copyBack(
     );
   }
   const rate = new WriteRate(options.rateWcu, clock);
+  const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   const shape = await checkSameShape(dynamodb, options.from, options.to);
   print(`copy-back ${options.from} → ${options.to}: key [${shape}], ${options.rateWcu} WCU/s`);
 
@@ -342,13 +347,17 @@ export async function copyBack(
     }
     const items = page.Items ?? [];
     let units = 0;
+    // The page's chunks go out `concurrency` at a time (one request at a time is bound by the
+    // round trip, not by the rate); the checkpoint moves only once all of them are written.
+    const writes: Promise<number>[] = [];
     for (let i = 0; i < items.length; i += BATCH) {
       const chunk = items.slice(i, i + BATCH);
       const chunkUnits = chunk.reduce((sum, item) => sum + writeUnits(itemSize(item)), 0);
       await rate.take(chunkUnits);
-      retries += await writeChunk(dynamodb, options.to, chunk, backoff, clock);
       units += chunkUnits;
+      writes.push(limit(() => writeChunk(dynamodb, options.to, chunk, backoff, clock)));
     }
+    for (const chunkRetries of await Promise.all(writes)) retries += chunkRetries;
     copiedThisRun += items.length;
     checkpoint = {
       ...checkpoint,
