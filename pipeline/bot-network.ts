@@ -97,17 +97,27 @@ function lastAtOrBefore<T extends number | bigint>(
   return found;
 }
 
+/** Dotted quad → 32-bit number, by character codes (this runs once per new session). */
 function v4Value(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
   let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i += 1) {
+    const code = ip.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      octet = octet * 10 + (code - 48);
+      digits += 1;
+      if (digits > 3 || octet > 255) return undefined;
+    } else if (code === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots += 1;
+    } else return undefined;
   }
-  return value;
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + octet;
 }
 
 /** The first 64 bits of an IPv6 address, or undefined when it is not one. */

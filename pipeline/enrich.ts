@@ -72,12 +72,18 @@ interface SessionMemo {
   title: string | undefined;
 }
 
-/** The two possible sources of one referrer: seen from its own site, or from another. */
+/**
+ * The two possible sources of one referrer: seen from its own site, or from another; each with
+ * its GA4 channel for an untagged landing page (the common case, so attribution runs once per
+ * referrer, not once per session).
+ */
 interface ReferrerEntry {
   readonly host: string | undefined;
   readonly internal: TrafficSource;
   readonly external: TrafficSource;
 }
+
+const UNTAGGED_DIRECT: TrafficSource = Object.freeze(attribute(DIRECT, undefined, undefined));
 
 export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}): Enricher {
   const cacheSize = options.cacheSize ?? DEFAULT_ENRICHER_CACHE_SIZE;
@@ -107,22 +113,27 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
   }
 
   function sourceOf(referrer: string | undefined, page: PageUrl): TrafficSource {
-    let base: TrafficSource = DIRECT;
-    if (referrer !== undefined && referrer !== '') {
-      let entry = referrers.get(referrer);
-      if (entry === undefined) {
-        const host = referrerHost(referrer);
-        entry = {
-          host,
-          internal: Object.freeze(sourceFromReferrer(host, host ?? '')),
-          // '' is never a referrer host, so this is the classification for any other site.
-          external: Object.freeze(sourceFromReferrer(host, '')),
-        };
-        referrers.set(referrer, entry);
-      }
-      base = entry.host === page.siteHost ? entry.internal : entry.external;
+    const untagged = page.utm === undefined && page.clickId === undefined;
+    if (referrer === undefined || referrer === '')
+      return untagged ? UNTAGGED_DIRECT : attribute(DIRECT, page.utm, page.clickId);
+    let entry = referrers.get(referrer);
+    if (entry === undefined) {
+      const host = referrerHost(referrer);
+      const internal = sourceFromReferrer(host, host ?? '');
+      // '' is never a referrer host, so this is the classification for any other site.
+      const external = sourceFromReferrer(host, '');
+      entry = {
+        host,
+        internal: Object.freeze(attribute(internal, undefined, undefined)),
+        external: Object.freeze(attribute(external, undefined, undefined)),
+      };
+      referrers.set(referrer, entry);
     }
-    return attribute(base, page.utm, page.clickId);
+    const base = entry.host === page.siteHost ? entry.internal : entry.external;
+    if (untagged) return base;
+    // Tagged: attribute from the referrer's classification without its untagged channel.
+    const { channel: _untaggedChannel, ...referrerSource } = base;
+    return attribute(referrerSource, page.utm, page.clickId);
   }
 
   function saltOf(day: number): string {
