@@ -192,10 +192,6 @@ test('20,000 items, throttled and crashed half-way, resumed: counted once, verif
     const bad = (await checksumTable(stack.clients.dynamodb, stack.names.tables.badRows)).count;
     expect(stored + bad).toBe(EVENTS + BAD);
     expect(stored).toBe(EVENTS);
-
-    // Run again: the checkpoint says done, so it only verifies.
-    const again = await copyBack(clients.dynamodb, options);
-    expect(again).toMatchObject({ copiedThisRun: 0, copied: EVENTS, verified: true });
   } finally {
     faults.uninstall();
     clients.destroy();
@@ -203,7 +199,8 @@ test('20,000 items, throttled and crashed half-way, resumed: counted once, verif
 }, 120_000);
 
 test('a target that differs from the restore is reported, not verified', async () => {
-  // A checkpoint of a finished copy and one more item in the target since: counts differ.
+  // The checkpoint of the finished copy (only verifies now) and one more item in the target
+  // since: counts differ.
   const extra = { pk: { S: 'x#y' }, sk: { S: 'written-since-the-restore' } };
   await stack.clients.dynamodb.send(
     new BatchWriteItemCommand({
