@@ -12,6 +12,8 @@ import {
   badRowsReplayCommand,
   badRowsShowCommand,
 } from './commands/bad-rows-commands';
+import { copyBackCommand } from './commands/copy-back-command';
+import { rebuildCommand } from './commands/rebuild-command';
 import { redriveCommand } from './commands/redrive-command';
 import { targetCommand } from './commands/target-command';
 import { CliUsageError } from './errors';
@@ -24,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   badRowsListCommand,
   badRowsShowCommand,
   badRowsReplayCommand,
+  rebuildCommand,
+  copyBackCommand,
 ];
 
 const GLOBAL_OPTIONS: OptionSpec = {
