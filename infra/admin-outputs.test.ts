@@ -1,0 +1,33 @@
+/**
+ * The stack outputs the admin CLI reads (cli/target.ts) exist under the names it looks for: the
+ * tables by name, the failures bucket (a CloudFormation-chosen name), the salt secret and the
+ * ActiveSessions shard count.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from './admin-outputs';
+import { LiveInsightStack } from './liveinsight-stack';
+import { DEFAULT_ACTIVE_SESSION_SHARDS, TABLE_KEYS, resourceNames } from './resources';
+
+const STAGE = 'liveinsight-test';
+
+test('every output the admin CLI reads is in the stack', () => {
+  const template = Template.fromStack(new LiveInsightStack(new App(), 'Test', { stage: STAGE }));
+  const outputs = template.findOutputs('*');
+  const names = resourceNames(STAGE).tables;
+  const tableRefs = template.findResources('AWS::DynamoDB::Table');
+  const logicalIdOf = (tableName: string): string | undefined =>
+    Object.entries(tableRefs).find(
+      ([, r]) => (r as { Properties: { TableName: string } }).Properties.TableName === tableName,
+    )?.[0];
+  for (const key of TABLE_KEYS) {
+    expect(outputs[ADMIN_TABLE_OUTPUTS[key]]?.['Value']).toEqual({ Ref: logicalIdOf(names[key]) });
+  }
+  const bucket = outputs[ADMIN_OUTPUTS.failureBucket]?.['Value'] as { Ref: string };
+  expect(template.toJSON()['Resources'][bucket.Ref]['Type']).toBe('AWS::S3::Bucket');
+  expect(bucket.Ref).toMatch(/FailuresBucket/);
+  expect(outputs[ADMIN_OUTPUTS.visitorSaltSecretArn]?.['Value']).toBeDefined();
+  expect(outputs[ADMIN_OUTPUTS.activeSessionShards]?.['Value']).toBe(
+    String(DEFAULT_ACTIVE_SESSION_SHARDS),
+  );
+});
