@@ -17,6 +17,11 @@ describe('source IP → cloud or hosting network (the shipped published ranges)'
   it.each([
     ['a residential IPv4', '81.2.69.160'],
     ['a private address', '192.168.1.20'],
+    // Documentation addresses (the test fixtures' default) that a provider's geofeed lists.
+    ['a documentation address (TEST-NET-3)', '203.0.113.42'],
+    ['a documentation address (TEST-NET-2)', '198.51.100.7'],
+    ['a loopback address (the demo traffic)', '127.0.5.5'],
+    ['a documentation IPv6 address', '2001:db8::1'],
     ['a residential IPv6', '2a02:8108:1234:5600::1'],
     ['an empty source IP', ''],
     ['not an IP', 'unknown'],

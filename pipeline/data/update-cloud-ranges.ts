@@ -42,6 +42,42 @@ const PROVIDERS: Readonly<Record<string, string>> = {
 
 const CIDR = /^[0-9a-f.:]+\/\d{1,3}$/i;
 
+/**
+ * Special-purpose blocks (RFC 6890: private, loopback, shared, link-local, documentation,
+ * benchmarking, multicast, reserved) that no provider owns but some geofeeds list (Vultr's holds
+ * 198.51.100.0/24 and 203.0.113.0/24): dropped, so test and private addresses never count.
+ */
+const SPECIAL_V4 = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/3',
+].map(v4Range);
+const SPECIAL_V6 = /^(::|2001:0?db8:|f[cd]|fe[89ab])/i;
+
+function v4Range(cidr: string): [number, number] {
+  const [address = '', bits = '32'] = cidr.split('/');
+  const value = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  const start = value - (value % size);
+  return [start, start + size - 1];
+}
+
+function isSpecial(cidr: string): boolean {
+  if (cidr.includes(':')) return SPECIAL_V6.test(cidr);
+  const [start, end] = v4Range(cidr);
+  return SPECIAL_V4.some(([s, e]) => start <= e && s <= end);
+}
+
 async function list(from: string | undefined, folder: string, file: string): Promise<string[]> {
   let text: string;
   if (from !== undefined) {
@@ -60,7 +96,7 @@ async function list(from: string | undefined, folder: string, file: string): Pro
     .filter((line) => line !== '' && !line.startsWith('#'));
   for (const cidr of cidrs)
     if (!CIDR.test(cidr)) throw new Error(`${folder}/${file}: expected CIDRs, received ${cidr}`);
-  return cidrs;
+  return cidrs.filter((cidr) => !isSpecial(cidr));
 }
 
 async function main(): Promise<void> {
