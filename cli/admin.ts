@@ -36,12 +36,12 @@ const GLOBAL_OPTIONS: OptionSpec = {
 };
 
 export function usage(commands: readonly Command[] = COMMANDS): string {
-  const width = Math.max(...commands.map((c) => `${c.name} ${c.usage}`.trim().length));
   return [
     'usage: npm run admin -- <command> [options] [--stage <name>]',
     '',
     'commands:',
-    ...commands.map((c) => `  ${`${c.name} ${c.usage}`.trim().padEnd(width)}  ${c.summary}`),
+    // Usage on one line, the summary indented below: long option lists stay readable.
+    ...commands.flatMap((c) => [`  ${`${c.name} ${c.usage}`.trim()}`, `      ${c.summary}`]),
     '',
     'target: the running local stack (npm start; LIVEINSIGHT_STATE_DIR/demo.json names its endpoint)',
     '        or --stage <name>: a deployed stage (CloudFormation outputs; AWS_REGION/AWS_PROFILE)',
