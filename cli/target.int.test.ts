@@ -62,3 +62,10 @@ test('an unknown table and a table of the wrong shape stop the command before an
     /has key \[pk HASH S\] \(expected the badRows table's key \[pk HASH S, sk RANGE S\]\)/,
   );
 });
+
+test('an unknown failures bucket: the redrive says so', async () => {
+  const target = { ...testTarget(stack), failureBucket: `${stack.prefix}-no-such-bucket` };
+  await expect(runAdmin(['redrive'], { target, print: () => undefined })).rejects.toThrow(
+    /redrive from bucket .*-no-such-bucket: the bucket does not exist/,
+  );
+});
