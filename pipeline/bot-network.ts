@@ -1,8 +1,12 @@
 /**
  * Bot check by network: is a source IP in the published ranges of a cloud, hosting company,
- * crawler, uptime checker or link-preview fetcher (data/cloud-ranges.json, see
+ * crawler, uptime checker or link-preview fetcher (data/cloud-ranges.json, written by
  * data/update-cloud-ranges.ts)? People do not browse from AWS, Azure or DigitalOcean; uptime
  * checkers, preview scanners and headless fleets with a browser-like user agent do.
+ *
+ * The repository ships that file with no providers (a copy of the lists is not ours to
+ * redistribute from here): until the update script has run where the stage is built, no IP is in
+ * any network and the check adds nothing.
  *
  * The ranges are built once per process into sorted, non-overlapping intervals in typed arrays
  * and looked up by binary search: IPv4 as 32-bit numbers, IPv6 by its first 64 bits (every
@@ -167,11 +171,11 @@ function v6Range(cidr: string): [bigint, bigint] {
 
 let shipped: NetworkLookup | undefined;
 
-/** The lookup over the shipped snapshot, built on first use (once per process). */
+/** The lookup over data/cloud-ranges.json as last written, built on first use (once per process). */
 export function cloudNetworkOf(ip: string): string | undefined {
   shipped ??= createNetworkLookup(ranges.providers);
   return shipped.providerOf(ip);
 }
 
-/** Provider names and range counts of the shipped snapshot (README figures, tests). */
+/** Where data/cloud-ranges.json came from and when ("" before the update script has run). */
 export const CLOUD_RANGES_SNAPSHOT = { source: ranges.source, generated: ranges.generated };

@@ -9,6 +9,7 @@ import {
   pageviewEvent,
 } from './__fixtures__/edge-records';
 import { recordingSalt } from './__fixtures__/ports';
+import { createNetworkLookup } from './bot-network';
 
 const DAY_MS = 86_400_000;
 
@@ -97,13 +98,19 @@ describe('enrich', () => {
   });
 
   it('flags a browser user agent from a cloud network as a bot, with the reason and no IP', () => {
+    // Arrange: ranges made here (no snapshot of the providers' lists ships with the repository).
+    const networks = createNetworkLookup({ aws: { v4: ['1.178.0.0/16'], v6: [] } });
+    const enricher = createEnricher(recordingSalt(), { networkOf: networks.providerOf });
     const fromAws = edgeRecord({ sourceIp: '1.178.1.5' });
     const fromHome = edgeRecord({ sourceIp: '81.2.69.160' });
     const crawler = edgeRecord({ sourceIp: '81.2.69.160', userAgent: 'curl/8.5.0' });
 
-    const aws = enrichOk(fromAws);
-    const home = enrichOk(fromHome);
-    const bot = enrichOk(crawler);
+    // Act
+    const aws = enrichOk(fromAws, enricher);
+    const home = enrichOk(fromHome, enricher);
+    const bot = enrichOk(crawler, enricher);
+
+    // Assert
 
     expect(aws).toMatchObject({ isBot: true, botReason: 'network:aws' });
     expect(JSON.stringify(aws)).not.toContain('1.178.1.5');

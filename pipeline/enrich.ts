@@ -36,6 +36,11 @@ export type EnrichResult =
 export interface EnricherOptions {
   /** Most entries per memo cache (user agents, URLs, referrers, visitor ids). Default 10,000. */
   readonly cacheSize?: number;
+  /**
+   * The published network (cloud, hosting, crawler) a source IP belongs to, or undefined.
+   * Default: the lookup over `data/cloud-ranges.json` as the update script last wrote it.
+   */
+  readonly networkOf?: (sourceIp: string) => string | undefined;
 }
 
 export interface Enricher {
@@ -87,6 +92,7 @@ const UNTAGGED_DIRECT: TrafficSource = Object.freeze(attribute(DIRECT, undefined
 
 export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}): Enricher {
   const cacheSize = options.cacheSize ?? DEFAULT_ENRICHER_CACHE_SIZE;
+  const networkOf = options.networkOf ?? cloudNetworkOf;
   const userAgents = new BoundedCache<string, UserAgentInfo>(cacheSize);
   const pages = new BoundedCache<string, PageUrl | null>(cacheSize);
   const referrers = new BoundedCache<string, ReferrerEntry>(cacheSize);
@@ -177,7 +183,7 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       sourceIp: record.sourceIp,
       day,
       info,
-      botReason: info.botReason ?? networkBotReason(record.sourceIp),
+      botReason: info.botReason ?? networkBotReason(networkOf, record.sourceIp),
       visitorId: visitorIdOf(day, record),
       url: event.url,
       referrer: event.referrer,
@@ -250,8 +256,11 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
  * A source IP in a published cloud, hosting or crawler range is a bot's, whatever its user agent
  * says. Checked here because enrichment is the last place the IP is known.
  */
-function networkBotReason(sourceIp: string): BotReason | undefined {
-  const provider = cloudNetworkOf(sourceIp);
+function networkBotReason(
+  networkOf: (sourceIp: string) => string | undefined,
+  sourceIp: string,
+): BotReason | undefined {
+  const provider = networkOf(sourceIp);
   return provider === undefined ? undefined : `network:${provider}`;
 }
 
