@@ -151,7 +151,7 @@ describe('live dashboard in Chromium', () => {
     const pages = await page.getByTestId('top-pages').textContent();
     expect(pages).toContain('/pricing');
     expect(pages).toContain('/docs');
-    expect(await page.getByTestId('top-referrers').textContent()).toContain('google');
+    expect(await page.getByTestId('top-referrers').textContent()).toContain('Google');
     expect(await page.getByTestId('devices').textContent()).toMatch(/mobile.*1|desktop.*2/s);
     // Countries by name, code kept; every breakdown names its unit.
     expect(await page.getByTestId('countries').textContent()).toContain('Germany (DE)');
