@@ -189,6 +189,8 @@ export interface QueryConfig {
   readonly activeSessionShards: number;
   /** The dashboard's origin when it is not the API's (CloudFront): allowed by CORS. */
   readonly dashboardOrigin: string | undefined;
+  /** In-process TTL of `/realtime` answers (0: API Gateway's stage cache is in front). */
+  readonly realtimeCacheMs: number;
 }
 
 export function readQueryConfig(env: Env = process.env): QueryConfig {
@@ -199,6 +201,7 @@ export function readQueryConfig(env: Env = process.env): QueryConfig {
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
     activeSessionShards: readActiveSessionShards(reader),
     dashboardOrigin: reader.url(ENV.dashboardOrigin),
+    realtimeCacheMs: reader.integer(ENV.realtimeCacheMs, 0, { min: 0, max: 60_000 }),
   });
 }
 

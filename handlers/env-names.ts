@@ -15,6 +15,11 @@ export const ENV = {
   realtimeRollupsTable: 'LIVEINSIGHT_REALTIME_ROLLUPS_TABLE',
   /** Origin of the dashboard when it is served from another origin than the query API (CORS). */
   dashboardOrigin: 'LIVEINSIGHT_DASHBOARD_ORIGIN',
+  /**
+   * Milliseconds the query function keeps a site's `/realtime` answer in process: 0 behind API
+   * Gateway's stage cache, 3,000 when a stage runs without one (context apiCache=false).
+   */
+  realtimeCacheMs: 'LIVEINSIGHT_REALTIME_CACHE_MS',
   eventsStream: 'LIVEINSIGHT_EVENTS_STREAM',
   failureBucket: 'LIVEINSIGHT_FAILURE_BUCKET',
   activeSessionShards: 'LIVEINSIGHT_ACTIVE_SESSION_SHARDS',

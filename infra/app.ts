@@ -33,6 +33,7 @@ export function buildApp(
     apiGatewayCloudWatchRole: config.apiGatewayCloudWatchRole,
     runbookBaseUrl: config.runbookBaseUrl,
     consumerReader: config.consumerReader,
+    apiCache: config.apiCache,
     ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
     protection: readProtectionSettings((key) => app.node.tryGetContext(key), config.stage),
     ...overrides,

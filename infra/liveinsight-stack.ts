@@ -13,7 +13,7 @@ import { RollupFunction, type RollupFunctionProps } from './constructs/rollup-fu
 import { IngestApi, type IngestSite } from './constructs/ingest-api';
 import { DashboardHosting, type DashboardHostingProps } from './constructs/dashboard-hosting';
 import type { FunctionCode } from './constructs/bundled-function';
-import { QUERY_STAGE_OPTIONS, QueryApi } from './constructs/query-api';
+import { QueryApi, queryStageOptions } from './constructs/query-api';
 import { StageOperations } from './constructs/stage-operations';
 import { ApiFirewall } from './constructs/api-firewall';
 import { StageProtection } from './constructs/stage-protection';
@@ -92,6 +92,11 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    * @default CONSUMER_KINESIS_READER (enhanced fan-out)
    */
   readonly consumerReader?: KinesisReader;
+  /**
+   * The API stage's cache cluster; false: the query function caches `/realtime` itself.
+   * @default true
+   */
+  readonly apiCache?: boolean;
   /**
    * WAF, backups, reserved concurrency, retention and termination protection
    * (infra/protection-config.ts, from context in app.ts).
@@ -180,8 +185,8 @@ export class LiveInsightStack extends Stack {
       manageCloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
       sites: props.ingestSites ?? [],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      // The query API shares this REST API; GET /realtime is cached on its stage (issue 8).
-      stageOptions: QUERY_STAGE_OPTIONS,
+      // The query API shares this REST API; its stage settings (cache cluster or none) go here.
+      stageOptions: queryStageOptions(props.apiCache ?? true),
     });
     this.dashboard = new DashboardHosting(this, 'Dashboard', {
       bucket: this.data.buckets.dashboard,
@@ -196,6 +201,7 @@ export class LiveInsightStack extends Stack {
       readTokensTable: this.data.tables.readTokens,
       activeSessionShards: this.data.definitions.activeSessionShards,
       dashboardOrigin: this.dashboard.origin,
+      stageCache: props.apiCache ?? true,
       ...(props.queryCode === undefined ? {} : { queryCode: props.queryCode }),
       ...(props.authorizerCode === undefined ? {} : { authorizerCode: props.authorizerCode }),
     });

@@ -21,6 +21,7 @@ describe('readStageConfig', () => {
       apiGatewayCloudWatchRole: true,
       runbookBaseUrl: '',
       consumerReader: 'enhanced-fan-out',
+      apiCache: true,
     });
   });
 
@@ -34,6 +35,7 @@ describe('readStageConfig', () => {
         shardCount: '4',
         apiGatewayCloudWatchRole: 'false',
         consumerReader: 'shared-throughput',
+        apiCache: 'false',
         sites: 'shop=https://shop.example|https://www.shop.example:8443;blog=any',
       }),
     );
@@ -46,6 +48,7 @@ describe('readStageConfig', () => {
         shardCount: 4,
         apiGatewayCloudWatchRole: false,
         consumerReader: 'shared-throughput',
+        apiCache: false,
         sites: [
           {
             siteId: 'shop',
@@ -58,6 +61,7 @@ describe('readStageConfig', () => {
     expect(fromCli).toEqual(fromJson);
     expect(fromCli.sites).toHaveLength(2);
     expect(fromCli.apiGatewayCloudWatchRole).toBe(false);
+    expect(fromCli.apiCache).toBe(false);
   });
 
   it('reads sites given as a JSON string', () => {
@@ -84,6 +88,7 @@ describe('readStageConfig', () => {
       'no',
       /context apiGatewayCloudWatchRole is "no" \(expected true or false\)/,
     ],
+    ['apiCache', 'off', /context apiCache is "off" \(expected true or false\)/],
     [
       'consumerReader',
       'polling',

@@ -16,6 +16,7 @@
  * | `shardCount` | an integer 1–500 (provisioned only) | 1 |
  * | `apiGatewayCloudWatchRole` | `true` or `false`: create the account's API Gateway logging role (once per account and region) | `true` |
  * | `consumerReader` | `enhanced-fan-out` (pushed, ≈ 70 ms) or `shared-throughput` (polled ≈ 1/s; no $0.015 per shard-hour consumer charge) | `enhanced-fan-out` |
+ * | `apiCache` | `true` or `false`: the API stage's 0.5 GB cache cluster ($0.02 an hour) for `GET /realtime` and `/health`; off, the query function caches `/realtime` 3 s itself | `true` |
  * | `runbookBaseUrl` | an https URL ending in `/` where this repository's files are browsable (alarm descriptions link `<base>docs/operations/troubleshooting.md#…`) | none: repository-relative links |
  */
 import { CONSUMER_KINESIS_READER, assertValidPrefix, type KinesisReader } from './resources';
@@ -46,6 +47,8 @@ export interface StageConfig {
   readonly runbookBaseUrl: string;
   /** How the consumer reads the events stream (docs/operations/cost.md: the small profile). */
   readonly consumerReader: KinesisReader;
+  /** The API stage's cache cluster (infra/constructs/query-api.ts; cost.md: the small profile). */
+  readonly apiCache: boolean;
 }
 
 /** The context keys this module reads, each written once. */
@@ -59,6 +62,7 @@ export const STAGE_CONTEXT_KEYS = {
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
   runbookBaseUrl: 'runbookBaseUrl',
   consumerReader: 'consumerReader',
+  apiCache: 'apiCache',
 } as const satisfies Record<keyof StageConfig, string>;
 
 export const STAGE_DEFAULTS = {
@@ -69,6 +73,7 @@ export const STAGE_DEFAULTS = {
   streamMode: 'provisioned',
   shardCount: 1,
   apiGatewayCloudWatchRole: true,
+  apiCache: true,
 } as const satisfies Partial<StageConfig>;
 
 export class StageConfigError extends Error {
@@ -281,6 +286,7 @@ export function readStageConfig(context: (key: string) => unknown): StageConfig 
     ),
     runbookBaseUrl: runbookBaseUrlFrom(context(k.runbookBaseUrl)),
     consumerReader: consumerReaderFrom(context(k.consumerReader)),
+    apiCache: booleanFrom(k.apiCache, context(k.apiCache), STAGE_DEFAULTS.apiCache),
   };
 }
 

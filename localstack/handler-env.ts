@@ -26,6 +26,8 @@ export function handlerEnv(
     [ENV.eventsStream]: resources.names.eventsStream,
     [ENV.failureBucket]: resources.names.buckets.failures,
     [ENV.activeSessionShards]: String(resources.activeSessionShards),
+    // As on a stage with the API cache: the local edge caches /realtime in front of the handler.
+    [ENV.realtimeCacheMs]: '0',
     [ENV.visitorSaltSecret]: visitorSaltSecret,
     // No Secrets Manager locally: the key above is the consumer's source (handlers/config.ts).
     [ENV.visitorSaltSecretArn]: '',

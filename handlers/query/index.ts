@@ -26,8 +26,9 @@ function apiOnce(): QueryApi {
         tableName: config.realtimeRollupsTable,
       }),
       shardCount: config.activeSessionShards,
-      // API Gateway's stage cache (3 s, keyed by siteId + token) sits in front of this function.
-      realtimeCacheTtlMs: 0,
+      // 0 when API Gateway's stage cache (3 s, keyed by siteId + token) sits in front of this
+      // function; 3,000 on a stage without it (infra/constructs/query-api.ts sets the variable).
+      realtimeCacheTtlMs: config.realtimeCacheMs,
       ...(config.dashboardOrigin === undefined ? {} : { allowedOrigin: config.dashboardOrigin }),
     });
   }

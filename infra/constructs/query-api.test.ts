@@ -208,7 +208,28 @@ describe('QueryApi', () => {
           readTokensTable: table,
           activeSessionShards: 4,
         }),
-    ).toThrow(/cacheClusterEnabled is undefined; expected true.*QUERY_STAGE_OPTIONS/);
+    ).toThrow(/cacheClusterEnabled is undefined; expected true.*queryStageOptions\(true\)/);
+  });
+
+  it('refuses a stage cache when told the stage has none (stageCache false)', () => {
+    const stack = new Stack(new App(), 'CacheNotWanted');
+    const api = new apigateway.RestApi(stack, 'Api', { deployOptions: QUERY_STAGE_OPTIONS });
+    api.root.addMethod('ANY');
+    const table = new dynamodb.Table(stack, 'T', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+
+    expect(
+      () =>
+        new QueryApi(stack, 'Query', {
+          api,
+          activeSessionsTable: table,
+          realtimeRollupsTable: table,
+          readTokensTable: table,
+          activeSessionShards: 4,
+          stageCache: false,
+        }),
+    ).toThrow(/cacheClusterEnabled is true; expected not true.*queryStageOptions\(false\)/);
   });
 });
 

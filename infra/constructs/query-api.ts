@@ -3,10 +3,17 @@
  * behind a Lambda REQUEST authorizer that checks the site's read token) and `GET /health`.
  *
  * Caching: the authorizer's decision is cached per (Authorization, siteId) — both are identity
- * sources, so a cached Allow for site A never serves site B — and `GET /realtime` answers are
- * cached by the stage for 3 s keyed by siteId and Authorization. Stage caching is a property of
- * the stage, which the REST API's owner creates: spread {@link QUERY_STAGE_OPTIONS} into the
- * RestApi's `deployOptions` (the constructor checks that it was).
+ * sources, so a cached Allow for site A never serves site B. `GET /realtime` answers are cached
+ * for 3 s in one of two places, chosen by `stageCache` (context `apiCache`):
+ * - on (default): by the stage's cache cluster, keyed by siteId and Authorization; the function
+ *   keeps nothing. Stage caching is a property of the stage, which the REST API's owner
+ *   creates: spread {@link queryStageOptions} into the RestApi's `deployOptions` (the constructor
+ *   checks that the two agree).
+ * - off (the small profile, $14.60 a month less): by the query function itself, per warm
+ *   instance and site (handlers/query/ttl-cache.ts), after the authorizer has checked the token.
+ *   `GET /health` then reaches the function on every request, bounded by its stage throttle
+ *   (QUERY_ROUTE_THROTTLES.health) and answered from the function's own 3 s health cache, so
+ *   DynamoDB sees at most one DescribeTable per instance per 3 s.
  */
 import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
@@ -35,38 +42,46 @@ const REALTIME_CACHE_KEYS = [
   'method.request.header.Authorization',
 ] as const;
 
+function throttle(route: keyof typeof QUERY_ROUTE_THROTTLES): apigateway.MethodDeploymentOptions {
+  return {
+    throttlingRateLimit: QUERY_ROUTE_THROTTLES[route].rateLimit,
+    throttlingBurstLimit: QUERY_ROUTE_THROTTLES[route].burstLimit,
+  };
+}
+
 /**
- * Stage settings the query API needs; spread into the RestApi's `deployOptions`. The 0.5 GB
- * cache cluster is the smallest (about $0.02 an hour); `GET /realtime` and `GET /health` use it.
- * Every read route has a stage throttle (QUERY_ROUTE_THROTTLES).
+ * Stage settings the query API needs; spread into the RestApi's `deployOptions`. Every read route
+ * has a stage throttle (QUERY_ROUTE_THROTTLES). With `cache` the stage gets the smallest cache
+ * cluster (0.5 GB, about $0.02 an hour) and caches `GET /realtime` and `GET /health`; without it
+ * the stage has no cache cluster at all (the query function caches instead).
  */
-export const QUERY_STAGE_OPTIONS = {
-  cacheClusterEnabled: true,
-  cacheClusterSize: '0.5',
-  methodOptions: {
-    [`${QUERY_PATHS.realtime}/GET`]: {
-      cachingEnabled: true,
-      cacheTtl: Duration.seconds(REALTIME_CACHE_SECONDS),
-      cacheDataEncrypted: true,
-      throttlingRateLimit: QUERY_ROUTE_THROTTLES.realtime.rateLimit,
-      throttlingBurstLimit: QUERY_ROUTE_THROTTLES.realtime.burstLimit,
+export function queryStageOptions(cache: boolean): apigateway.StageOptions {
+  const cached = (seconds: number): apigateway.MethodDeploymentOptions =>
+    cache
+      ? { cachingEnabled: true, cacheTtl: Duration.seconds(seconds), cacheDataEncrypted: true }
+      : {};
+  return {
+    ...(cache ? { cacheClusterEnabled: true, cacheClusterSize: '0.5' } : {}),
+    methodOptions: {
+      [`${QUERY_PATHS.realtime}/GET`]: {
+        ...cached(REALTIME_CACHE_SECONDS),
+        ...throttle('realtime'),
+      },
+      // Pages of live sessions change with every event: never cached.
+      [`${QUERY_PATHS.sessionsActive}/GET`]: throttle('sessionsActive'),
+      [`${QUERY_PATHS.health}/GET`]: {
+        // With the cache, one entry for everyone: an unauthenticated caller cannot turn /health
+        // into Lambda invocations faster than one per HEALTH_CACHE_SECONDS; without it, the
+        // throttle is the bound.
+        ...cached(HEALTH_CACHE_SECONDS),
+        ...throttle('health'),
+      },
     },
-    [`${QUERY_PATHS.sessionsActive}/GET`]: {
-      // Pages of live sessions change with every event: not cached.
-      throttlingRateLimit: QUERY_ROUTE_THROTTLES.sessionsActive.rateLimit,
-      throttlingBurstLimit: QUERY_ROUTE_THROTTLES.sessionsActive.burstLimit,
-    },
-    [`${QUERY_PATHS.health}/GET`]: {
-      // One cache entry for everyone: an unauthenticated caller cannot turn /health into Lambda
-      // invocations or DynamoDB reads faster than one per HEALTH_CACHE_SECONDS.
-      cachingEnabled: true,
-      cacheTtl: Duration.seconds(HEALTH_CACHE_SECONDS),
-      cacheDataEncrypted: true,
-      throttlingRateLimit: QUERY_ROUTE_THROTTLES.health.rateLimit,
-      throttlingBurstLimit: QUERY_ROUTE_THROTTLES.health.burstLimit,
-    },
-  },
-} as const satisfies apigateway.StageOptions;
+  };
+}
+
+/** The stage settings with the cache cluster on (the default stage). */
+export const QUERY_STAGE_OPTIONS = queryStageOptions(true);
 
 export interface QueryApiProps {
   /** The REST API to add the routes to (the ingest API's). */
@@ -109,6 +124,12 @@ export interface QueryApiProps {
    */
   readonly queryReservedConcurrency?: number;
   readonly authorizerReservedConcurrency?: number;
+  /**
+   * Whether the REST API's stage has the cache cluster (`queryStageOptions(true)`); false: the
+   * query function caches `/realtime` answers itself (module header).
+   * @default true
+   */
+  readonly stageCache?: boolean;
 }
 
 export const QUERY_ENTRY = join(__dirname, '..', '..', 'handlers', 'query', 'index.ts');
@@ -129,12 +150,14 @@ export class QueryApi extends Construct {
         `activeSessionShards is ${props.activeSessionShards} (expected an integer from 1 to 64)`,
       );
     }
+    const stageCache = props.stageCache ?? true;
     const stage = props.api.deploymentStage;
     const cfnStage = stage.node.defaultChild as apigateway.CfnStage;
-    if (cfnStage.cacheClusterEnabled !== true) {
+    if ((cfnStage.cacheClusterEnabled === true) !== stageCache) {
       throw new Error(
-        `REST API ${props.api.node.path} has no stage cache (cacheClusterEnabled is ` +
-          `${String(cfnStage.cacheClusterEnabled)}; expected true): spread QUERY_STAGE_OPTIONS into its deployOptions`,
+        `REST API ${props.api.node.path} stage cache disagrees with stageCache ${String(stageCache)} ` +
+          `(cacheClusterEnabled is ${String(cfnStage.cacheClusterEnabled)}; expected ` +
+          `${stageCache ? 'true' : 'not true'}): spread queryStageOptions(${String(stageCache)}) into its deployOptions`,
       );
     }
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
@@ -149,6 +172,8 @@ export class QueryApi extends Construct {
         [ENV.activeSessionsTable]: props.activeSessionsTable.tableName,
         [ENV.realtimeRollupsTable]: props.realtimeRollupsTable.tableName,
         [ENV.activeSessionShards]: String(props.activeSessionShards),
+        // The function caches /realtime itself only when no stage cache is in front of it.
+        [ENV.realtimeCacheMs]: String(stageCache ? 0 : REALTIME_CACHE_SECONDS * 1000),
         ...(props.dashboardOrigin === undefined
           ? {}
           : { [ENV.dashboardOrigin]: props.dashboardOrigin }),
@@ -222,9 +247,10 @@ export class QueryApi extends Construct {
 
     const realtime = resource(QUERY_PATHS.realtime).addMethod(
       'GET',
-      new apigateway.LambdaIntegration(this.queryLive.alias, {
-        cacheKeyParameters: [...REALTIME_CACHE_KEYS],
-      }),
+      new apigateway.LambdaIntegration(
+        this.queryLive.alias,
+        stageCache ? { cacheKeyParameters: [...REALTIME_CACHE_KEYS] } : {},
+      ),
       {
         ...authorized,
         requestParameters: Object.fromEntries(REALTIME_CACHE_KEYS.map((key) => [key, true])),
@@ -249,7 +275,10 @@ export class QueryApi extends Construct {
           'Reads authenticate with a per-site read token checked by a Lambda REQUEST authorizer (cached per token and site); site owners are not Cognito users.',
       });
     }
-    const publicHealth = `GET /health is a liveness check for load balancers and monitors: it answers no site data, the stage caches its answer ${HEALTH_CACHE_SECONDS} s for every caller and throttles it to ${QUERY_ROUTE_THROTTLES.health.rateLimit} rps (QUERY_STAGE_OPTIONS).`;
+    const healthBound = stageCache
+      ? `the stage caches its answer ${HEALTH_CACHE_SECONDS} s for every caller and throttles it to ${QUERY_ROUTE_THROTTLES.health.rateLimit} rps (queryStageOptions)`
+      : `the stage throttles it to ${QUERY_ROUTE_THROTTLES.health.rateLimit} rps (burst ${QUERY_ROUTE_THROTTLES.health.burstLimit}; queryStageOptions, no stage cache) and the function answers from its own ${HEALTH_CACHE_SECONDS} s cache, so DynamoDB sees at most one DescribeTable per instance per ${HEALTH_CACHE_SECONDS} s`;
+    const publicHealth = `GET /health is a liveness check for load balancers and monitors: it answers no site data; ${healthBound}.`;
     Validations.of(health).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG4',
       reason: publicHealth,
