@@ -355,9 +355,17 @@ export async function copyBack(
       const chunkUnits = chunk.reduce((sum, item) => sum + writeUnits(itemSize(item)), 0);
       await rate.take(chunkUnits);
       units += chunkUnits;
-      writes.push(limit(() => writeChunk(dynamodb, options.to, chunk, backoff, clock)));
+      const write = limit(() => writeChunk(dynamodb, options.to, chunk, backoff, clock));
+      // Handled below, once every chunk of the page has settled; this only keeps a chunk that
+      // fails while later ones are still being queued from counting as an unhandled rejection.
+      write.catch(() => undefined);
+      writes.push(write);
     }
-    for (const chunkRetries of await Promise.all(writes)) retries += chunkRetries;
+    // Wait for every chunk before giving up on one: a failed page must leave no write of ours
+    // still in flight behind the error (a second run, or the caller, would race with it).
+    const settled = await Promise.allSettled(writes);
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+    for (const outcome of settled) if (outcome.status === 'fulfilled') retries += outcome.value;
     copiedThisRun += items.length;
     checkpoint = {
       ...checkpoint,
