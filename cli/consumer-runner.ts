@@ -10,6 +10,7 @@ import type { AwsClients } from '../handlers/aws-clients';
 import type { ConsumerConfig } from '../handlers/config';
 import { refreshingSalt, visitorSaltSecretSource } from '../handlers/adapters/visitor-salt-secret';
 import { type BatchReport, consumeBatch } from '../handlers/consumer/consume-batch';
+import { consumerTables } from '../handlers/consumer/handler';
 import { SessionCache } from '../handlers/consumer/session-cache';
 import { createSecretsManagerClient } from '../handlers/secrets-manager-client';
 import type { KinesisInputRecord } from '../pipeline/kinesis-record';
@@ -64,14 +65,7 @@ export function consumerRunner(
         {
           dynamodb: clients.dynamodb,
           s3: clients.s3,
-          tables: {
-            events: config.eventsTable,
-            sessions: config.sessionsTable,
-            activeSessions: config.activeSessionsTable,
-            badRows: config.badRowsTable,
-            failureBucket: config.failureBucket,
-            activeSessionShards: config.activeSessionShards,
-          },
+          tables: consumerTables(config),
           process,
           cache,
         },

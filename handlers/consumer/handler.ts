@@ -12,7 +12,12 @@ import {
   refreshingSalt,
 } from '../adapters/visitor-salt-secret';
 import type { Backoff } from '../adapters/deadline';
-import { type BatchReport, type ConsumerDeps, consumeBatch } from './consume-batch';
+import {
+  type BatchReport,
+  type ConsumerDeps,
+  type ConsumerTables,
+  consumeBatch,
+} from './consume-batch';
 import { SessionCache } from './session-cache';
 
 export type ConsumerHandler = (
@@ -48,14 +53,7 @@ export function createConsumer(
   const deps: ConsumerDeps = {
     dynamodb: clients.dynamodb,
     s3: clients.s3,
-    tables: {
-      events: config.eventsTable,
-      sessions: config.sessionsTable,
-      activeSessions: config.activeSessionsTable,
-      badRows: config.badRowsTable,
-      failureBucket: config.failureBucket,
-      activeSessionShards: config.activeSessionShards,
-    },
+    tables: consumerTables(config),
     process: createBatchProcessor({
       clock: { now: options.now ?? Date.now },
       salt: salt.provider,
@@ -72,6 +70,21 @@ export function createConsumer(
       onReport(report);
       return response;
     },
+  };
+}
+
+/**
+ * Where the consumer writes, from its configuration: one mapping for Lambda's handler and the
+ * admin CLI's replays (cli/consumer-runner.ts), so a replay never writes elsewhere than Lambda.
+ */
+export function consumerTables(config: ConsumerConfig): ConsumerTables {
+  return {
+    events: config.eventsTable,
+    sessions: config.sessionsTable,
+    activeSessions: config.activeSessionsTable,
+    badRows: config.badRowsTable,
+    failureBucket: config.failureBucket,
+    activeSessionShards: config.activeSessionShards,
   };
 }
 
