@@ -36,6 +36,7 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import { sessionVersionGuard } from '../handlers/adapters/dynamo-session-store';
 import { fromItem, toItem } from '../handlers/adapters/item-codec';
 import type { Item } from '../handlers/adapters/item-size';
 import { SESSIONS_BY_SITE_DAY_INDEX } from '../infra/resources';
@@ -346,14 +347,7 @@ async function putSessionGuarded(
   item: SessionItem,
   expectedVersion: number | undefined,
 ): Promise<boolean> {
-  const guard =
-    expectedVersion === undefined
-      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-      : {
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-        };
+  const guard = sessionVersionGuard(expectedVersion);
   try {
     await send(
       () => dynamodb.send(new PutItemCommand({ TableName: table, Item: toItem(item), ...guard })),

@@ -10,6 +10,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { sessionKey } from '../../pipeline/items';
 import type { SessionStore, VersionedSession } from '../../pipeline/ports';
@@ -21,6 +22,25 @@ export type ConditionalPutResult =
   | { readonly kind: 'written' }
   /** The stored session (undefined: none) did not have the expected version. */
   | { readonly kind: 'conflict'; readonly current: VersionedSession | undefined };
+
+/**
+ * The PutItem condition every sessions-table writer uses (this store, and cli/rebuild.ts's
+ * rebuild): the stored version is `expectedVersion`, or no session is stored when undefined.
+ */
+export function sessionVersionGuard(
+  expectedVersion: number | undefined,
+): Pick<
+  PutItemCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+> {
+  return expectedVersion === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : {
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+      };
+}
 
 export class DynamoSessionStore implements SessionStore {
   constructor(
@@ -56,14 +76,7 @@ export class DynamoSessionStore implements SessionStore {
     item: SessionItem,
     expectedVersion: number | undefined,
   ): Promise<ConditionalPutResult> {
-    const guard =
-      expectedVersion === undefined
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-          };
+    const guard = sessionVersionGuard(expectedVersion);
     try {
       await withinDeadline(this.deadline, `PutItem ${this.tableName}`, (abortSignal) =>
         this.client.send(
