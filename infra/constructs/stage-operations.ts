@@ -4,33 +4,19 @@
  * (ops-dashboard.ts) and the monthly cost budget (cost-budget.ts).
  */
 import { Aws, CfnOutput } from 'aws-cdk-lib';
-import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { TableKey } from '../resources';
 import { CostBudget } from './cost-budget';
-import { OpsAlarms } from './ops-alarms';
+import { OpsAlarms, type OpsAlarmsProps } from './ops-alarms';
 import { OpsDashboard, type OpsFunctionKey } from './ops-dashboard';
 
-export interface StageOperationsProps {
-  readonly stage: string;
-  readonly metricsNamespace: string;
-  readonly api: apigateway.RestApi;
-  readonly accessLogs: logs.ILogGroup;
+/** The alarms' inputs (one definition, ops-alarms.ts), plus what the dashboard and budget need. */
+export interface StageOperationsProps extends Omit<OpsAlarmsProps, 'functions'> {
+  /** The alarms watch the stream functions among these; the dashboard shows them all. */
   readonly functions: Readonly<Record<OpsFunctionKey, lambda.IFunction>>;
-  readonly consumerLogs: logs.ILogGroup;
-  readonly eventsStream: kinesis.IStream;
-  readonly tables: Readonly<Record<TableKey, dynamodb.ITable>>;
-  readonly failureBucket: s3.IBucket;
   /** @default no e-mail: alarms reach the topic, the budget notifies nobody */
   readonly alarmEmail?: string;
   readonly monthlyBudgetUsd: number;
-  /** @default '' (repository-relative runbook links) */
-  readonly runbookBaseUrl?: string;
 }
 
 /** A link that opens a CloudWatch dashboard of this stack's region in the console. */
