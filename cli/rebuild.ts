@@ -35,6 +35,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { sessionVersionGuard } from '../handlers/adapters/dynamo-session-store';
 import { fromItem, toItem } from '../handlers/adapters/item-codec';
@@ -143,31 +144,26 @@ export async function* sessionsInRange(
 ): AsyncGenerator<string> {
   const prefix = `${siteId}#`;
   for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(toMs / DAY_MS); day += 1) {
-    let start: Item | undefined;
-    do {
-      const page = await send(
-        () =>
-          dynamodb.send(
-            new QueryCommand({
-              TableName: sessionsTable,
-              IndexName: SESSIONS_BY_SITE_DAY_INDEX,
-              KeyConditionExpression: 'siteDay = :day AND startedAt BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ':day': { S: `${siteId}#${utcDay(day * DAY_MS)}` },
-                ':from': { N: String(fromMs) },
-                ':to': { N: String(toMs) },
-              },
-              ExclusiveStartKey: start,
-            }),
-          ),
-        `query ${sessionsTable} index ${SESSIONS_BY_SITE_DAY_INDEX}`,
-      );
-      for (const item of page.Items ?? []) {
+    const pages = queryPages(
+      dynamodb,
+      {
+        TableName: sessionsTable,
+        IndexName: SESSIONS_BY_SITE_DAY_INDEX,
+        KeyConditionExpression: 'siteDay = :day AND startedAt BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':day': { S: `${siteId}#${utcDay(day * DAY_MS)}` },
+          ':from': { N: String(fromMs) },
+          ':to': { N: String(toMs) },
+        },
+      },
+      `query ${sessionsTable} index ${SESSIONS_BY_SITE_DAY_INDEX}`,
+    );
+    for await (const items of pages) {
+      for (const item of items) {
         const pk = item['pk']?.S;
         if (pk?.startsWith(prefix)) yield pk.slice(prefix.length);
       }
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    }
   }
 }
 
@@ -181,23 +177,19 @@ export async function foldSessionFromEvents(
   let state: SessionState | undefined;
   let events = 0;
   let applied = 0;
-  let start: Item | undefined;
-  do {
-    const page = await send(
-      () =>
-        dynamodb.send(
-          new QueryCommand({
-            TableName: eventsTable,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': { S: sessionKey(siteId, sessionId) } },
-            ConsistentRead: true,
-            Limit: EVENTS_PAGE,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      `query ${eventsTable}`,
-    );
-    const batch: EnrichedEvent[] = (page.Items ?? []).map((raw) => {
+  const pages = queryPages(
+    dynamodb,
+    {
+      TableName: eventsTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: sessionKey(siteId, sessionId) } },
+      ConsistentRead: true,
+      Limit: EVENTS_PAGE,
+    },
+    `query ${eventsTable}`,
+  );
+  for await (const items of pages) {
+    const batch: EnrichedEvent[] = items.map((raw) => {
       const {
         pk: _pk,
         sk: _sk,
@@ -213,9 +205,25 @@ export async function foldSessionFromEvents(
       state = next;
       applied += newlyApplied.length;
     }
+  }
+  return { state, events, duplicateSeqs: events - applied };
+}
+
+/** Each page's items of one Query, in order, fetching the next page only when asked for it. */
+async function* queryPages(
+  dynamodb: DynamoDBClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  what: string,
+): AsyncGenerator<Item[]> {
+  let start: Item | undefined;
+  do {
+    const page = await send(
+      () => dynamodb.send(new QueryCommand({ ...input, ExclusiveStartKey: start })),
+      what,
+    );
+    yield page.Items ?? [];
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
-  return { state, events, duplicateSeqs: events - applied };
 }
 
 /** Rebuilds one session; adds what it did to `report`. */
