@@ -5,18 +5,13 @@
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { toItem } from '../handlers/adapters/item-codec';
-import {
-  type ConsumerUnderTest,
-  consumerUnderTest,
-} from '../handlers/consumer/test-support/consumer-under-test';
+import { useConsumerTestStack } from '../handlers/consumer/test-support/consumer-test-stack';
 import { expectExactlyOnce } from '../handlers/consumer/test-support/exactly-once';
 import {
   POISON_TEXT,
   kinesisRecords,
   scenarioEvent,
 } from '../handlers/consumer/test-support/scenario';
-import { snapshot } from '../handlers/consumer/test-support/table-snapshot';
-import { type TestStack, useTestStack } from '../localstack/testing/use-test-stack';
 import { makeBadRow, payloadOf } from '../pipeline/bad-rows';
 import { toBadRowItem } from '../pipeline/items';
 import { kinesisOrigin } from '../pipeline/kinesis-record';
@@ -26,29 +21,13 @@ import { runAdmin } from './admin';
 import type { ReplayReport } from './bad-rows';
 import { lines, printedReport, testTarget } from './test-support/test-target';
 
-let stack: TestStack;
-let consumer: ConsumerUnderTest;
+const env = useConsumerTestStack({ name: 'cli-bad-rows', per: 'file' });
 
-beforeAll(async () => {
-  stack = await useTestStack({ name: 'cli-bad-rows' });
-  consumer = consumerUnderTest(stack);
-});
-afterAll(async () => {
-  consumer.dispose();
-  await stack.dispose();
-});
-
-const stored = () =>
-  snapshot(stack.clients.dynamodb, {
-    events: consumer.config.eventsTable,
-    sessions: consumer.config.sessionsTable,
-    activeSessions: consumer.config.activeSessionsTable,
-    badRows: consumer.config.badRowsTable,
-  });
+const { stored } = env;
 
 async function admin(...argv: string[]): Promise<string[]> {
   const { print, printed } = lines();
-  await runAdmin(argv, { target: testTarget(stack), print });
+  await runAdmin(argv, { target: testTarget(env.stack), print });
   return printed;
 }
 
@@ -70,8 +49,8 @@ async function writeBadRow(
       payloadOf(record.kinesis.data),
     ),
   );
-  await stack.clients.dynamodb.send(
-    new PutItemCommand({ TableName: stack.names.tables.badRows, Item: toItem(item) }),
+  await env.stack.clients.dynamodb.send(
+    new PutItemCommand({ TableName: env.stack.names.tables.badRows, Item: toItem(item) }),
   );
   return item.sk;
 }
@@ -106,7 +85,7 @@ test('list and show by day and reason; replay turns the row a later rule accepts
   expect(replayed).toMatchObject({ rows: 1, nowValid: 1, stored: 1, stillBad: 0 });
   const after = await stored();
   // accepted (2 records) = stored (1 event) + bad (the poison row): the replayed row left BadRows.
-  expectExactlyOnce(after, { events: [valid], badRecords: 1 }, consumer.config);
+  expectExactlyOnce(after, { events: [valid], badRecords: 1 }, env.consumer.config);
 
   // Twice changes nothing; the truly bad row stays bad with its reason.
   const again = printedReport<ReplayReport>(
@@ -127,7 +106,7 @@ test('a replayed row whose event also arrived normally is removed and counted on
   const event = scenarioEvent(1, 0);
   const [record] = kinesisRecords([event], 10);
   // The event arrived normally…
-  await consumer.handler()({ Records: [record!] }, { getRemainingTimeInMillis: () => 15_000 });
+  await env.consumer.handler()({ Records: [record!] }, { getRemainingTimeInMillis: () => 15_000 });
   // …and an old release also made a bad row of a re-put of it (another position).
   const [rePut] = kinesisRecords([event], 11);
   await writeBadRow(rePut!, 'schema');

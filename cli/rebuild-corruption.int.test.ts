@@ -6,11 +6,8 @@
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { toItem } from '../handlers/adapters/item-codec';
-import {
-  type ConsumerUnderTest,
-  consumerUnderTest,
-  lambdaContext,
-} from '../handlers/consumer/test-support/consumer-under-test';
+import { lambdaContext } from '../handlers/consumer/test-support/consumer-under-test';
+import { useConsumerTestStack } from '../handlers/consumer/test-support/consumer-test-stack';
 import { expectExactlyOnce } from '../handlers/consumer/test-support/exactly-once';
 import { kinesisEvent, kinesisRecords } from '../handlers/consumer/test-support/scenario';
 import {
@@ -18,7 +15,6 @@ import {
   restrictTo,
   snapshot,
 } from '../handlers/consumer/test-support/table-snapshot';
-import { type TestStack, useTestStack } from '../localstack/testing/use-test-stack';
 import type { EdgeRecord, SessionItem } from '../schemas';
 import { runAdmin } from './admin';
 import { rebuildCommand } from './commands/rebuild-command';
@@ -30,24 +26,9 @@ import {
 } from './test-support/recent-sessions';
 import { stackTarget } from './test-support/stack-target';
 
-let stack: TestStack;
-let consumer: ConsumerUnderTest;
+const env = useConsumerTestStack({ name: 'rebuild-corruption', per: 'file' });
 
-beforeAll(async () => {
-  stack = await useTestStack({ name: 'rebuild-corruption' });
-  consumer = consumerUnderTest(stack);
-});
-afterAll(async () => {
-  consumer.dispose();
-  await stack.dispose();
-});
-
-const tables = () => ({
-  events: consumer.config.eventsTable,
-  sessions: consumer.config.sessionsTable,
-  activeSessions: consumer.config.activeSessionsTable,
-  badRows: consumer.config.badRowsTable,
-});
+const { tables } = env;
 const specs: SessionSpec[] = [1, 2, 3].map((session) => ({
   session,
   events: [0, 1, 2, 3, 4, 6].map((seq) => ({
@@ -58,15 +39,15 @@ const specs: SessionSpec[] = [1, 2, 3].map((session) => ({
 }));
 const sessionIds = new Set(specs.map((spec) => sessionIdOf(spec.session)));
 const read = async (): Promise<TableSnapshot> =>
-  restrictTo(await snapshot(stack.clients.dynamodb, tables()), sessionIds, new Set());
+  restrictTo(await snapshot(env.stack.clients.dynamodb, tables()), sessionIds, new Set());
 const deliver = async (records: readonly EdgeRecord[], first: number) =>
   expect(
-    await consumer.handler()(kinesisEvent(kinesisRecords(records, first)), lambdaContext()),
+    await env.consumer.handler()(kinesisEvent(kinesisRecords(records, first)), lambdaContext()),
   ).toEqual({ batchItemFailures: [] });
 const rebuild = async (...extra: string[]) => {
   const lines: string[] = [];
   await runAdmin(['rebuild', '--site', SITE_ID, ...extra], {
-    target: stackTarget(stack, consumer.config),
+    target: stackTarget(env.stack, env.consumer.config),
     commands: [rebuildCommand],
     print: (line) => lines.push(line),
   });
@@ -88,15 +69,15 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
   const events = specs.flatMap((spec) => sessionEvents(spec, base));
   await deliver(events, 0);
   const built = await read();
-  expectExactlyOnce(built, { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(built, { events, badRecords: 0 }, env.consumer.config);
 
   // Corrupt: session 1 (Sessions and ActiveSessions, counts inflated, seqs forgotten),
   // session 2 (ActiveSessions only: page and count wrong). Session 3 stays right.
   const [one] = [...built.sessions.values()].sort((a, b) => a.pk.localeCompare(b.pk));
   const actives = [...built.activeSessions.values()].sort((a, b) => a.sk.localeCompare(b.sk));
-  await stack.clients.dynamodb.send(
+  await env.stack.clients.dynamodb.send(
     new PutItemCommand({
-      TableName: consumer.config.sessionsTable,
+      TableName: env.consumer.config.sessionsTable,
       Item: toItem({
         ...one!,
         pageviews: 999,
@@ -107,9 +88,9 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
     }),
   );
   for (const [index, active] of [actives[0]!, actives[1]!].entries()) {
-    await stack.clients.dynamodb.send(
+    await env.stack.clients.dynamodb.send(
       new PutItemCommand({
-        TableName: consumer.config.activeSessionsTable,
+        TableName: env.consumer.config.activeSessionsTable,
         Item: toItem({ ...active, events: 999, currentPage: `/corrupt/${index}` }),
       }),
     );
@@ -139,7 +120,7 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
   const restored = await read();
   expect(versionless(restored)).toEqual(versionless(built));
   expect(restored.activeSessions).toEqual(built.activeSessions);
-  expectExactlyOnce(restored, { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(restored, { events, badRecords: 0 }, env.consumer.config);
 
   // A second rebuild changes nothing (idempotent).
   expect((await rebuild()).report).toMatchObject({ sessionsUnchanged: 3, activeUnchanged: 3 });
@@ -152,6 +133,6 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
   expectExactlyOnce(
     await read(),
     { events: [...events, ...later], badRecords: 0 },
-    consumer.config,
+    env.consumer.config,
   );
 }, 60_000);

@@ -7,10 +7,7 @@
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { crash } from '../handlers/faults/faults';
-import {
-  type ConsumerUnderTest,
-  consumerUnderTest,
-} from '../handlers/consumer/test-support/consumer-under-test';
+import { useConsumerTestStack } from '../handlers/consumer/test-support/consumer-test-stack';
 import { expectExactlyOnce } from '../handlers/consumer/test-support/exactly-once';
 import {
   failureDocuments,
@@ -23,49 +20,38 @@ import {
   type Delivered,
   interleavedSessions,
 } from '../handlers/consumer/test-support/scenario';
-import { snapshot } from '../handlers/consumer/test-support/table-snapshot';
 import type { EventSourceMappingHandle } from '../localstack/event-source-mapping';
-import { type TestStack, useTestStack } from '../localstack/testing/use-test-stack';
 import type { EdgeRecord } from '../schemas';
 import { runAdmin } from './admin';
 import { consumerRunner } from './consumer-runner';
 import { ON_FAILURE_PREFIX, REDRIVE_MARKER_PREFIX, type RedriveReport, redrive } from './redrive';
 import { lines, printedReport, testTarget } from './test-support/test-target';
 
-let stack: TestStack;
-let consumer: ConsumerUnderTest;
 let mapping: EventSourceMappingHandle | undefined;
 
-beforeEach(async () => {
-  stack = await useTestStack({ name: 'cli-redrive' });
-  consumer = consumerUnderTest(stack);
-});
-afterEach(async () => {
-  await mapping?.stop();
-  mapping = undefined;
-  consumer.dispose();
-  await stack.dispose();
+const env = useConsumerTestStack({
+  name: 'cli-redrive',
+  per: 'test',
+  // The mapping calls the consumer: it stops before the consumer and tables go.
+  beforeDispose: async () => {
+    await mapping?.stop();
+    mapping = undefined;
+  },
 });
 
-const stored = () =>
-  snapshot(stack.clients.dynamodb, {
-    events: consumer.config.eventsTable,
-    sessions: consumer.config.sessionsTable,
-    activeSessions: consumer.config.activeSessionsTable,
-    badRows: consumer.config.badRowsTable,
-  });
+const { stored } = env;
 
 const items: Delivered[] = [...interleavedSessions(3, [0, 1, 2]), { poison: POISON_TEXT }];
 const events = items.filter((item): item is EdgeRecord => !('poison' in item));
 
 /** Every raw write crashes, retries run out: the whole batch lands in the failures bucket. */
 async function forceIntoS3(): Promise<number> {
-  consumer.faults.add({ operation: 'BatchWriteItem', fault: crash(), times: Infinity });
-  mapping = await startConsumerMapping(stack, consumer, {
+  env.consumer.faults.add({ operation: 'BatchWriteItem', fault: crash(), times: Infinity });
+  mapping = await startConsumerMapping(env.stack, env.consumer, {
     settings: { MaximumRetryAttempts: 1 },
   });
-  await waitUntilCheckpointed(mapping, await putRecords(stack, items));
-  const documents = await failureDocuments(stack, mapping);
+  await waitUntilCheckpointed(mapping, await putRecords(env.stack, items));
+  const documents = await failureDocuments(env.stack, mapping);
   expect(documents.flatMap((d) => d.payload.Records)).toHaveLength(items.length);
   expect(documents.every((d) => d.requestContext.condition === 'RetryAttemptsExhausted')).toBe(
     true,
@@ -73,19 +59,19 @@ async function forceIntoS3(): Promise<number> {
   const before = await stored();
   expect(before.events).toHaveLength(0);
   expect(before.badRows).toHaveLength(0);
-  consumer.faults.clear();
+  env.consumer.faults.clear();
   return documents.length;
 }
 
 async function admin(...argv: string[]): Promise<RedriveReport> {
   const { print, printed } = lines();
-  await runAdmin(argv, { target: testTarget(stack), print });
+  await runAdmin(argv, { target: testTarget(env.stack), print });
   return printedReport<RedriveReport>(printed);
 }
 
 async function keys(prefix: string): Promise<string[]> {
-  const listing = await stack.clients.s3.send(
-    new ListObjectsV2Command({ Bucket: stack.names.buckets.failures, Prefix: prefix }),
+  const listing = await env.stack.clients.s3.send(
+    new ListObjectsV2Command({ Bucket: env.stack.names.buckets.failures, Prefix: prefix }),
   );
   return (listing.Contents ?? []).map((o) => o.Key ?? '');
 }
@@ -96,7 +82,7 @@ test('a batch forced into S3 is redriven once; records that also arrived normall
   const alsoNormal = events.slice(0, 2);
   await waitUntilCheckpointed(
     mapping as EventSourceMappingHandle,
-    await putRecords(stack, alsoNormal),
+    await putRecords(env.stack, alsoNormal),
   );
 
   const dry = await admin('redrive', '--dry-run');
@@ -113,7 +99,7 @@ test('a batch forced into S3 is redriven once; records that also arrived normall
     alreadyApplied: alsoNormal.length,
   });
   const after = await stored();
-  expectExactlyOnce(after, { events, badRecords: 1 }, consumer.config);
+  expectExactlyOnce(after, { events, badRecords: 1 }, env.consumer.config);
 
   const second = await admin('redrive');
   expect(second).toMatchObject({ objects, redriven: 0, alreadyDone: objects, records: 0 });
@@ -134,17 +120,17 @@ test('a batch forced into S3 is redriven once; records that also arrived normall
   expect(purge).toMatchObject({ deleted: objects, alreadyDone: objects, redriven: 0 });
   expect(await keys(ON_FAILURE_PREFIX)).toHaveLength(0);
   expect(await keys(REDRIVE_MARKER_PREFIX)).toHaveLength(0);
-  expectExactlyOnce(await stored(), { events, badRecords: 1 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 1 }, env.consumer.config);
 });
 
 test('a redrive killed after one object and run again finishes the job with no double count', async () => {
   const objects = await forceIntoS3();
   expect(objects).toBeGreaterThan(1);
-  const runner = () => consumerRunner(testTarget(stack).consumer, stack.clients);
+  const runner = () => consumerRunner(testTarget(env.stack).consumer, env.stack.clients);
 
   await expect(
-    redrive(stack.clients.s3, runner(), {
-      bucket: stack.names.buckets.failures,
+    redrive(env.stack.clients.s3, runner(), {
+      bucket: env.stack.names.buckets.failures,
       afterObject: (_key, finished) => {
         if (finished === 1) throw new Error('killed after 1 object');
       },
@@ -155,9 +141,9 @@ test('a redrive killed after one object and run again finishes the job with no d
   expect(half.events.length + half.badRows.length).toBeLessThan(items.length);
 
   // A fresh process (empty session cache) resumes.
-  const resumed = await redrive(stack.clients.s3, runner(), {
-    bucket: stack.names.buckets.failures,
+  const resumed = await redrive(env.stack.clients.s3, runner(), {
+    bucket: env.stack.names.buckets.failures,
   });
   expect(resumed).toMatchObject({ objects, alreadyDone: 1, redriven: objects - 1 });
-  expectExactlyOnce(await stored(), { events, badRecords: 1 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 1 }, env.consumer.config);
 });

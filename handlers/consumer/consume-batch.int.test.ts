@@ -5,7 +5,6 @@
  * exactly-once.int.test.ts; here the handler's own contract: what it writes, what it answers.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
 import { activeSessionShard } from '../../pipeline/items';
 import { itemWithPk } from '../faults/fault-injector';
 import {
@@ -17,11 +16,8 @@ import {
   unprocessedItems,
 } from '../faults/faults';
 import { expectExactlyOnce } from './test-support/exactly-once';
-import {
-  type ConsumerUnderTest,
-  consumerUnderTest,
-  lambdaContext,
-} from './test-support/consumer-under-test';
+import { lambdaContext } from './test-support/consumer-under-test';
+import { useConsumerTestStack } from './test-support/consumer-test-stack';
 import {
   POISON_TEXT,
   type Delivered,
@@ -31,37 +27,20 @@ import {
   scenarioEvent,
   sessionIdFor,
 } from './test-support/scenario';
-import { snapshot } from './test-support/table-snapshot';
 import { sequenceNumber } from '../../pipeline/__fixtures__/kinesis-records';
 
-let stack: TestStack;
-let consumer: ConsumerUnderTest;
+const env = useConsumerTestStack({ name: 'consume-batch', per: 'test' });
 
-beforeEach(async () => {
-  stack = await useTestStack({ name: 'consume-batch' });
-  consumer = consumerUnderTest(stack);
-});
-afterEach(async () => {
-  consumer.dispose();
-  await stack.dispose();
-});
-
-const tables = () => ({
-  events: consumer.config.eventsTable,
-  sessions: consumer.config.sessionsTable,
-  activeSessions: consumer.config.activeSessionsTable,
-  badRows: consumer.config.badRowsTable,
-});
-const stored = () => snapshot(stack.clients.dynamodb, tables());
+const { stored } = env;
 const invoke = (items: readonly Delivered[], firstPosition = 0, remainingMs = 15_000) =>
-  consumer.handler()(
+  env.consumer.handler()(
     kinesisEvent(kinesisRecords(items, firstPosition)),
     lambdaContext(remainingMs),
   );
 const toActiveSessionPk = (session: number) =>
-  `demo-shop#${activeSessionShard(sessionIdFor(session), consumer.config.activeSessionShards)}`;
+  `demo-shop#${activeSessionShard(sessionIdFor(session), env.consumer.config.activeSessionShards)}`;
 const requestsTo = (operation: string, table: string) =>
-  consumer.meter.byOperation.get(`${operation} ${table}`)?.requests ?? 0;
+  env.consumer.meter.byOperation.get(`${operation} ${table}`)?.requests ?? 0;
 
 test('a batch: raw events and bad rows stored once, one write per session per table', async () => {
   const events = interleavedSessions(4, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -74,40 +53,40 @@ test('a batch: raw events and bad rows stored once, one write per session per ta
   const response = await invoke(delivered);
 
   expect(response).toEqual({ batchItemFailures: [] });
-  expectExactlyOnce(await stored(), { events, badRecords: 1 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 1 }, env.consumer.config);
   // n = 41 records from s = 4 sessions: ⌈41/25⌉ + 2·4 requests.
-  expect(consumer.meter.total().requests).toBe(2 + 2 * 4);
-  expect(requestsTo('PutItem', consumer.config.sessionsTable)).toBe(4);
+  expect(env.consumer.meter.total().requests).toBe(2 + 2 * 4);
+  expect(requestsTo('PutItem', env.consumer.config.sessionsTable)).toBe(4);
 });
 
 test('a whole batch redelivered to the same process: no Sessions write, state unchanged', async () => {
   const events = interleavedSessions(3, [0, 1, 2, 3]);
   await invoke(events);
-  consumer.meter.reset();
+  env.consumer.meter.reset();
 
   const response = await invoke(events);
 
   expect(response).toEqual({ batchItemFailures: [] });
-  expect(requestsTo('PutItem', consumer.config.sessionsTable)).toBe(0);
-  expect(requestsTo('PutItem', consumer.config.activeSessionsTable)).toBe(3);
-  expect(consumer.reports.at(-1)).toMatchObject({ sessionWrites: 0, sessionsUnchanged: 3 });
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expect(requestsTo('PutItem', env.consumer.config.sessionsTable)).toBe(0);
+  expect(requestsTo('PutItem', env.consumer.config.activeSessionsTable)).toBe(3);
+  expect(env.consumer.reports.at(-1)).toMatchObject({ sessionWrites: 0, sessionsUnchanged: 3 });
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('redelivered to a new process (cold cache): the refused write returns the item, no read', async () => {
   const events = interleavedSessions(3, [0, 1, 2, 3]);
   await invoke(events);
-  consumer.restart();
-  consumer.meter.reset();
+  env.consumer.restart();
+  env.consumer.meter.reset();
 
   await invoke(events);
 
-  expect(requestsTo('PutItem', consumer.config.sessionsTable)).toBe(3);
-  expect(consumer.meter.byOperation.get(`PutItem ${consumer.config.sessionsTable}`)?.errors).toBe(
-    3,
-  );
-  expect(requestsTo('GetItem', consumer.config.sessionsTable)).toBe(0);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expect(requestsTo('PutItem', env.consumer.config.sessionsTable)).toBe(3);
+  expect(
+    env.consumer.meter.byOperation.get(`PutItem ${env.consumer.config.sessionsTable}`)?.errors,
+  ).toBe(3);
+  expect(requestsTo('GetItem', env.consumer.config.sessionsTable)).toBe(0);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('the same event put twice in one batch is stored and counted once', async () => {
@@ -117,7 +96,7 @@ test('the same event put twice in one batch is stored and counted once', async (
   const response = await invoke(twice);
 
   expect(response).toEqual({ batchItemFailures: [] });
-  expectExactlyOnce(await stored(), { events: twice, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events: twice, badRecords: 0 }, env.consumer.config);
 });
 
 test('late, out-of-order seqs count once: applied tracks seqs, not a high-water mark', async () => {
@@ -133,15 +112,15 @@ test('late, out-of-order seqs count once: applied tracks seqs, not a high-water 
     below: 6,
     above: [],
   });
-  expectExactlyOnce(state, { events: [...early, ...late], badRecords: 0 }, consumer.config);
+  expectExactlyOnce(state, { events: [...early, ...late], badRecords: 0 }, env.consumer.config);
 });
 
 test('persistent throttling on one session: its lowest record is reported, the rest is written', async () => {
   const events = interleavedSessions(3, [0, 1, 2]);
   // Session 1's records are at positions 1, 4, 7. Only its Sessions write is throttled.
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'PutItem',
-    target: consumer.config.sessionsTable,
+    target: env.consumer.config.sessionsTable,
     match: itemWithPk(`demo-shop#${sessionIdFor(1)}`),
     fault: throttlingException(),
     times: Infinity,
@@ -150,7 +129,7 @@ test('persistent throttling on one session: its lowest record is reported, the r
   const response = await invoke(events);
 
   // Both SDK attempts were throttled.
-  expect(consumer.faults.injections).toHaveLength(2);
+  expect(env.consumer.faults.injections).toHaveLength(2);
   expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(1) }] });
   const partial = await stored();
   expect(partial.events).toHaveLength(9);
@@ -158,14 +137,14 @@ test('persistent throttling on one session: its lowest record is reported, the r
   expect(partial.activeSessions.size).toBe(2);
 
   // Lambda re-sends from the reported record on.
-  consumer.faults.clear();
+  env.consumer.faults.clear();
   await invoke(events.slice(1), 1);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('items left unprocessed at the deadline fail their records; sessions skip those events', async () => {
   const events = interleavedSessions(2, [0, 1, 2, 3]);
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'BatchWriteItem',
     fault: unprocessedItems(2),
     times: Infinity,
@@ -181,16 +160,16 @@ test('items left unprocessed at the deadline fail their records; sessions skip t
     expect(state.applied).toEqual({ below: 3, above: [] });
   }
 
-  consumer.faults.clear();
+  env.consumer.faults.clear();
   await invoke(events.slice(6), 6);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('a crash after the raw writes, before the session write, escapes; the retry completes', async () => {
   const events = interleavedSessions(2, [0, 1, 2]);
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'PutItem',
-    target: consumer.config.sessionsTable,
+    target: env.consumer.config.sessionsTable,
     fault: crash(),
   });
 
@@ -198,51 +177,51 @@ test('a crash after the raw writes, before the session write, escapes; the retry
   const crashed = await stored();
   expect(crashed.events).toHaveLength(6);
 
-  consumer.restart();
+  env.consumer.restart();
   await invoke(events);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('a crash between the Sessions and ActiveSessions writes is repaired by the redelivery', async () => {
   const events = interleavedSessions(2, [0, 1]);
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'PutItem',
-    target: consumer.config.activeSessionsTable,
+    target: env.consumer.config.activeSessionsTable,
     fault: crash(),
   });
 
   await expect(invoke(events)).rejects.toBeInstanceOf(InjectedCrash);
   await invoke(events);
 
-  expect(consumer.reports.at(-1)?.sessionsUnchanged).toBeGreaterThanOrEqual(1);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expect(env.consumer.reports.at(-1)?.sessionsUnchanged).toBeGreaterThanOrEqual(1);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('5xx on ActiveSessions fails that session’s records; the redelivery writes only the projection', async () => {
   const events = interleavedSessions(2, [0, 1]);
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'PutItem',
-    target: consumer.config.activeSessionsTable,
+    target: env.consumer.config.activeSessionsTable,
     match: itemWithPk(toActiveSessionPk(1)),
     fault: serverError(503),
     times: 2,
   });
 
   const response = await invoke(events);
-  expect(consumer.faults.injections).toHaveLength(2);
+  expect(env.consumer.faults.injections).toHaveLength(2);
   expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(1) }] });
 
-  consumer.meter.reset();
+  env.consumer.meter.reset();
   await invoke(events);
-  expect(requestsTo('PutItem', consumer.config.sessionsTable)).toBe(0);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expect(requestsTo('PutItem', env.consumer.config.sessionsTable)).toBe(0);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('a Sessions call slower than the deadline is abandoned in time and reported', async () => {
   const events = interleavedSessions(1, [0, 1]);
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'PutItem',
-    target: consumer.config.sessionsTable,
+    target: env.consumer.config.sessionsTable,
     fault: delay(4_000),
   });
   const started = Date.now();
@@ -251,11 +230,11 @@ test('a Sessions call slower than the deadline is abandoned in time and reported
 
   expect(Date.now() - started).toBeLessThan(2_000);
   expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(0) }] });
-  expect(consumer.reports.at(-1)?.firstError).toMatch(/DeadlineExceededError/);
+  expect(env.consumer.reports.at(-1)?.firstError).toMatch(/DeadlineExceededError/);
 
   // The abandoned write may still land later; the redelivery is correct either way.
   await invoke(events);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('a batch of bad data only: every record is a bad row, the batch succeeds', async () => {
@@ -265,7 +244,7 @@ test('a batch of bad data only: every record is a bad row, the batch succeeds', 
   await invoke(delivered);
 
   expect(response).toEqual({ batchItemFailures: [] });
-  expectExactlyOnce(await stored(), { events: [], badRecords: 2 }, consumer.config);
+  expectExactlyOnce(await stored(), { events: [], badRecords: 2 }, env.consumer.config);
 });
 
 test('a 1 MB record is one bad row whose payload waits in the failures bucket, byte for byte', async () => {
@@ -278,9 +257,13 @@ test('a 1 MB record is one bad row whose payload waits in the failures bucket, b
   expect(state.badRows).toHaveLength(1);
   const row = state.badRows[0];
   expect(row).toMatchObject({ reason: 'too_large', payloadBase64: '', siteId: 'demo-shop' });
-  const object = await stack.clients.s3.send(
+  const object = await env.stack.clients.s3.send(
     new GetObjectCommand({ Bucket: row?.payloadObject?.bucket, Key: row?.payloadObject?.key }),
   );
   expect(await object.Body?.transformToString()).toBe(Buffer.from(huge).toString('base64'));
-  expectExactlyOnce(state, { events: interleavedSessions(1, [0]), badRecords: 1 }, consumer.config);
+  expectExactlyOnce(
+    state,
+    { events: interleavedSessions(1, [0]), badRecords: 1 },
+    env.consumer.config,
+  );
 });

@@ -7,10 +7,9 @@
  * Sessions and ActiveSessions equal the pure fold of the distinct events.
  */
 import type { EventSourceMappingHandle } from '../../localstack/event-source-mapping';
-import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
 import type { EdgeRecord } from '../../schemas';
 import { crash } from '../faults/faults';
-import { type ConsumerUnderTest, consumerUnderTest } from './test-support/consumer-under-test';
+import { useConsumerTestStack } from './test-support/consumer-test-stack';
 import { expectExactlyOnce } from './test-support/exactly-once';
 import {
   type MappingOptions,
@@ -27,37 +26,27 @@ import {
   scenarioEvent,
   sessionIdFor,
 } from './test-support/scenario';
-import { snapshot } from './test-support/table-snapshot';
 
-let stack: TestStack;
-let consumer: ConsumerUnderTest;
 let mapping: EventSourceMappingHandle | undefined;
 
-beforeEach(async () => {
-  stack = await useTestStack({ name: 'exactly-once' });
-  consumer = consumerUnderTest(stack);
-});
-afterEach(async () => {
-  await mapping?.stop();
-  mapping = undefined;
-  consumer.dispose();
-  await stack.dispose();
+const env = useConsumerTestStack({
+  name: 'exactly-once',
+  per: 'test',
+  // The mapping calls the consumer: it stops before the consumer and tables go.
+  beforeDispose: async () => {
+    await mapping?.stop();
+    mapping = undefined;
+  },
 });
 
-const stored = () =>
-  snapshot(stack.clients.dynamodb, {
-    events: consumer.config.eventsTable,
-    sessions: consumer.config.sessionsTable,
-    activeSessions: consumer.config.activeSessionsTable,
-    badRows: consumer.config.badRowsTable,
-  });
+const { stored } = env;
 
 async function deliver(
   items: readonly Delivered[],
   options: MappingOptions = {},
 ): Promise<Position[]> {
-  mapping ??= await startConsumerMapping(stack, consumer, options);
-  const positions = await putRecords(stack, items);
+  mapping ??= await startConsumerMapping(env.stack, env.consumer, options);
+  const positions = await putRecords(env.stack, items);
   await waitUntilCheckpointed(mapping, positions);
   return positions;
 }
@@ -75,16 +64,16 @@ test('the same event put twice (a producer retry, two sequence numbers) counts o
   expectExactlyOnce(
     await stored(),
     { events: [...events, ...retried], badRecords: 0 },
-    consumer.config,
+    env.consumer.config,
   );
 });
 
 test('a whole batch redelivered after the function failed once changes nothing', async () => {
   const events = interleavedSessions(3, [0, 1, 2]);
   let failures = 0;
-  const inner = consumer.handler;
+  const inner = env.consumer.handler;
   // The first invocation does all its writes, then fails (e.g. a timeout while answering).
-  consumer.handler = () => async (event, context) => {
+  env.consumer.handler = () => async (event, context) => {
     const response = await inner()(event, context);
     if (failures === 0) {
       failures += 1;
@@ -97,22 +86,22 @@ test('a whole batch redelivered after the function failed once changes nothing',
 
   expect(failures).toBe(1);
   expect(mapping?.stats().functionErrors).toBe(1);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('a crash after the raw writes, before the session write: Lambda retries, counted once', async () => {
   const events = interleavedSessions(2, [0, 1, 2, 3]);
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'PutItem',
-    target: consumer.config.sessionsTable,
+    target: env.consumer.config.sessionsTable,
     fault: crash(),
   });
 
   await deliver(events);
 
-  expect(consumer.faults.injections).toHaveLength(1);
+  expect(env.consumer.faults.injections).toHaveLength(1);
   expect(mapping?.stats().functionErrors).toBeGreaterThanOrEqual(1);
-  expectExactlyOnce(await stored(), { events, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events, badRecords: 0 }, env.consumer.config);
 });
 
 test('bad data is a bad row at once and never fails the batch', async () => {
@@ -125,14 +114,18 @@ test('bad data is a bad row at once and never fails the batch', async () => {
   await deliver(items);
 
   expect(mapping?.stats()).toMatchObject({ functionErrors: 0, partialFailures: 0, retries: 0 });
-  expectExactlyOnce(await stored(), { events: validEvents(items), badRecords: 1 }, consumer.config);
+  expectExactlyOnce(
+    await stored(),
+    { events: validEvents(items), badRecords: 1 },
+    env.consumer.config,
+  );
 });
 
 test('bisect isolates a record whose write always fails; it alone reaches the S3 destination', async () => {
   const events = interleavedSessions(4, [0, 1, 2, 3]);
   const poisoned = scenarioEvent(2, 1);
   // Any raw write that carries this event crashes the invocation, every time.
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'BatchWriteItem',
     match: (input) => JSON.stringify(input).includes(poisoned.event.eventId),
     fault: crash(),
@@ -144,7 +137,7 @@ test('bisect isolates a record whose write always fails; it alone reaches the S3
   const stats = mapping?.stats();
   expect(stats?.bisects).toBeGreaterThan(0);
   expect(stats?.recordsToDestination).toBe(1);
-  const documents = await failureDocuments(stack, mapping as EventSourceMappingHandle);
+  const documents = await failureDocuments(env.stack, mapping as EventSourceMappingHandle);
   const sent = documents.flatMap((d) => d.payload.Records);
   expect(sent).toHaveLength(1);
   expect(Buffer.from(sent[0]?.kinesis.data ?? '', 'base64').toString()).toContain(
@@ -153,7 +146,7 @@ test('bisect isolates a record whose write always fails; it alone reaches the S3
   expect(documents[0]?.requestContext.condition).toBe('RetryAttemptsExhausted');
   // Everything else is stored exactly once; the isolated record is in the destination, not lost.
   const rest = events.filter((e) => e.event.eventId !== poisoned.event.eventId);
-  expectExactlyOnce(await stored(), { events: rest, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events: rest, badRecords: 0 }, env.consumer.config);
 });
 
 test('records older than the maximum age go to the S3 destination; fresh ones are consumed', async () => {
@@ -163,9 +156,9 @@ test('records older than the maximum age go to the S3 destination; fresh ones ar
   const fresh = interleavedSessions(2, [2, 3]);
 
   // The old records wait on the stream "for two minutes" before the mapping reads them.
-  const oldPositions = await putRecords(stack, old);
+  const oldPositions = await putRecords(env.stack, old);
   skewMs = 120_000;
-  mapping = await startConsumerMapping(stack, consumer, {
+  mapping = await startConsumerMapping(env.stack, env.consumer, {
     clock,
     settings: { MaximumRecordAgeInSeconds: 60 },
   });
@@ -174,13 +167,13 @@ test('records older than the maximum age go to the S3 destination; fresh ones ar
   await deliver(fresh);
 
   expect(mapping.stats().recordsAgedOut).toBe(old.length);
-  const documents = await failureDocuments(stack, mapping);
+  const documents = await failureDocuments(env.stack, mapping);
   expect(documents.every((d) => d.requestContext.condition === 'RecordAgeExceeded')).toBe(true);
   const aged = documents
     .flatMap((d) => d.payload.Records)
     .map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
   expect(aged.sort()).toEqual(old.map((r) => JSON.stringify(r)).sort());
-  expectExactlyOnce(await stored(), { events: fresh, badRecords: 0 }, consumer.config);
+  expectExactlyOnce(await stored(), { events: fresh, badRecords: 0 }, env.consumer.config);
 });
 
 test('out-of-order seqs across batches count once; applied covers every seq', async () => {
@@ -195,5 +188,5 @@ test('out-of-order seqs across batches count once; applied covers every seq', as
     below: 8,
     above: [],
   });
-  expectExactlyOnce(state, { events: [...first, ...late], badRecords: 0 }, consumer.config);
+  expectExactlyOnce(state, { events: [...first, ...late], badRecords: 0 }, env.consumer.config);
 });

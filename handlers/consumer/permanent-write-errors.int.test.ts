@@ -5,15 +5,11 @@
  * The refusal is injected: the contract and the codec keep real data away from these paths
  * (prototype-keys.int.test.ts and edge-to-tables.property.int.test.ts show that).
  */
-import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
 import { itemWithPk } from '../faults/fault-injector';
 import { validationException } from '../faults/faults';
 import { expectExactlyOnce } from './test-support/exactly-once';
-import {
-  type ConsumerUnderTest,
-  consumerUnderTest,
-  lambdaContext,
-} from './test-support/consumer-under-test';
+import { lambdaContext } from './test-support/consumer-under-test';
+import { useConsumerTestStack } from './test-support/consumer-test-stack';
 import {
   SITE_ID,
   interleavedSessions,
@@ -21,34 +17,17 @@ import {
   kinesisRecords,
   sessionIdFor,
 } from './test-support/scenario';
-import { snapshot } from './test-support/table-snapshot';
 
-let stack: TestStack;
-let consumer: ConsumerUnderTest;
+const env = useConsumerTestStack({ name: 'permanent-write-errors', per: 'test' });
 
-beforeEach(async () => {
-  stack = await useTestStack({ name: 'permanent-write-errors' });
-  consumer = consumerUnderTest(stack);
-});
-afterEach(async () => {
-  consumer.dispose();
-  await stack.dispose();
-});
-
-const stored = () =>
-  snapshot(stack.clients.dynamodb, {
-    events: consumer.config.eventsTable,
-    sessions: consumer.config.sessionsTable,
-    activeSessions: consumer.config.activeSessionsTable,
-    badRows: consumer.config.badRowsTable,
-  });
+const { stored } = env;
 
 test('an event item DynamoDB refuses is an unwritable bad row at once; the rest is stored', async () => {
   // Arrange: 12 events in one BatchWriteItem request; every write carrying one of them is refused.
   const events = interleavedSessions(3, [0, 1, 2, 3]);
   const refused = events[5]!;
-  const eventsTable = consumer.config.eventsTable;
-  consumer.faults.add({
+  const eventsTable = env.consumer.config.eventsTable;
+  env.consumer.faults.add({
     operation: 'BatchWriteItem',
     match: (input) =>
       JSON.stringify(
@@ -60,7 +39,7 @@ test('an event item DynamoDB refuses is an unwritable bad row at once; the rest 
   const records = kinesisRecords(events);
 
   // Act
-  const response = await consumer.handler()(kinesisEvent(records), lambdaContext());
+  const response = await env.consumer.handler()(kinesisEvent(records), lambdaContext());
 
   // Assert: nothing to retry; the refused event is a bad row with its record, the rest stored.
   expect(response).toEqual({ batchItemFailures: [] });
@@ -68,7 +47,7 @@ test('an event item DynamoDB refuses is an unwritable bad row at once; the rest 
   expectExactlyOnce(
     state,
     { events: events.filter((e) => e !== refused), badRecords: 1 },
-    consumer.config,
+    env.consumer.config,
   );
   expect(state.badRows[0]).toMatchObject({
     reason: 'unwritable',
@@ -78,7 +57,7 @@ test('an event item DynamoDB refuses is an unwritable bad row at once; the rest 
     origin: { sequenceNumber: records[5]?.kinesis.sequenceNumber },
   });
   expect(state.badRows[0]?.message).toContain('ValidationException');
-  expect(consumer.reports.at(-1)).toMatchObject({
+  expect(env.consumer.reports.at(-1)).toMatchObject({
     failedSequenceNumbers: [],
     written: { badRows: 1 },
   });
@@ -88,16 +67,19 @@ test('a Sessions item DynamoDB refuses is reported, never retried; other session
   // Arrange
   const events = interleavedSessions(3, [0, 1, 2]);
   const rejectedPk = `${SITE_ID}#${sessionIdFor(1)}`;
-  consumer.faults.add({
+  env.consumer.faults.add({
     operation: 'PutItem',
-    target: consumer.config.sessionsTable,
+    target: env.consumer.config.sessionsTable,
     match: itemWithPk(rejectedPk),
     fault: validationException(),
     times: Infinity,
   });
 
   // Act
-  const response = await consumer.handler()(kinesisEvent(kinesisRecords(events)), lambdaContext());
+  const response = await env.consumer.handler()(
+    kinesisEvent(kinesisRecords(events)),
+    lambdaContext(),
+  );
 
   // Assert: every raw row stored, the rejected session absent, nothing reported as failed.
   expect(response).toEqual({ batchItemFailures: [] });
@@ -108,6 +90,9 @@ test('a Sessions item DynamoDB refuses is reported, never retried; other session
   expect([...state.sessions.keys()].sort()).toEqual(
     [0, 2].map((s) => `${SITE_ID}#${sessionIdFor(s)}`),
   );
-  expect(consumer.reports.at(-1)).toMatchObject({ rejectedSessions: 1, failedSequenceNumbers: [] });
-  expect(consumer.reports.at(-1)?.firstRejection).toContain(rejectedPk);
+  expect(env.consumer.reports.at(-1)).toMatchObject({
+    rejectedSessions: 1,
+    failedSequenceNumbers: [],
+  });
+  expect(env.consumer.reports.at(-1)?.firstRejection).toContain(rejectedPk);
 });
