@@ -13,10 +13,9 @@ import type { ErrorAnswerFault } from '../faults/faults';
 import { ErrorBodySchema } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
-import { createActiveSessionsReader } from './active-sessions-reader';
-import { createRollupReader } from './rollup-reader';
-import { createQueryApi, type QueryApi, type QueryResponse } from './query-api';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
+import { queryApiOnTables } from './test-support/query-api-on-tables';
+import type { QueryApi, QueryResponse } from './query-api';
 
 const SHARDS = 2;
 const SITE = 'site-a';
@@ -64,18 +63,9 @@ beforeAll(async () => {
     activeSessionItem({ siteId: SITE, sessionId, shard: i % SHARDS, nowMs }),
   );
   await seedActiveSessions(stack.clients.dynamodb, stack.names.tables.activeSessions, items);
-  api = createQueryApi({
-    reader: createActiveSessionsReader({
-      dynamodb: stack.clients.dynamodb,
-      tableName: stack.names.tables.activeSessions,
-    }),
-    rollups: createRollupReader({
-      dynamodb: stack.clients.dynamodb,
-      tableName: stack.names.tables.realtimeRollups,
-    }),
+  api = queryApiOnTables(stack.clients.dynamodb, stack.names.tables, {
     shardCount: SHARDS,
-    realtimeCacheTtlMs: 0,
-    clock: () => nowMs,
+    nowMs,
     logError: (error) => logged.push(error),
   });
 });

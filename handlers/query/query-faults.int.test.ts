@@ -10,29 +10,18 @@ import { useTestStack, type TestStack } from '../../localstack/testing/use-test-
 import { changeDelta } from '../../pipeline/realtime/rollup';
 import { DynamoRealtimeRollups } from '../adapters/dynamo-realtime-rollups';
 import { deadlineFrom } from '../adapters/deadline';
-import { createActiveSessionsReader } from './active-sessions-reader';
-import { createRollupReader } from './rollup-reader';
-import { createQueryApi, type QueryApi } from './query-api';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
+import { queryApiOnTables } from './test-support/query-api-on-tables';
+import type { QueryApi } from './query-api';
 
 const nowMs = Date.now();
 let stack: TestStack;
 let clients: AwsClients;
 
 function apiWith(): QueryApi {
-  const reader = createActiveSessionsReader({
-    dynamodb: clients.dynamodb,
-    tableName: stack.names.tables.activeSessions,
-  });
-  return createQueryApi({
-    reader,
-    rollups: createRollupReader({
-      dynamodb: clients.dynamodb,
-      tableName: stack.names.tables.realtimeRollups,
-    }),
+  return queryApiOnTables(clients.dynamodb, stack.names.tables, {
     shardCount: 4,
-    realtimeCacheTtlMs: 0,
-    clock: () => nowMs,
+    nowMs,
     logError: () => undefined,
   });
 }

@@ -12,10 +12,9 @@ import { installRequestMeter } from '../faults/request-meter';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
 import { startLocalRollup, type LocalRollup } from '../../localstack/rollup/local-rollup';
 import { minuteKey } from '../adapters/dynamo-realtime-rollups';
-import { createActiveSessionsReader } from './active-sessions-reader';
-import { createRollupReader } from './rollup-reader';
-import { createQueryApi, type QueryApi } from './query-api';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
+import { queryApiOnTables } from './test-support/query-api-on-tables';
+import type { QueryApi } from './query-api';
 
 const MINUTE = 60_000;
 const SHARDS = 4;
@@ -26,18 +25,9 @@ let api: QueryApi;
 let rollup: LocalRollup;
 
 function apiOn(options: { logError?: (error: unknown) => void } = {}): QueryApi {
-  return createQueryApi({
-    reader: createActiveSessionsReader({
-      dynamodb: stack.clients.dynamodb,
-      tableName: stack.names.tables.activeSessions,
-    }),
-    rollups: createRollupReader({
-      dynamodb: stack.clients.dynamodb,
-      tableName: stack.names.tables.realtimeRollups,
-    }),
+  return queryApiOnTables(stack.clients.dynamodb, stack.names.tables, {
     shardCount: SHARDS,
-    realtimeCacheTtlMs: 0,
-    clock: () => nowMs,
+    nowMs,
     ...options,
   });
 }

@@ -6,10 +6,9 @@
 import { ActiveSessionsPageSchema, type ActiveSessionsPage } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
-import { createActiveSessionsReader } from './active-sessions-reader';
-import { createRollupReader } from './rollup-reader';
-import { createQueryApi, type QueryApi, type QueryResponse } from './query-api';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
+import { queryApiOnTables } from './test-support/query-api-on-tables';
+import type { QueryApi, QueryResponse } from './query-api';
 
 const SHARDS = 4;
 const MINUTE = 60_000;
@@ -56,20 +55,7 @@ beforeAll(async () => {
   }
   items.push(activeSessionItem({ siteId: 'site-b', sessionId: 'sess-000b', shard: 0, nowMs }));
   await seedActiveSessions(stack.clients.dynamodb, stack.names.tables.activeSessions, items);
-  const reader = createActiveSessionsReader({
-    dynamodb: stack.clients.dynamodb,
-    tableName: stack.names.tables.activeSessions,
-  });
-  api = createQueryApi({
-    reader,
-    rollups: createRollupReader({
-      dynamodb: stack.clients.dynamodb,
-      tableName: stack.names.tables.realtimeRollups,
-    }),
-    shardCount: SHARDS,
-    realtimeCacheTtlMs: 0,
-    clock: () => nowMs,
-  });
+  api = queryApiOnTables(stack.clients.dynamodb, stack.names.tables, { shardCount: SHARDS, nowMs });
 });
 
 afterAll(() => stack.dispose());

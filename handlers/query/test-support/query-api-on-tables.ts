@@ -1,0 +1,31 @@
+/**
+ * The query API as the query Lambda builds it, on a test stack's tables: both readers on one
+ * DynamoDB client (a test's own, e.g. with faults injected), no realtime cache, a fixed clock.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createActiveSessionsReader } from '../active-sessions-reader';
+import { createQueryApi, type QueryApi, type QueryApiOptions } from '../query-api';
+import { createRollupReader } from '../rollup-reader';
+
+export interface QueryTables {
+  readonly activeSessions: string;
+  readonly realtimeRollups: string;
+}
+
+export function queryApiOnTables(
+  dynamodb: DynamoDBClient,
+  tables: QueryTables,
+  options: { readonly shardCount: number; readonly nowMs: number } & Pick<
+    QueryApiOptions,
+    'logError'
+  >,
+): QueryApi {
+  const { nowMs, ...rest } = options;
+  return createQueryApi({
+    reader: createActiveSessionsReader({ dynamodb, tableName: tables.activeSessions }),
+    rollups: createRollupReader({ dynamodb, tableName: tables.realtimeRollups }),
+    realtimeCacheTtlMs: 0,
+    clock: () => nowMs,
+    ...rest,
+  });
+}
