@@ -12,6 +12,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV } from '../handlers/env-names';
 import { REALTIME_CACHE_SECONDS } from './api/query-api-spec';
 import { nagFindings } from './constructs/test-support/nag-report';
+import { prebuiltCode } from './constructs/test-support/prebuilt-code';
 import {
   FIRST_STAGE_ALLOWANCES,
   NO_ALLOWANCES,
@@ -21,14 +22,7 @@ import {
 } from './idle-cost';
 import { synthesizeInto } from './idle-cost-synth';
 
-const prebuilt = { kind: 'prebuilt', dir: __dirname } as const;
-const code = {
-  consumerCode: prebuilt,
-  processorCode: prebuilt,
-  rollupCode: prebuilt,
-  queryCode: prebuilt,
-  authorizerCode: prebuilt,
-};
+const code = prebuiltCode(__dirname);
 const outdirs: string[] = [];
 function synthesized(context: Readonly<Record<string, string>>) {
   const outdir = mkdtempSync(join(tmpdir(), 'idle-cost-test-'));

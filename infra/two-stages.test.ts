@@ -7,15 +7,9 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from './app';
+import { prebuiltCode } from './constructs/test-support/prebuilt-code';
 
-const prebuilt = { kind: 'prebuilt', dir: __dirname } as const;
-const code = {
-  consumerCode: prebuilt,
-  processorCode: prebuilt,
-  rollupCode: prebuilt,
-  queryCode: prebuilt,
-  authorizerCode: prebuilt,
-};
+const code = prebuiltCode(__dirname);
 
 /** Both stages in one app (one account), each read from its own context. */
 function synthStage(context: Record<string, string>): Template {
