@@ -6,13 +6,16 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from './admin-outputs';
+import { prebuiltCode } from './constructs/test-support/prebuilt-code';
 import { LiveInsightStack } from './liveinsight-stack';
 import { DEFAULT_ACTIVE_SESSION_SHARDS, TABLE_KEYS, resourceNames } from './resources';
 
 const STAGE = 'liveinsight-test';
 
 test('every output the admin CLI reads is in the stack', () => {
-  const template = Template.fromStack(new LiveInsightStack(new App(), 'Test', { stage: STAGE }));
+  const template = Template.fromStack(
+    new LiveInsightStack(new App(), 'Test', { stage: STAGE, ...prebuiltCode(__dirname) }),
+  );
   const outputs = template.findOutputs('*');
   const names = resourceNames(STAGE).tables;
   const tableRefs = template.findResources('AWS::DynamoDB::Table');

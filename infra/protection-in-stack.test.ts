@@ -16,13 +16,18 @@ import { QUERY_ROUTE_THROTTLES } from './api/query-api-spec';
 import { buildApp } from './app';
 import { COUNTED_COMMON_RULES } from './constructs/api-firewall';
 import { nagFindings } from './constructs/test-support/nag-report';
+import { prebuiltCode } from './constructs/test-support/prebuilt-code';
 import { ENV } from '../handlers/env-names';
 import { PROTECTION_DEFAULTS } from './protection-config';
 import { reservedConcurrency } from './resources';
 
 const STAGE = 'liveinsight-prod';
 const outdir = mkdtempSync(join(tmpdir(), 'protection-in-stack-'));
-const { app, stack } = buildApp(new App({ outdir, context: { stage: STAGE } }));
+// Prebuilt code: nothing here is about the bundles (liveinsight-stack.test.ts checks those).
+const { app, stack } = buildApp(
+  new App({ outdir, context: { stage: STAGE } }),
+  prebuiltCode(__dirname),
+);
 let synthError: unknown;
 try {
   app.synth();

@@ -12,6 +12,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from './app';
 import { nagFindings } from './constructs/test-support/nag-report';
+import { prebuiltCode } from './constructs/test-support/prebuilt-code';
 
 const outdir = mkdtempSync(join(tmpdir(), 'small-profile-in-stack-'));
 const { app, stack } = buildApp(
@@ -25,6 +26,8 @@ const { app, stack } = buildApp(
       failuresRetentionDays: '7',
     },
   }),
+  // Prebuilt code: nothing here is about the bundles (liveinsight-stack.test.ts checks those).
+  prebuiltCode(__dirname),
 );
 let synthError: unknown;
 try {
