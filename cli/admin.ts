@@ -13,6 +13,7 @@ import {
   badRowsShowCommand,
 } from './commands/bad-rows-commands';
 import { copyBackCommand } from './commands/copy-back-command';
+import { readTokensIssueCommand, readTokensRevokeCommand } from './commands/read-tokens-commands';
 import { rebuildCommand } from './commands/rebuild-command';
 import { redriveCommand } from './commands/redrive-command';
 import { targetCommand } from './commands/target-command';
@@ -28,6 +29,8 @@ export const COMMANDS: readonly Command[] = [
   badRowsReplayCommand,
   rebuildCommand,
   copyBackCommand,
+  readTokensIssueCommand,
+  readTokensRevokeCommand,
 ];
 
 const GLOBAL_OPTIONS: OptionSpec = {
