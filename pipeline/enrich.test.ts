@@ -10,6 +10,7 @@ import {
 } from './__fixtures__/edge-records';
 import { recordingSalt } from './__fixtures__/ports';
 import { createNetworkLookup } from './bot-network';
+import { foldEvents } from './session-aggregate';
 
 const DAY_MS = 86_400_000;
 
@@ -116,6 +117,30 @@ describe('enrich', () => {
     expect(JSON.stringify(aws)).not.toContain('1.178.1.5');
     expect(home).toMatchObject({ isBot: false, botReason: undefined });
     expect(bot).toMatchObject({ isBot: true, botReason: 'bot-user-agent' });
+  });
+
+  it("flags an event the tracker marks as automated as a bot's, reason automation, and its session", () => {
+    // Arrange: an ordinary browser user agent from an ordinary network; only the tracker knows.
+    const enricher = createEnricher(recordingSalt());
+    const view = edgeRecord({ event: pageviewEvent({ seq: 0, automation: true }) });
+    const ping = edgeRecord({
+      event: engagementEvent({ seq: 1, eventId: 'evt_1123456789abcdef', scrollDepth: 40 }),
+    });
+    const person = edgeRecord({
+      event: pageviewEvent({ sessionId: 'sess_person01', automation: false }),
+    });
+
+    // Act
+    const automated = enrichOk(view, enricher);
+    const later = enrichOk(ping, enricher);
+    const human = enrichOk(person, enricher);
+
+    // Assert: the raw row keeps the reason; the session is a bot's once one event is (isBot: or).
+    expect(automated).toMatchObject({ isBot: true, botReason: 'automation' });
+    expect(isValid(EventItemSchema, automated)).toBe(true);
+    expect(later).toMatchObject({ isBot: false, scrollDepth: 40 });
+    expect(foldEvents([automated, later])).toMatchObject({ isBot: true, botEvents: 1 });
+    expect(human).toMatchObject({ isBot: false, botReason: undefined });
   });
 
   it('makes an ad click id on the landing page a paid visit, with its GA4 channel', () => {

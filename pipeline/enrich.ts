@@ -213,6 +213,10 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
       const session = sessionOf(record);
       const page = session.page;
       if (page === null) return invalidUrl(event.url);
+      // The tracker's own word that the browser is automated is the most specific reason, and it
+      // is per event (the session memo is shared by the session's records whatever they say).
+      const botReason: BotReason | undefined =
+        event.automation === true ? 'automation' : session.botReason;
       // Strings equal to the session's are taken from the session memo: a batch's items then
       // share one copy instead of keeping every record's own (less to copy when the garbage
       // collector moves a batch that is still being built). Every field is present, absent
@@ -238,13 +242,14 @@ export function createEnricher(salt: SaltProvider, options: EnricherOptions = {}
         name: 'name' in event ? event.name : undefined,
         props: 'props' in event ? event.props : undefined,
         engagedMs: 'engagedMs' in event ? event.engagedMs : undefined,
+        scrollDepth: 'scrollDepth' in event ? event.scrollDepth : undefined,
         screen: event.screen,
         lang: event.lang,
         visitorId: session.visitorId,
         source: session.source,
         device: session.info.device,
-        isBot: session.botReason !== undefined,
-        botReason: session.botReason,
+        isBot: botReason !== undefined,
+        botReason,
         country: countryOf(record.country),
       };
       return { ok: true, event: enriched };

@@ -71,6 +71,7 @@ export function toEventItem(event: EnrichedEvent): EventItem {
     name: event.name,
     props: event.props,
     engagedMs: event.engagedMs,
+    scrollDepth: event.scrollDepth,
     screen: event.screen,
     lang: event.lang,
     visitorId: event.visitorId,

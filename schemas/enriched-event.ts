@@ -55,11 +55,14 @@ export const TrafficSourceSchema = Type.Object(
 );
 
 /**
- * Why an event was flagged as a bot's: its user agent (empty, on isbot's list, or naming an
- * automation tool) or its network (`network:<provider>`, a published cloud, hosting, crawler or
- * uptime-checker range, e.g. `network:aws`).
+ * Why an event was flagged as a bot's: the tracker's own signal that the browser is driven by
+ * automation (`automation`: the event's `automation: true`, from `navigator.webdriver`), its user
+ * agent (empty, on isbot's list, or naming an automation tool) or its network
+ * (`network:<provider>`, a published cloud, hosting, crawler or uptime-checker range, e.g.
+ * `network:aws`).
  */
 export const BotReasonSchema = Type.Union([
+  Type.Literal('automation'),
   Type.Literal('empty-user-agent'),
   Type.Literal('bot-user-agent'),
   Type.Literal('automation-user-agent'),
@@ -104,6 +107,8 @@ export const EnrichedEventSchema = Type.Object(
     name: Type.Optional(Type.String()),
     props: Type.Optional(Type.Record(Type.String(), PropValue)),
     engagedMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Engagement: the largest share (%) of the page seen so far on this page view. */
+    scrollDepth: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     screen: Type.Optional(Type.Object({ w: Type.Integer(), h: Type.Integer() })),
     lang: Type.Optional(Type.String()),
     /** Cookieless visitor id: hash(daily salt, site, IP, user agent). */

@@ -73,6 +73,14 @@ const common = {
   title: Type.Optional(Type.String({ maxLength: LIMITS.maxTitleLength })),
   screen: Type.Optional(Screen),
   lang: Type.Optional(Type.String({ maxLength: 35 })),
+  /**
+   * Sent by the tracker from a browser driven by automation (`navigator.webdriver`) when the site
+   * opts in to counting such browsers: the consumer flags the event and its session as a bot's
+   * with reason `automation`.
+   */
+  automation: Type.Optional(
+    Type.Boolean({ description: 'true: sent from an automated browser (navigator.webdriver)' }),
+  ),
 };
 
 export const PageviewEventSchema = Type.Object(
@@ -84,7 +92,21 @@ export const EngagementEventSchema = Type.Object(
   {
     ...common,
     type: Type.Literal('engagement'),
-    engagedMs: Type.Integer({ minimum: 0, maximum: LIMITS.maxEngagedMs }),
+    engagedMs: Type.Integer({
+      minimum: 0,
+      maximum: LIMITS.maxEngagedMs,
+      description:
+        'engaged time (page visible and focused) since the previous engagement event of this page ' +
+        "view, not a running total: a session's and a page's engaged time are the sum",
+    }),
+    scrollDepth: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100,
+        description:
+          'the largest share (percent) of the page the visitor has seen so far on this page view',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -116,6 +116,37 @@ export const INGEST_CORPUS: readonly CorpusCase[] = [
     badField: 'events[0].engagedMs',
   },
   {
+    name: 'engagement with scrollDepth',
+    body: request([
+      pageview({ type: 'engagement', engagedMs: 1200, scrollDepth: 75 } as Partial<TrackerEvent>),
+    ]),
+  },
+  {
+    name: 'scrollDepth over 100',
+    body: request([
+      pageview({ type: 'engagement', engagedMs: 0, scrollDepth: 101 } as Partial<TrackerEvent>),
+    ]),
+    badField: 'events[0].scrollDepth',
+  },
+  {
+    name: 'scrollDepth not an integer',
+    body: request([
+      pageview({ type: 'engagement', engagedMs: 0, scrollDepth: 12.5 } as Partial<TrackerEvent>),
+    ]),
+    badField: 'events[0].scrollDepth',
+  },
+  {
+    name: 'pageview with scrollDepth',
+    body: request([{ ...pageview(), scrollDepth: 10 }]),
+    badField: 'events[0].scrollDepth',
+  },
+  { name: 'automation on a pageview', body: request([pageview({ automation: true })]) },
+  {
+    name: 'automation not a boolean',
+    body: request([pageview({ automation: 'yes' } as unknown as Partial<TrackerEvent>)]),
+    badField: 'events[0].automation',
+  },
+  {
     name: 'custom without name',
     body: request([pageview({ type: 'custom' } as Partial<TrackerEvent>)]),
     badField: 'events[0].name',
