@@ -123,27 +123,33 @@ test('a batch forced into S3 is redriven once; records that also arrived normall
   expectExactlyOnce(await stored(), { events, badRecords: 1 }, env.consumer.config);
 });
 
-test('a redrive killed after one object and run again finishes the job with no double count', async () => {
+test('a redrive killed mid-way and run again finishes the job with no double count, listing one key per page', async () => {
   const objects = await forceIntoS3();
-  expect(objects).toBeGreaterThan(1);
+  expect(objects).toBeGreaterThan(2);
   const runner = () => consumerRunner(testTarget(env.stack).consumer, env.stack.clients);
+  // One key per listing page: every object after the first is reached by continuing a truncated
+  // listing (as a bucket of more than 1,000 objects is on AWS), and the crash and the resume
+  // both fall on a page boundary.
+  const pageSize = 1;
 
   await expect(
     redrive(env.stack.clients.s3, runner(), {
       bucket: env.stack.names.buckets.failures,
+      pageSize,
       afterObject: (_key, finished) => {
-        if (finished === 1) throw new Error('killed after 1 object');
+        if (finished === 2) throw new Error('killed after 2 objects');
       },
     }),
-  ).rejects.toThrow('killed after 1 object');
+  ).rejects.toThrow('killed after 2 objects');
   const half = await stored();
   expect(half.events.length + half.badRows.length).toBeGreaterThan(0);
   expect(half.events.length + half.badRows.length).toBeLessThan(items.length);
 
-  // A fresh process (empty session cache) resumes.
-  const resumed = await redrive(env.stack.clients.s3, runner(), {
-    bucket: env.stack.names.buckets.failures,
-  });
-  expect(resumed).toMatchObject({ objects, alreadyDone: 1, redriven: objects - 1 });
+  // A fresh process (empty session cache) resumes, through the admin command's --page-size.
+  const resumed = await admin('redrive', '--page-size', String(pageSize));
+  expect(resumed).toMatchObject({ objects, alreadyDone: 2, redriven: objects - 2 });
   expectExactlyOnce(await stored(), { events, badRecords: 1 }, env.consumer.config);
+  await expect(admin('redrive', '--page-size', '0')).rejects.toThrow(
+    'received --page-size "0" (expected an integer from 1 to 1000)',
+  );
 });

@@ -8,7 +8,7 @@
  *   every record of it is stored or a bad row; a crash leaves the object unmarked and the next run
  *   does it again (harmless, see above). Marked objects are skipped; they are deleted (object,
  *   then marker) only with `deleteProcessed`.
- * - Bounded memory: the listing is paged (≤ 1,000 keys a page) and one object is held at a time
+ * - Bounded memory: the listing is paged (≤ 1,000 keys a page, `pageSize`) and one object is held at a time
  *   (a Lambda payload: ≤ 6 MB).
  */
 import {
@@ -26,6 +26,8 @@ import { parseFailureObject } from './failure-object';
 
 /** Where Lambda writes on-failure objects of every mapping (`aws/lambda/<uuid>/<shard>/…`). */
 export const ON_FAILURE_PREFIX = 'aws/lambda/';
+/** S3's most keys per ListObjectsV2 page (MaxKeys): the default listing page. */
+export const MAX_LIST_PAGE_SIZE = 1000;
 /** Marker objects: outside ON_FAILURE_PREFIX, so the listing never meets them. */
 export const REDRIVE_MARKER_PREFIX = 'redrive-done/';
 
@@ -38,7 +40,7 @@ export interface RedriveOptions {
   readonly deleteProcessed?: boolean;
   /** Attempts per object when some writes fail transiently (throttling, 5xx). */
   readonly attempts?: number;
-  /** Listing page size (S3's maximum is 1,000). */
+  /** Keys per listing page (default and S3's maximum: MAX_LIST_PAGE_SIZE). */
   readonly pageSize?: number;
   readonly print?: (line: string) => void;
   /** Called after each object is finished: the tests' crash point. */
@@ -91,7 +93,12 @@ export async function redrive(
   const bucket = options.bucket;
   let finished = 0;
   try {
-    for await (const entry of listKeys(s3, bucket, ON_FAILURE_PREFIX, options.pageSize ?? 1000)) {
+    for await (const entry of listKeys(
+      s3,
+      bucket,
+      ON_FAILURE_PREFIX,
+      options.pageSize ?? MAX_LIST_PAGE_SIZE,
+    )) {
       const key = entry.Key;
       if (key === undefined) continue;
       const done = await isMarked(s3, bucket, key);
@@ -152,11 +159,11 @@ export async function redrive(
 }
 
 /**
- * The keys under `prefix`, one page (≤ `pageSize`) in memory at a time. Pages follow each other
- * by StartAfter (the last key seen), not by continuation token: S3 supports both, and s3rver's
- * tokens are DES-encrypted, which Node 20's OpenSSL 3 refuses ("internal error"). s3rver fails
- * the same way on any truncated listing (it makes the token anyway): locally, more than 1,000
- * on-failure objects at once cannot be listed — an emulator limit, not one of AWS.
+ * The keys under `prefix`, one page (≤ `pageSize`) in memory at a time. Each page starts after
+ * the last key of the one before (StartAfter; S3 supports it as well as continuation tokens, and
+ * it needs no state but the key). Locally s3rver makes a DES token for every truncated listing
+ * and runs with OpenSSL's legacy provider for it (localstack/emulators/s3rver.ts); the tests
+ * list one key per page to cross page boundaries.
  */
 async function* listKeys(
   s3: S3Client,

@@ -1,20 +1,23 @@
 /** `admin redrive`: the consumer's S3 on-failure objects back through the consumer (cli/redrive.ts). */
 import type { Command } from '../command';
 import { consumerRunner } from '../consumer-runner';
-import { redrive } from '../redrive';
+import { CliUsageError } from '../errors';
+import { MAX_LIST_PAGE_SIZE, redrive } from '../redrive';
 import { verifyTables } from '../target';
 
 export const redriveCommand: Command = {
   name: 'redrive',
   summary:
     "replay the consumer's S3 on-failure batches through the consumer, once; mark each object done",
-  usage: '[--dry-run] [--delete-processed] [--include-processed]',
+  usage: '[--dry-run] [--delete-processed] [--include-processed] [--page-size N]',
   options: {
     'dry-run': { type: 'boolean' },
     'delete-processed': { type: 'boolean' },
     'include-processed': { type: 'boolean' },
+    'page-size': { type: 'string' },
   },
   async run({ target, clients, print }, values) {
+    const pageSize = pageSizeOf(values['page-size']);
     await verifyTables(clients.dynamodb, target, [
       'events',
       'sessions',
@@ -30,6 +33,7 @@ export const redriveCommand: Command = {
       dryRun,
       deleteProcessed: values['delete-processed'] === true,
       includeProcessed: values['include-processed'] === true,
+      pageSize,
       print,
     });
     print(
@@ -40,3 +44,15 @@ export const redriveCommand: Command = {
     print(`report-json ${JSON.stringify(report)}`);
   },
 };
+
+/** Keys per listing page: S3's maximum unless told (a smaller page only costs more requests). */
+function pageSizeOf(raw: string | boolean | undefined): number {
+  if (raw === undefined) return MAX_LIST_PAGE_SIZE;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1 || n > MAX_LIST_PAGE_SIZE) {
+    throw new CliUsageError(
+      `redrive: received --page-size ${JSON.stringify(raw)} (expected an integer from 1 to ${MAX_LIST_PAGE_SIZE})`,
+    );
+  }
+  return n;
+}

@@ -4,7 +4,7 @@
  */
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { createAwsClients } from '../../handlers/aws-clients';
-import type { EmulatorDefinition } from './emulator';
+import type { EmulatorDefinition } from '../supervisor/emulator-definition';
 
 const MAIN = require.resolve('./s3rver-main.ts');
 const TSX_CJS = require.resolve('tsx/cjs');
@@ -23,7 +23,17 @@ export function s3rver(options: S3rverOptions): EmulatorDefinition {
     processSpec: (port) => ({
       name: 's3rver',
       command: process.execPath,
-      args: ['--require', TSX_CJS, MAIN, String(port), options.directory],
+      // s3rver encrypts every truncated listing's continuation token with DES, which Node 20's
+      // OpenSSL 3 has only in its legacy provider: without it, any listing of more keys than
+      // MaxKeys (1,000 at most) answers "internal error".
+      args: [
+        '--openssl-legacy-provider',
+        '--require',
+        TSX_CJS,
+        MAIN,
+        String(port),
+        options.directory,
+      ],
       cwd: options.directory,
     }),
     async probe(endpoint) {
