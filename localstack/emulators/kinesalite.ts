@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../../handlers/aws-clients';
-import type { EmulatorDefinition } from './emulator';
+import type { EmulatorDefinition } from '../supervisor/emulator-definition';
 
 const PACKAGE_DIR = dirname(require.resolve('kinesalite/package.json'));
 const MAIN = require.resolve('./kinesalite-main.ts');

@@ -7,7 +7,7 @@
 import { dirname, join } from 'node:path';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../../handlers/aws-clients';
-import type { EmulatorDefinition } from './emulator';
+import type { EmulatorDefinition } from '../supervisor/emulator-definition';
 
 const PACKAGE_DIR = dirname(require.resolve('kinesis-local/package.json'));
 

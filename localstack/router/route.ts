@@ -4,7 +4,7 @@
  * (header or presigned query), by host name, and S3 for everything else (S3's REST API has no
  * target header, and unsigned browser GETs of dashboard assets are S3 too). Pure: no I/O.
  */
-import type { EmulatedService } from '../emulators/emulator';
+import type { EmulatedService } from '../supervisor/emulator-definition';
 
 export interface RouteInput {
   readonly method: string;

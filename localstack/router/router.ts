@@ -16,7 +16,7 @@ import {
   request as httpRequest,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EmulatedService } from '../emulators/emulator';
+import type { EmulatedService } from '../supervisor/emulator-definition';
 import { PortInUseError } from '../errors';
 import { type RouteDecision, routeRequest } from './route';
 

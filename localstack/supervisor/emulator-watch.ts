@@ -8,7 +8,7 @@
  * The watch keeps each emulator's state for `/_localstack/health` and swaps the restarted process
  * into the running list, so pids(), stop() and killNow() act on the live processes.
  */
-import type { EmulatedService, EmulatorDefinition } from '../emulators/emulator';
+import type { EmulatedService, EmulatorDefinition } from './emulator-definition';
 import { type RunningEmulator, startEmulator } from './start-emulator';
 
 /** As `/_localstack/health` shows a service: LocalStack's words where they exist. */

@@ -2,7 +2,7 @@
  * Starts one emulator under a guard and waits until it answers a real API call, with a deadline.
  * A failure names the emulator and carries its last output lines.
  */
-import type { EmulatedService, EmulatorDefinition } from '../emulators/emulator';
+import type { EmulatedService, EmulatorDefinition } from './emulator-definition';
 import { EmulatorStartError, MissingRuntimeError } from '../errors';
 import { type GuardedProcess, startGuardedProcess } from './guarded-process';
 

@@ -3,7 +3,7 @@
  * emulator binding it, another process (a parallel test run on the same machine) may take it:
  * then the emulator dies with a bind error, and we retry on a new port.
  */
-import type { EmulatorDefinition } from '../emulators/emulator';
+import type { EmulatorDefinition } from './emulator-definition';
 import { EmulatorStartError } from '../errors';
 import { findFreePort } from './ports';
 import { type RunningEmulator, startEmulator } from './start-emulator';

@@ -2,7 +2,7 @@
  * What the supervisor needs to know about one emulator: how to start it on a port and which
  * real API call proves it is ready.
  */
-import type { ProcessSpec } from '../supervisor/guarded-process';
+import type { ProcessSpec } from './guarded-process';
 
 /** The AWS services our one endpoint routes to. DynamoDB Streams is served by DynamoDB Local. */
 export type EmulatedService = 'dynamodb' | 'kinesis' | 's3';
