@@ -10,7 +10,7 @@
  * bytes), never the raw header, so no request can make one entry large; when a flood fills the
  * cache, the least recently used decisions go first, so a token in use keeps its cached Allow.
  */
-import { createTtlCache } from '../query/ttl-cache';
+import { createTtlCache } from '../ttl-cache';
 import {
   decideCredentials,
   readCredentials,

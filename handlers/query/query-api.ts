@@ -25,7 +25,7 @@ import { parseWith } from '../../schemas/validator';
 import { sortKeyPositionProblem, type ActiveSessionsReader } from './active-sessions-reader';
 import type { RollupReader } from './rollup-reader';
 import { StorageReadError } from './storage-read-error';
-import { createTtlCache } from './ttl-cache';
+import { createTtlCache } from '../ttl-cache';
 
 export const QUERY_PATHS = {
   realtime: '/realtime',

@@ -10,7 +10,7 @@
  *   creates: spread {@link queryStageOptions} into the RestApi's `deployOptions` (the constructor
  *   checks that the two agree).
  * - off (the small profile, $14.60 a month less): by the query function itself, per warm
- *   instance and site (handlers/query/ttl-cache.ts), after the authorizer has checked the token.
+ *   instance and site (handlers/ttl-cache.ts), after the authorizer has checked the token.
  *   `GET /health` then reaches the function on every request, bounded by its stage throttle
  *   (QUERY_ROUTE_THROTTLES.health) and answered from the function's own 3 s health cache, so
  *   DynamoDB sees at most one DescribeTable per instance per 3 s.

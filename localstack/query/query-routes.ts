@@ -17,7 +17,7 @@ import {
   type QueryApi,
   type QueryResponse,
 } from '../../handlers/query/query-api';
-import { createTtlCache } from '../../handlers/query/ttl-cache';
+import { createTtlCache } from '../../handlers/ttl-cache';
 import { JSON_MEDIA_TYPE } from '../../infra/api/ingest-api-spec';
 import {
   AUTHORIZER_CACHE_SECONDS,
