@@ -8,7 +8,8 @@ import type { AwsClients } from '../aws-clients';
 import type { ProcessorConfig } from '../config';
 import { DynamoBadRowWriter } from './bad-row-writer';
 import { type MetricsWriter, streamMetricsWriter } from './metrics-writer';
-import { type StreamBatchHandler, createStreamBatchHandler } from './stream-batch-handler';
+import type { StreamBatchHandler } from '../dynamodb-stream/stream-batch';
+import { createStreamBatchHandler } from './stream-batch-handler';
 
 export interface ProcessorOptions {
   /** Where EMF documents go (default: stdout, as on Lambda). */

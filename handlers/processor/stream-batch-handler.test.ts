@@ -1,11 +1,8 @@
 import type { BadRow } from '../../schemas';
 import type { BadRowWriter, PendingBadRow } from './bad-row-writer';
 import type { MetricsWriter } from './metrics-writer';
-import {
-  InvalidInvocationError,
-  UnnamedRecordError,
-  createStreamBatchHandler,
-} from './stream-batch-handler';
+import { InvalidInvocationError } from '../dynamodb-stream/stream-batch';
+import { UnnamedRecordError, createStreamBatchHandler } from './stream-batch-handler';
 import {
   MINUTE,
   TABLES,

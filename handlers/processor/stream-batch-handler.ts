@@ -15,7 +15,6 @@
  * a lost response), or the whole batch retried after a throw that happened after the write —
  * re-emits the same documents, and CloudWatch adds them again. EMF itself is at-least-once.
  */
-import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { epochMinute } from '../../pipeline/metrics/activity-minutes';
 import { deriveMetrics, type MetricPoint } from '../../pipeline/metrics/derive-metrics';
 import { groupMetricPoints, malformedRecordGroups } from '../../pipeline/metrics/metric-groups';
@@ -29,8 +28,9 @@ import {
   parseStreamRecord,
   type MalformedOutcome,
   type StreamTables,
-} from './parse-stream-record';
-import { DynamoDBStreamEventSchema } from './stream-record-schema';
+} from '../dynamodb-stream/parse-stream-record';
+import { InvalidInvocationError, type StreamBatchHandler } from '../dynamodb-stream/stream-batch';
+import { DynamoDBStreamEventSchema } from '../dynamodb-stream/stream-record-schema';
 
 export interface StreamBatchHandlerOptions {
   readonly tables: StreamTables;
@@ -41,21 +41,6 @@ export interface StreamBatchHandlerOptions {
   readonly defaultBudgetMs?: number;
   /** Clock for records that carry no creation time (never from Lambda); default Date.now. */
   readonly now?: () => number;
-}
-
-/** The part of Lambda's context the processor uses. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
-}
-
-export type StreamBatchHandler = (
-  event: unknown,
-  context?: InvocationContext,
-) => Promise<DynamoDBBatchResponse>;
-
-/** The invocation itself is not a DynamoDB stream event: a wiring error, not bad data. */
-export class InvalidInvocationError extends Error {
-  override readonly name = 'InvalidInvocationError';
 }
 
 /** A record to retry has no sequence number, so it cannot be named in batchItemFailures. */
@@ -145,3 +130,7 @@ function badRowOutcome(malformed: MalformedOutcome, now: () => number): Outcome 
     row: malformed.badRow,
   };
 }
+
+// Moved to handlers/dynamodb-stream/stream-batch.ts; re-exported only until handlers/rollup
+// imports the new home (CONTRACT.md, STRUCTURE).
+export { InvalidInvocationError, type StreamBatchHandler } from '../dynamodb-stream/stream-batch';

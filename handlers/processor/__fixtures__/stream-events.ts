@@ -10,7 +10,7 @@ import type { ActiveSessionItem, EnrichedEvent, SessionItem } from '../../../sch
 import { enrichedEvent } from '../../../pipeline/__fixtures__/enriched-events';
 import { toActiveSessionItem, toSessionItem } from '../../../pipeline/items';
 import { foldEvents } from '../../../pipeline/session-aggregate';
-import { TTL_PRINCIPAL } from '../stream-record-schema';
+import { TTL_PRINCIPAL } from '../../dynamodb-stream/stream-record-schema';
 
 export const TABLES = { sessions: 'it-sessions', activeSessions: 'it-active-sessions' } as const;
 export const MINUTE = 60_000;

@@ -21,7 +21,7 @@ import { readProcessorConfig, type ProcessorConfig } from '../../config';
 import { type FaultInjector, installFaultInjector } from '../../faults/fault-injector';
 import { createProcessor } from '../handler';
 import { fileMetricsWriter } from '../metrics-writer';
-import type { StreamBatchHandler } from '../stream-batch-handler';
+import type { StreamBatchHandler } from '../../dynamodb-stream/stream-batch';
 
 export interface ProcessorUnderTest {
   readonly config: ProcessorConfig;

@@ -9,7 +9,7 @@ import {
   sessionItemAt,
   streamEvent,
   streamRecord,
-} from './__fixtures__/stream-events';
+} from '../processor/__fixtures__/stream-events';
 
 const T0 = recentT0();
 const first = sessionItemAt(T0, [{ seq: 0, at: 0 }]);
