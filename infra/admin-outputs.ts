@@ -13,6 +13,7 @@ export const ADMIN_TABLE_OUTPUTS = {
   badRows: 'BadRowsTableName',
   readTokens: 'ReadTokensTableName',
   realtimeRollups: 'RealtimeRollupsTableName',
+  registry: 'RegistryTableName',
 } as const satisfies Record<TableKey, string>;
 
 export const ADMIN_OUTPUTS = {

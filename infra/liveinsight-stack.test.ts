@@ -78,11 +78,12 @@ describe('LiveInsightStack data resources', () => {
         expect(cfn().GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
       });
 
-      it('has TTL on the same attribute', () => {
-        expect(cfn().TimeToLiveSpecification).toEqual({
-          AttributeName: definition.ttl.attribute,
-          Enabled: true,
-        });
+      it('has TTL on the same attribute, or none where the definition has none', () => {
+        expect(cfn().TimeToLiveSpecification).toEqual(
+          definition.ttl === undefined
+            ? undefined
+            : { AttributeName: definition.ttl.attribute, Enabled: true },
+        );
       });
 
       it('has the same stream', () => {

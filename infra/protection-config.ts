@@ -8,7 +8,7 @@
  * |---|---|---|
  * | `waf` | `true` / `false`: AWS WAF web ACL on the API ($5 + $1 per rule a month) | `true` |
  * | `wafRateLimit` | requests per IP per 5 minutes before WAF blocks it (100–2,000,000,000) | 6000 |
- * | `backup` | `true` / `false`: AWS Backup plan for Sessions and ReadTokens | `true` |
+ * | `backup` | `true` / `false`: AWS Backup plan for Sessions, ReadTokens and Registry | `true` |
  * | `backupRetentionDays` | days a daily backup is kept (1–36,500) | 35 |
  * | `failuresRetentionDays` | days objects stay in the failures bucket (1–3,650) | 30 |
  * | `reservedConcurrency` | `true` / `false`: reserve Lambda concurrency (needs an account limit above ~130) | `true` |

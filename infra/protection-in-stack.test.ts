@@ -155,14 +155,14 @@ describe('the deployed app (production stage)', () => {
   });
 
   it('turns on point-in-time recovery and deletion protection on every table', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 6);
+    template.resourceCountIs('AWS::DynamoDB::Table', 7);
     template.allResourcesProperties('AWS::DynamoDB::Table', {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
     });
   });
 
-  it('backs up Sessions and ReadTokens daily for 35 days', () => {
+  it('backs up Sessions, ReadTokens and Registry daily for 35 days', () => {
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
         BackupPlanRule: [
@@ -176,6 +176,7 @@ describe('the deployed app (production stage)', () => {
     const selection = JSON.stringify(ofType('AWS::Backup::BackupSelection'));
     expect(selection).toMatch(/DataSessionsTable\w+/);
     expect(selection).toMatch(/DataReadTokensTable\w+/);
+    expect(selection).toMatch(/DataRegistryTable\w+/);
     expect(selection).not.toMatch(/DataEventsTable\w+/);
   });
 

@@ -67,7 +67,7 @@ describe('table definitions', () => {
     const sessions = tableDefinition('p', 'sessions');
     expect(sessions.sortKey).toBeUndefined();
     expect(sessions.stream).toBe('NEW_AND_OLD_IMAGES');
-    expect(sessions.ttl.attribute).toBe('expiresAt');
+    expect(sessions.ttl?.attribute).toBe('expiresAt');
     expect(sessions.globalSecondaryIndexes).toEqual([
       {
         indexName: 'bySiteDay',
@@ -87,9 +87,21 @@ describe('table definitions', () => {
     });
   });
 
+  it('registry: pk/sk, no TTL (sites and keys end by an operator), no stream', () => {
+    const registry = tableDefinition('p', 'registry');
+    expect(registry).toMatchObject({
+      logicalId: 'RegistryTable',
+      tableName: 'p-registry',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+    });
+    expect(registry.ttl).toBeUndefined();
+    expect(registry.stream).toBeUndefined();
+  });
+
   it('badRows: pk/sk, TTL 30 days, no stream', () => {
     const badRows = tableDefinition('p', 'badRows');
-    expect(badRows.ttl.retentionSeconds).toBe(30 * 86_400);
+    expect(badRows.ttl?.retentionSeconds).toBe(30 * 86_400);
     expect(badRows.stream).toBeUndefined();
   });
 

@@ -39,6 +39,7 @@ export const TABLE_KEYS = [
   'badRows',
   'readTokens',
   'realtimeRollups',
+  'registry',
 ] as const;
 export type TableKey = (typeof TABLE_KEYS)[number];
 
@@ -49,7 +50,8 @@ export interface TableDefinition {
   readonly tableName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
-  readonly ttl: TtlDefinition;
+  /** Undefined: no TTL (the registry's sites and keys live until an operator changes them). */
+  readonly ttl?: TtlDefinition;
   /** Undefined: no stream. */
   readonly stream?: StreamViewType;
   readonly globalSecondaryIndexes: readonly GlobalSecondaryIndexDefinition[];
@@ -87,7 +89,10 @@ export const RETENTION_SECONDS = {
    * item's own expiry); this is the chunk markers' lifetime: the stream's 24 h retention + 1 day.
    */
   realtimeRollups: 2 * DAY_SECONDS,
-} as const satisfies Record<TableKey, number>;
+} as const satisfies Partial<Record<TableKey, number>>;
+
+/** Tables whose items expire (every table but the registry). */
+type ExpiringTableKey = keyof typeof RETENTION_SECONDS;
 
 /** Default number of partition shards of ActiveSessions (`${siteId}#${shard}`, shard 0..N-1). */
 export const DEFAULT_ACTIVE_SESSION_SHARDS = 4;
@@ -126,6 +131,7 @@ export function resourceNames(prefix: string): ResourceNames {
       badRows: `${prefix}-bad-rows`,
       readTokens: `${prefix}-read-tokens`,
       realtimeRollups: `${prefix}-realtime-rollups`,
+      registry: `${prefix}-registry`,
     },
     eventsStream: `${prefix}-events`,
     eventsStreamConsumer: `${prefix}-events-consumer`,
@@ -138,11 +144,11 @@ export function resourceNames(prefix: string): ResourceNames {
 
 /**
  * Table definitions in a fixed order (events, sessions, activeSessions, badRows, readTokens,
- * realtimeRollups).
+ * realtimeRollups, registry).
  */
 export function tableDefinitions(prefix: string): readonly TableDefinition[] {
   const names = resourceNames(prefix).tables;
-  const ttl = (key: TableKey): TtlDefinition => ({
+  const ttl = (key: ExpiringTableKey): TtlDefinition => ({
     attribute: TTL_ATTRIBUTE,
     retentionSeconds: RETENTION_SECONDS[key],
   });
@@ -224,6 +230,20 @@ export function tableDefinitions(prefix: string): readonly TableDefinition[] {
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       ttl: ttl('realtimeRollups'),
+      globalSecondaryIndexes: [],
+      billingMode: 'PAY_PER_REQUEST',
+    },
+    {
+      // Sites and their ingest keys (issue 13; item shapes in schemas/registry.ts): pk = siteId,
+      // sk = `site` or `ingestKey#<sha256 of the key>`. One partition per site, so the ingest
+      // authorizer reads a key and its site with one Query on the site the key names. No TTL
+      // (a site or key ends by an operator's disable or revoke), no stream (nothing derives
+      // from it).
+      key: 'registry',
+      logicalId: 'RegistryTable',
+      tableName: names.registry,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
       globalSecondaryIndexes: [],
       billingMode: 'PAY_PER_REQUEST',
     },

@@ -86,7 +86,7 @@ export class DataResources extends Construct {
         partitionKey: attribute(definition.partitionKey),
         ...(definition.sortKey === undefined ? {} : { sortKey: attribute(definition.sortKey) }),
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-        timeToLiveAttribute: definition.ttl.attribute,
+        ...(definition.ttl === undefined ? {} : { timeToLiveAttribute: definition.ttl.attribute }),
         ...(definition.stream === undefined
           ? {}
           : { stream: STREAM_VIEW_TYPES[definition.stream] }),

@@ -46,7 +46,11 @@ export function samplingRuleName(stage: string): string {
 }
 
 /** Tables AWS Backup copies daily: what no other table or stream can rebuild. */
-export const BACKED_UP_TABLES = ['sessions', 'readTokens'] as const satisfies readonly TableKey[];
+export const BACKED_UP_TABLES = [
+  'sessions',
+  'readTokens',
+  'registry',
+] as const satisfies readonly TableKey[];
 
 export interface ProtectedFunction {
   readonly function: lambda.Function;

@@ -124,20 +124,23 @@ async function ensureTable(
 }
 
 async function ensureTtl(clients: AwsClients, table: TableDefinition): Promise<void> {
+  const ttl = table.ttl;
+  // A table without TTL (the registry) keeps its items until an operator deletes them.
+  if (ttl === undefined) return;
   const { TimeToLiveDescription } = await clients.dynamodb.send(
     new DescribeTimeToLiveCommand({ TableName: table.tableName }),
   );
   const status = TimeToLiveDescription?.TimeToLiveStatus;
   if (
     (status === 'ENABLED' || status === 'ENABLING') &&
-    TimeToLiveDescription?.AttributeName === table.ttl.attribute
+    TimeToLiveDescription?.AttributeName === ttl.attribute
   ) {
     return;
   }
   await clients.dynamodb.send(
     new UpdateTimeToLiveCommand({
       TableName: table.tableName,
-      TimeToLiveSpecification: { AttributeName: table.ttl.attribute, Enabled: true },
+      TimeToLiveSpecification: { AttributeName: ttl.attribute, Enabled: true },
     }),
   );
 }
