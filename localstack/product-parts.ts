@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDemoTraffic, type DemoTrafficSite } from '../loadtest/demo-traffic/demo-traffic';
+import { startDemoTraffic, type DemoTrafficSite } from './demo-traffic/demo-traffic';
 import { ConsumerTotals } from './consumer/consumer-totals';
 import { startLocalConsumer } from './consumer/local-consumer';
 import { startEdgePart } from './edge/edge-part';

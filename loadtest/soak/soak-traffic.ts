@@ -1,17 +1,17 @@
 /**
  * Open-loop traffic for the soak: `rate` requests per second whatever the edge answers (a slow or
  * failing product does not slow the senders down, as real visitors do not wait for us), each
- * request the next one of a realistic visit (loadtest/demo-traffic/visit-plan.ts). Like the
+ * request the next one of a realistic visit (localstack/demo-traffic/visit-plan.ts). Like the
  * tracker it resends exactly the events a 207 names and the whole batch after a 429, a 5xx or
  * a transport error — always the same events with the same eventIds. It keeps the model of
  * what the edge acknowledged, per session, to compare with the tables at the end.
  */
 import type { TrackerEvent } from '../../schemas';
 import { WINDOWS } from '../../schemas/limits';
-import { type EdgeAnswer, postEvents } from '../demo-traffic/post-events';
-import { refusedEvents } from '../demo-traffic/demo-traffic';
-import { type DemoSite, type VisitPlan, planVisit } from '../demo-traffic/visit-plan';
-import { Prng } from '../workload/prng';
+import { type EdgeAnswer, postEvents } from '../../localstack/demo-traffic/post-events';
+import { refusedEvents } from '../../localstack/demo-traffic/demo-traffic';
+import { type DemoSite, type VisitPlan, planVisit } from '../../localstack/demo-traffic/visit-plan';
+import { Prng } from '../../localstack/demo-traffic/prng';
 
 export interface SoakSite extends DemoSite {
   readonly ingestKey: string;

@@ -1,4 +1,4 @@
 /** The reference workload generator, shared by every benchmark (see reference-workload.ts). */
 export * from './reference-workload';
-export * from './audience';
-export * from './prng';
+export * from '../../localstack/demo-traffic/audience';
+export * from '../../localstack/demo-traffic/prng';

@@ -19,8 +19,14 @@
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { EdgeRecord, IngestRequest, TrackerEvent } from '../../schemas';
-import { COUNTRY_MIX, CUSTOM_EVENTS, LANDING_MIX, PAGES, USER_AGENT_MIX } from './audience';
-import { Prng } from './prng';
+import {
+  COUNTRY_MIX,
+  CUSTOM_EVENTS,
+  LANDING_MIX,
+  PAGES,
+  USER_AGENT_MIX,
+} from '../../localstack/demo-traffic/audience';
+import { Prng } from '../../localstack/demo-traffic/prng';
 
 export interface WorkloadOptions {
   readonly seed: number;

@@ -6,7 +6,7 @@
  */
 import type { TrackerEvent } from '../../schemas';
 import { WINDOWS } from '../../schemas/limits';
-import { Prng } from '../workload/prng';
+import { Prng } from './prng';
 import { type EdgeAnswer, postEvents } from './post-events';
 import { type DemoSite, type VisitPlan, planVisit } from './visit-plan';
 

@@ -1,4 +1,4 @@
-import { Prng } from '../workload/prng';
+import { Prng } from './prng';
 import { refusedEvents } from './demo-traffic';
 import { planVisit } from './visit-plan';
 

@@ -1,5 +1,5 @@
 import { IngestRequestSchema, parseWith } from '../../schemas';
-import { Prng } from '../workload/prng';
+import { Prng } from './prng';
 import { planVisit } from './visit-plan';
 
 const site = { siteId: 'demo-shop', origin: 'http://localhost:3000' };

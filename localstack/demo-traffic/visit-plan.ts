@@ -6,14 +6,8 @@
  */
 import { isBotUserAgent } from '../../pipeline/user-agent';
 import type { TrackerEvent } from '../../schemas';
-import {
-  COUNTRY_MIX,
-  CUSTOM_EVENTS,
-  LANDING_MIX,
-  PAGES,
-  USER_AGENT_MIX,
-} from '../workload/audience';
-import type { Prng } from '../workload/prng';
+import { COUNTRY_MIX, CUSTOM_EVENTS, LANDING_MIX, PAGES, USER_AGENT_MIX } from './audience';
+import type { Prng } from './prng';
 
 export interface DemoSite {
   readonly siteId: string;
