@@ -35,7 +35,7 @@ import {
   type LiveConsumer,
 } from '../../localstack/query/test-support/live-consumer';
 import { startLocalRollup, type LocalRollup } from '../../localstack/rollup/local-rollup';
-import { seededRandom } from './realtime-workload';
+import { seededRandom } from '../../localstack/demo-traffic/realtime-workload';
 import { summarize, type LatencySummary } from './percentiles';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 40);

@@ -33,7 +33,7 @@ import { answerFromRollup } from '../../pipeline/realtime/rollup-answer';
 import { REALTIME_VIEW_ATTRIBUTES, type RealtimeAnswer } from '../../schemas/query';
 import type { ActiveSessionItem } from '../../schemas/items';
 import { summarize, type LatencySummary } from './percentiles';
-import { realtimeWorkload } from './realtime-workload';
+import { realtimeWorkload } from '../../localstack/demo-traffic/realtime-workload';
 
 const SESSIONS = 10_000;
 const SHARDS = 4;

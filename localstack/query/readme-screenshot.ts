@@ -13,7 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { createAwsClients, type AwsClients } from '../../handlers/aws-clients';
 import { issueReadToken } from '../../handlers/authorizer/dynamo-read-tokens';
 import { resourceDefinitions } from '../../infra/resources';
-import { realtimeWorkload } from '../../loadtest/bench/realtime-workload';
+import { realtimeWorkload } from '../demo-traffic/realtime-workload';
 import { bootstrapResources } from '../bootstrap/bootstrap';
 import { startEdge, type RunningEdge } from '../edge/server';
 import { SiteRegistry, memoryRegistryStore } from '../edge/site-registry';

@@ -1,5 +1,5 @@
 /**
- * Reference workload of the realtime benchmarks: one site's active sessions as the consumer
+ * Reference workload of the realtime benchmarks and the README screenshot: one site's active sessions as the consumer
  * writes them, deterministic (seeded) so that runs compare. 10,000 sessions by default, spread
  * over the ActiveSessions shards exactly as the consumer spreads them; last activity uniform
  * over the last 25 minutes; 50 pages (Zipf-like), 8 sources, 4 device types, 12 countries;
