@@ -218,6 +218,19 @@ export function readAuthorizerConfig(env: Env = process.env): AuthorizerConfig {
   });
 }
 
+export interface IngestAuthorizerConfig {
+  readonly aws: AwsConfig;
+  readonly registryTable: string;
+}
+
+export function readIngestAuthorizerConfig(env: Env = process.env): IngestAuthorizerConfig {
+  const reader = new EnvReader(env);
+  return reader.done('ingest authorizer', {
+    aws: readAws(reader),
+    registryTable: reader.required(ENV.registryTable),
+  });
+}
+
 export function readAwsConfig(env: Env = process.env): AwsConfig {
   const reader = new EnvReader(env);
   return reader.done('AWS', readAws(reader));

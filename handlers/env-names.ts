@@ -11,6 +11,8 @@ export const ENV = {
   badRowsTable: 'LIVEINSIGHT_BAD_ROWS_TABLE',
   /** Query API read tokens (hashed), read by the authorizer. */
   readTokensTable: 'LIVEINSIGHT_READ_TOKENS_TABLE',
+  /** Sites and their ingest keys (hashed), read by the ingest authorizer. */
+  registryTable: 'LIVEINSIGHT_REGISTRY_TABLE',
   /** Per-minute realtime counters: written by the rollup function, read by the query API. */
   realtimeRollupsTable: 'LIVEINSIGHT_REALTIME_ROLLUPS_TABLE',
   /** Origin of the dashboard when it is served from another origin than the query API (CORS). */
