@@ -1,10 +1,14 @@
 /**
  * A rebuild after corrupting session items restores them from raw Events: a dry run reports and
  * writes nothing; the rebuild finds the sessions through the `bySiteDay` index, rewrites what
- * differs (an inflated ActiveSessions count included), leaves the rest alone, and the consumer
- * then keeps counting each new event exactly once on top of the rebuilt state.
+ * differs (an inflated ActiveSessions count and inflated page views included), leaves the rest
+ * alone, and the consumer then keeps counting each new event exactly once on top of the rebuilt
+ * state. The rollup function runs on the ActiveSessions stream throughout, as in the product:
+ * its `/realtime` answer follows the corruption, and after the rebuild it answers as the direct
+ * count over the rebuilt items does — page views per minute included.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoRealtimeRollups } from '../handlers/adapters/dynamo-realtime-rollups';
 import { toItem } from '../handlers/adapters/item-codec';
 import { lambdaContext } from '../handlers/consumer/test-support/consumer-under-test';
 import { useConsumerTestStack } from '../handlers/consumer/test-support/consumer-test-stack';
@@ -15,6 +19,11 @@ import {
   restrictTo,
   snapshot,
 } from '../handlers/consumer/test-support/table-snapshot';
+import { type LocalRollup, startLocalRollup } from '../localstack/rollup/local-rollup';
+import { aggregateRealtime } from '../pipeline/realtime/aggregate';
+import { bucketRange } from '../pipeline/realtime/rollup';
+import { answerFromRollup } from '../pipeline/realtime/rollup-answer';
+import { epochMinute } from '../pipeline/session-aggregate';
 import type { EdgeRecord, SessionItem } from '../schemas';
 import { runAdmin } from './admin';
 import { rebuildCommand } from './commands/rebuild-command';
@@ -26,7 +35,25 @@ import {
 } from './test-support/recent-sessions';
 import { stackTarget } from './test-support/stack-target';
 
-const env = useConsumerTestStack({ name: 'rebuild-corruption', per: 'file' });
+let rollup: LocalRollup | undefined;
+const env = useConsumerTestStack({
+  name: 'rebuild-corruption',
+  per: 'file',
+  beforeDispose: async () => {
+    await rollup?.stop();
+    rollup = undefined;
+  },
+});
+
+// The rollup function on the ActiveSessions stream, as npm start runs it.
+beforeAll(async () => {
+  rollup = await startLocalRollup({
+    env: env.stack.env,
+    clients: env.stack.clients,
+    failureBucket: env.stack.names.buckets.failures,
+    timing: { pollIntervalMs: 50 },
+  });
+});
 
 const { tables } = env;
 const specs: SessionSpec[] = [1, 2, 3].map((session) => ({
@@ -56,6 +83,34 @@ const rebuild = async (...extra: string[]) => {
     report: JSON.parse(lines.at(-1)!.replace(/^report /, '')) as Record<string, unknown>,
   };
 };
+/**
+ * Waits until the rollup's `/realtime` answer at `nowMs` equals the direct count over `items`
+ * (pipeline/realtime/aggregate.ts) in the figures a rebuild can get wrong.
+ */
+async function rollupAnswers(items: TableSnapshot['activeSessions'], nowMs: number) {
+  const figures = (a: ReturnType<typeof aggregateRealtime>) => ({
+    activeSessions: a.activeSessions,
+    currentVisitors: a.currentVisitors,
+    pageviewsPerMinute: a.pageviewsPerMinute,
+    topPages: a.topPages,
+  });
+  const want = figures(aggregateRealtime(items.values(), { siteId: SITE_ID, nowMs }));
+  const reader = new DynamoRealtimeRollups(
+    env.stack.clients.dynamodb,
+    env.stack.names.tables.realtimeRollups,
+  );
+  const { from, to } = bucketRange(nowMs);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const buckets = await reader.readBuckets(SITE_ID, from, to);
+    const got = figures(answerFromRollup(buckets, { siteId: SITE_ID, nowMs }));
+    if (JSON.stringify(got) === JSON.stringify(want) || Date.now() > deadline) {
+      expect(got).toEqual(want);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 const versionless = (s: TableSnapshot) =>
   new Map(
     [...s.sessions].map(([pk, item]): [string, Omit<SessionItem, 'version'>] => {
@@ -70,6 +125,9 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
   await deliver(events, 0);
   const built = await read();
   expectExactlyOnce(built, { events, badRecords: 0 }, env.consumer.config);
+  // Every answer below is read at one instant, so that they compare.
+  const at = Date.now();
+  await rollupAnswers(built.activeSessions, at);
 
   // Corrupt: session 1 (Sessions and ActiveSessions, counts inflated, seqs forgotten),
   // session 2 (ActiveSessions only: page and count wrong). Session 3 stays right.
@@ -88,14 +146,22 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
     }),
   );
   for (const [index, active] of [actives[0]!, actives[1]!].entries()) {
+    // Session 2 also claims 40 page views in the current minute that raw events do not hold.
+    const minute = String(epochMinute(at));
+    const pageviewMinutes =
+      index === 1
+        ? { ...active.pageviewMinutes, [minute]: (active.pageviewMinutes[minute] ?? 0) + 40 }
+        : active.pageviewMinutes;
     await env.stack.clients.dynamodb.send(
       new PutItemCommand({
         TableName: env.consumer.config.activeSessionsTable,
-        Item: toItem({ ...active, events: 999, currentPage: `/corrupt/${index}` }),
+        Item: toItem({ ...active, events: 999, currentPage: `/corrupt/${index}`, pageviewMinutes }),
       }),
     );
   }
   const corrupted = await read();
+  // The rollup follows the corrupted items, inflated page views included.
+  await rollupAnswers(corrupted.activeSessions, at);
 
   const dry = await rebuild('--dry-run');
   expect(dry.report).toMatchObject({
@@ -104,6 +170,7 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
     sessionsUnchanged: 2,
     activeWritten: 2,
     activeUnchanged: 1,
+    rollupCorrected: 1,
   });
   expect(await read()).toEqual(corrupted);
 
@@ -115,24 +182,73 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
     sessionsUnchanged: 2,
     activeWritten: 2,
     activeUnchanged: 1,
+    rollupCorrected: 1,
     conflicts: 0,
   });
   const restored = await read();
   expect(versionless(restored)).toEqual(versionless(built));
   expect(restored.activeSessions).toEqual(built.activeSessions);
   expectExactlyOnce(restored, { events, badRecords: 0 }, env.consumer.config);
+  // The rollup answers as had the consumer built these items: the excess views are gone.
+  await rollupAnswers(restored.activeSessions, at);
 
   // A second rebuild changes nothing (idempotent).
-  expect((await rebuild()).report).toMatchObject({ sessionsUnchanged: 3, activeUnchanged: 3 });
+  expect((await rebuild()).report).toMatchObject({
+    sessionsUnchanged: 3,
+    activeUnchanged: 3,
+    rollupCorrected: 0,
+  });
 
   // The consumer's warm cache still holds the version it wrote; its guarded write is refused,
   // it replans on the rebuilt item, and a new event plus a redelivery count once.
   const later = sessionEvents({ session: 1, events: [{ seq: 5, kind: 'pageview' }] }, base);
   await deliver([...later, ...events.slice(0, 3)], 100);
   await deliver(later, 100);
-  expectExactlyOnce(
-    await read(),
-    { events: [...events, ...later], badRecords: 0 },
-    env.consumer.config,
-  );
+  const final = await read();
+  expectExactlyOnce(final, { events: [...events, ...later], badRecords: 0 }, env.consumer.config);
+  await rollupAnswers(final.activeSessions, Math.max(at, ...later.map((e) => e.receivedAt)));
 }, 60_000);
+
+test('a session that is over but stored as active is removed, and its page views leave the rollup', async () => {
+  const id = sessionIdOf(9);
+  // Two hours ago: the session is over, its ActiveSessions item expired.
+  const old = sessionEvents(
+    {
+      session: 9,
+      events: [
+        { seq: 0, kind: 'pageview' },
+        { seq: 1, kind: 'pageview' },
+      ],
+    },
+    Date.now() - 2 * 3_600_000,
+  );
+  await deliver(old, 200);
+  const at = Date.now();
+  const item = [...(await env.stored()).activeSessions.values()].find((a) => a.sessionId === id);
+  expect(item?.expiresAt).toBeLessThan(at / 1000);
+
+  // Corrupted: active for ten more minutes, with five page views this minute.
+  const minute = String(epochMinute(at));
+  await env.stack.clients.dynamodb.send(
+    new PutItemCommand({
+      TableName: env.consumer.config.activeSessionsTable,
+      Item: toItem({
+        ...item!,
+        expiresAt: Math.floor(at / 1000) + 600,
+        pageviewMinutes: { ...item!.pageviewMinutes, [minute]: 5 },
+      }),
+    }),
+  );
+  await rollupAnswers((await env.stored()).activeSessions, at);
+
+  const { report } = await rebuild('--session', id);
+  expect(report).toMatchObject({ sessions: 1, activeRemoved: 1, rollupCorrected: 1 });
+  const after = await env.stored();
+  expect([...after.activeSessions.values()].some((a) => a.sessionId === id)).toBe(false);
+  await rollupAnswers(after.activeSessions, at);
+  expect((await rebuild('--session', id)).report).toMatchObject({
+    activeExpired: 1,
+    activeRemoved: 0,
+    rollupCorrected: 0,
+  });
+}, 30_000);

@@ -20,31 +20,42 @@
  *   as the consumer's) and also the very item read (same `events`), so an inflated count can be
  *   lowered, but a projection the consumer wrote meanwhile with more events is never rolled back.
  *   Expired sessions get no ActiveSessions item (the TTL would delete it; readers ignore it).
- * - Realtime rollup: not written here. Every ActiveSessions write above is a MODIFY (or INSERT)
- *   on the table's stream, and the rollup function applies its delta (contribution after −
- *   before) exactly once, as for any consumer write: the counters move from the corrupted image
- *   to the rebuilt one, nothing is counted twice. Unchanged items are not written, so they make
- *   no stream record. Page views per minute only ever grow in the rollup (they happened), so an
- *   excess that a corrupted item put into the chart stays until its minute leaves the 30-minute
- *   chart; writing buckets directly instead would race with the stream's own deltas of these
- *   very writes and count them twice (docs/operations/recovery.md).
+ * - Realtime rollup: every ActiveSessions write above is a MODIFY (or INSERT) on the table's
+ *   stream, and the rollup function applies its delta (contribution after − before) once, as
+ *   for any consumer write: active sessions, current visitors, bots and breakdowns move from the
+ *   stored image to the rebuilt one. Page views do not shrink that way (a delta only adds their
+ *   growth), so before each write the views the stored image has beyond the rebuilt one are
+ *   taken out of the rollup's bucket that counted them (pipeline/realtime/rebuild-correction.ts)
+ *   with the rollup's own writer, once: its marker is named by the stored image, so a rebuild
+ *   killed between the correction and the write finds it done when it meets the same image
+ *   again. The two changes add up in either order, so the stream's timing does not matter.
+ * - A session the fold finds expired whose stored ActiveSessions item still claims it active
+ *   (a corrupted expiry) has that item deleted (guarded by the `events` read), views corrected
+ *   the same way; the stream's REMOVE takes its state out of the rollup.
  */
+import { createHash } from 'node:crypto';
 import {
   type DynamoDBClient,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { deadlineFrom } from '../handlers/adapters/deadline';
+import { DynamoRealtimeRollups } from '../handlers/adapters/dynamo-realtime-rollups';
 import { sessionVersionGuard } from '../handlers/adapters/dynamo-session-store';
 import { fromItem, toItem } from '../handlers/adapters/item-codec';
 import type { Item } from '../handlers/adapters/item-size';
 import { SESSIONS_BY_SITE_DAY_INDEX } from '../infra/resources';
 import { applyEvents } from '../pipeline/apply-events';
 import { sessionKey, toActiveSessionItem, toSessionItem } from '../pipeline/items';
+import { rebuildCorrection } from '../pipeline/realtime/rebuild-correction';
+import { visibleFrom } from '../pipeline/realtime/rollup';
 import { utcDay } from '../pipeline/utc-day';
 import {
+  type ActiveSessionItem,
   ActiveSessionItemSchema,
   type EnrichedEvent,
   EventItemSchema,
@@ -62,11 +73,14 @@ export const MAX_REBUILD_DAYS = 92;
 const MAX_SESSION_ATTEMPTS = 4;
 /** Events read per Query page (bounded memory per session). */
 const EVENTS_PAGE = 500;
+/** Time one rollup correction may take (its writer retries conflicts and throttles within it). */
+const ROLLUP_CORRECTION_BUDGET_MS = 30_000;
 
 export interface RebuildTables {
   readonly events: string;
   readonly sessions: string;
   readonly activeSessions: string;
+  readonly realtimeRollups: string;
 }
 
 export interface RebuildOptions {
@@ -99,6 +113,10 @@ export interface RebuildReport {
   activeExpired: number;
   /** A newer projection (more events) was stored meanwhile: kept. */
   activeNewerKept: number;
+  /** Stored items of sessions that are over, still claiming them active: deleted. */
+  activeRemoved: number;
+  /** Sessions whose excess page views were taken out of the realtime rollup. */
+  rollupCorrected: number;
   /** Guarded Sessions writes refused because the consumer wrote meanwhile (then redone). */
   conflicts: number;
 }
@@ -116,6 +134,8 @@ export function emptyRebuildReport(): RebuildReport {
     activeUnchanged: 0,
     activeExpired: 0,
     activeNewerKept: 0,
+    activeRemoved: 0,
+    rollupCorrected: 0,
     conflicts: 0,
   };
 }
@@ -269,23 +289,20 @@ export async function rebuildSession(
         `session ${sessionId}: ${stored === undefined ? 'missing, created' : `differs in ${differingFields(stored, rebuilt).join(', ')}`}${options.dryRun ? ' (dry run: not written)' : ''}`,
       );
     }
-    await rebuildActive(dynamodb, tables.activeSessions, options, folded.state, report);
+    await rebuildActive(dynamodb, tables, options, folded.state, report);
     return;
   }
 }
 
 async function rebuildActive(
   dynamodb: DynamoDBClient,
-  table: string,
+  tables: RebuildTables,
   options: RebuildOptions,
   state: SessionState,
   report: RebuildReport,
 ): Promise<void> {
+  const table = tables.activeSessions;
   const projection = toActiveSessionItem(state, options.activeSessionShards);
-  if (projection.expiresAt * 1000 <= options.now) {
-    report.activeExpired += 1;
-    return;
-  }
   const key = { pk: { S: projection.pk }, sk: { S: projection.sk } };
   const current = await send(
     () => dynamodb.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true })),
@@ -293,14 +310,53 @@ async function rebuildActive(
   );
   const stored =
     current.Item === undefined ? undefined : fromItem(ActiveSessionItemSchema, table, current.Item);
+  if (projection.expiresAt * 1000 <= options.now) {
+    // Over: no item to write (the TTL would delete it; readers ignore it) — unless the stored one
+    // still claims the session active, which every reader would count.
+    if (stored === undefined || stored.expiresAt * 1000 <= options.now) {
+      report.activeExpired += 1;
+      return;
+    }
+    if (!options.dryRun) {
+      await correctRollup(dynamodb, tables, options, stored, projection, report);
+      try {
+        await send(
+          () =>
+            dynamodb.send(
+              new DeleteItemCommand({
+                TableName: table,
+                Key: key,
+                ConditionExpression: '#events = :seen',
+                ExpressionAttributeNames: { '#events': 'events' },
+                ExpressionAttributeValues: { ':seen': { N: String(stored.events) } },
+              }),
+            ),
+          `delete ${table}`,
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        report.activeNewerKept += 1;
+        return;
+      }
+    }
+    report.activeRemoved += 1;
+    options.print?.(
+      `session ${projection.sessionId}: over since ${new Date(projection.expiresAt * 1000).toISOString()} but stored active until ${new Date(stored.expiresAt * 1000).toISOString()}: ${options.dryRun ? 'would be ' : ''}removed`,
+    );
+    return;
+  }
   if (stored !== undefined && canonicalJson(stored) === canonicalJson(projection)) {
     report.activeUnchanged += 1;
     return;
   }
   if (options.dryRun) {
     report.activeWritten += 1;
+    if (rebuildCorrection(stored, projection).size > 0) report.rollupCorrected += 1;
     return;
   }
+  // Before the write: a run killed in between meets the same stored image again and finds the
+  // correction's marker (the other order would lose the correction with the stored image).
+  await correctRollup(dynamodb, tables, options, stored, projection, report);
   try {
     await send(
       () =>
@@ -326,6 +382,41 @@ async function rebuildActive(
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     report.activeNewerKept += 1;
   }
+}
+
+/**
+ * Takes the page views `stored` has beyond `rebuilt` out of the realtime rollup, once: one chunk
+ * of the rollup's own writer (a transaction with its marker), the marker named after the stored
+ * image, so meeting the same image again finds it applied.
+ */
+async function correctRollup(
+  dynamodb: DynamoDBClient,
+  tables: RebuildTables,
+  options: RebuildOptions,
+  stored: ActiveSessionItem | undefined,
+  rebuilt: ActiveSessionItem,
+  report: RebuildReport,
+): Promise<void> {
+  const delta = visibleFrom(rebuildCorrection(stored, rebuilt), options.now);
+  if (stored === undefined || delta.size === 0) return;
+  const image = createHash('sha256').update(canonicalJson(stored)).digest('base64url');
+  try {
+    await new DynamoRealtimeRollups(dynamodb, tables.realtimeRollups).applyChunk(
+      {
+        firstEventId: `rebuild#${image}`,
+        lastSequence: '0',
+        deltas: new Map([[options.siteId, delta]]),
+      },
+      deadlineFrom(ROLLUP_CORRECTION_BUDGET_MS),
+      options.now,
+    );
+  } catch (error) {
+    throw explainAwsError(
+      error,
+      `correct the realtime rollup in ${tables.realtimeRollups} for session ${rebuilt.sessionId}`,
+    );
+  }
+  report.rollupCorrected += 1;
 }
 
 async function getSession(

@@ -1,7 +1,7 @@
 /**
  * `admin rebuild --site <id> [--from <time>] [--to <time>] [--session <id>]... [--dry-run]`:
- * Sessions and ActiveSessions of a site recomputed from the raw Events table (cli/rebuild.ts);
- * the realtime rollup follows through the ActiveSessions stream.
+ * Sessions, ActiveSessions and the realtime rollup of a site recomputed from the raw Events table
+ * (cli/rebuild.ts).
  */
 import type { Command, OptionValues } from '../command';
 import { CliUsageError } from '../errors';
@@ -29,7 +29,7 @@ function text(values: OptionValues, name: string): string | undefined {
 export const rebuildCommand: Command = {
   name: 'rebuild',
   summary:
-    'recompute Sessions and ActiveSessions of a site (sessions started in a range) from raw Events',
+    'recompute Sessions, ActiveSessions and the realtime rollup of a site (sessions started in a range) from raw Events',
   usage: '--site <id> [--from <time>] [--to <time>] [--session <id>]... [--dry-run]',
   options: {
     site: { type: 'string' },
@@ -52,7 +52,12 @@ export const rebuildCommand: Command = {
     const sessions = (values as Readonly<Record<string, unknown>>)['session'];
     const sessionIds = Array.isArray(sessions) ? sessions.map(String) : undefined;
     const dryRun = values['dry-run'] === true;
-    await verifyTables(clients.dynamodb, target, ['events', 'sessions', 'activeSessions']);
+    await verifyTables(clients.dynamodb, target, [
+      'events',
+      'sessions',
+      'activeSessions',
+      'realtimeRollups',
+    ]);
     print(
       `rebuild ${siteId} on ${target.label}: ${
         sessionIds === undefined
@@ -66,6 +71,7 @@ export const rebuildCommand: Command = {
         events: target.tables.events,
         sessions: target.tables.sessions,
         activeSessions: target.tables.activeSessions,
+        realtimeRollups: target.tables.realtimeRollups,
       },
       {
         siteId,
@@ -86,7 +92,8 @@ export const rebuildCommand: Command = {
     );
     print(
       `active sessions: written ${report.activeWritten}${verb && ' (would be)'}, unchanged ${report.activeUnchanged}, ` +
-        `expired (not written) ${report.activeExpired}, newer kept ${report.activeNewerKept}`,
+        `expired (not written) ${report.activeExpired}, removed (over but stored active) ${report.activeRemoved}${verb && ' (would be)'}, ` +
+        `newer kept ${report.activeNewerKept}; realtime rollup: page views corrected for ${report.rollupCorrected} session(s)${verb && ' (would be)'}`,
     );
     print(`report ${JSON.stringify({ command: 'rebuild', siteId, dryRun, ...report })}`);
   },
