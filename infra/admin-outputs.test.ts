@@ -5,7 +5,8 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from './admin-outputs';
+import { TIER_NAMES } from '../schemas/registry';
+import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS, ADMIN_USAGE_PLAN_OUTPUTS } from './admin-outputs';
 import { prebuiltCode } from './constructs/test-support/prebuilt-code';
 import { LiveInsightStack } from './liveinsight-stack';
 import { DEFAULT_ACTIVE_SESSION_SHARDS, TABLE_KEYS, resourceNames } from './resources';
@@ -33,4 +34,17 @@ test('every output the admin CLI reads is in the stack', () => {
   expect(outputs[ADMIN_OUTPUTS.activeSessionShards]?.['Value']).toBe(
     String(DEFAULT_ACTIVE_SESSION_SHARDS),
   );
+  // The ingest keys' side on AWS: the REST API and each tier's usage plan.
+  const refOf = (name: string): string =>
+    (outputs[name]?.['Value'] as { Ref?: string } | undefined)?.Ref ?? '(none)';
+  expect(template.toJSON()['Resources'][refOf(ADMIN_OUTPUTS.apiId)]['Type']).toBe(
+    'AWS::ApiGateway::RestApi',
+  );
+  for (const tier of TIER_NAMES) {
+    const plan = template.toJSON()['Resources'][refOf(ADMIN_USAGE_PLAN_OUTPUTS[tier])];
+    expect(plan['Type']).toBe('AWS::ApiGateway::UsagePlan');
+    expect(plan['Properties']['UsagePlanName']).toContain(tier);
+  }
+  expect(outputs[ADMIN_OUTPUTS.apiUrl]?.['Value']).toBeDefined();
+  expect(outputs[ADMIN_OUTPUTS.dashboardUrl]?.['Value']).toBeDefined();
 });

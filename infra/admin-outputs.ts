@@ -4,6 +4,7 @@
  * prefix (infra/resources.ts) but bucket names are CloudFormation's to choose, and the salt
  * secret's ARN ends in a random suffix: the outputs are the one place that says what is deployed.
  */
+import type { TierName } from '../schemas/registry';
 import type { TableKey } from './resources';
 
 export const ADMIN_TABLE_OUTPUTS = {
@@ -23,4 +24,20 @@ export const ADMIN_OUTPUTS = {
   visitorSaltSecretArn: 'VisitorSaltSecretArn',
   /** Partition shards of ActiveSessions (the consumer's projection key). */
   activeSessionShards: 'ActiveSessionShards',
+  /** The REST API (ingest and query): `sites add` prints the script tag's API URL from it. */
+  apiUrl: 'ApiUrl',
+  /** The REST API's id, for the operator's messages about its API keys. */
+  apiId: 'IngestApiId',
+  /** The live dashboard: `sites add` and `read-tokens issue` print its link with a read token. */
+  dashboardUrl: 'DashboardUrl',
 } as const;
+
+/**
+ * The usage plan of each tier: on a deployed stage `keys add` attaches the ingest key's API
+ * Gateway key to its tier's plan (CreateUsagePlanKey), so the plan's throttle and quota apply.
+ */
+export const ADMIN_USAGE_PLAN_OUTPUTS = {
+  starter: 'UsagePlanStarterId',
+  standard: 'UsagePlanStandardId',
+  scale: 'UsagePlanScaleId',
+} as const satisfies Record<TierName, string>;

@@ -21,7 +21,8 @@ import { PROTECTION_DEFAULTS, type ProtectionSettings } from './protection-confi
 import { METRICS_NAMESPACE } from '../schemas/business-metrics';
 import { STAGE_DEFAULTS, stageMetricsNamespace } from './stage-config';
 import { TABLE_KEYS } from './resources';
-import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from './admin-outputs';
+import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS, ADMIN_USAGE_PLAN_OUTPUTS } from './admin-outputs';
+import { TIER_NAMES } from '../schemas/registry';
 import type { KinesisReader } from './resources';
 
 export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
@@ -251,11 +252,11 @@ export class LiveInsightStack extends Stack {
       'query',
       'authorizer',
     ]);
-    new CfnOutput(this, 'DashboardUrl', {
+    new CfnOutput(this, ADMIN_OUTPUTS.dashboardUrl, {
       description: 'The live dashboard; open it with ?siteId=<site>#token=<read token>',
       value: `${this.dashboard.origin}/`,
     });
-    new CfnOutput(this, 'ApiUrl', {
+    new CfnOutput(this, ADMIN_OUTPUTS.apiUrl, {
       description: 'Ingest (POST /events) and query (GET /realtime, /sessions/active, /health) API',
       value: this.ingest.api.url,
     });
@@ -272,5 +273,11 @@ export class LiveInsightStack extends Stack {
     new CfnOutput(this, ADMIN_OUTPUTS.activeSessionShards, {
       value: String(this.data.definitions.activeSessionShards),
     });
+    new CfnOutput(this, ADMIN_OUTPUTS.apiId, { value: this.ingest.api.restApiId });
+    for (const tier of TIER_NAMES) {
+      new CfnOutput(this, ADMIN_USAGE_PLAN_OUTPUTS[tier], {
+        value: this.ingest.usagePlans[tier].usagePlanId,
+      });
+    }
   }
 }
