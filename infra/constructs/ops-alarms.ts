@@ -89,9 +89,9 @@ export const TABLE_OPERATIONS: Readonly<Record<TableKey, readonly dynamodb.Opera
     dynamodb.Operation.QUERY,
     dynamodb.Operation.GET_ITEM,
   ],
-  // The ingest authorizer's read of a key and its site (one Query on the site's partition). The
-  // writes are the admin CLI's, which reports its own failures to the operator at once.
-  registry: [dynamodb.Operation.QUERY],
+  // The ingest authorizer's read of a key and its site (one BatchGetItem in the site's
+  // partition). The writes are the admin CLI's, which reports its own failures to the operator.
+  registry: [dynamodb.Operation.BATCH_GET_ITEM],
 };
 
 /** Metric names the metric filters publish in the stage's namespace. */
