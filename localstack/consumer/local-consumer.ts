@@ -14,7 +14,11 @@ import { readConsumerConfig } from '../../handlers/config';
 import type { BatchReport } from '../../handlers/consumer/consume-batch';
 import { createConsumer } from '../../handlers/consumer/handler';
 import { ENV, type EnvName } from '../../handlers/env-names';
-import { CONSUMER_KINESIS_READER, CONSUMER_MAPPING_SETTINGS } from '../../infra/resources';
+import {
+  CONSUMER_KINESIS_READER,
+  CONSUMER_MAPPING_SETTINGS,
+  FUNCTION_TUNING,
+} from '../../infra/resources';
 import {
   checkpointStoreIn,
   startEventSourceMapping,
@@ -69,7 +73,11 @@ export async function startLocalConsumer(options: LocalConsumerOptions): Promise
         throw error;
       }
     },
-    function: { name: 'liveinsight-consumer', timeoutSeconds: 15, memorySizeMb: 512 },
+    function: {
+      name: 'liveinsight-consumer',
+      timeoutSeconds: FUNCTION_TUNING.consumer.timeoutSeconds,
+      memorySizeMb: FUNCTION_TUNING.consumer.memoryMb,
+    },
     clients: { kinesis: options.clients.kinesis, s3: options.clients.s3 },
     checkpointStore: checkpointStoreIn(options.checkpointDir),
     destination: { type: 's3', bucket: config.failureBucket },

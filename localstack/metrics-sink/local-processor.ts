@@ -16,7 +16,7 @@ import { readProcessorConfig } from '../../handlers/config';
 import type { EnvName } from '../../handlers/env-names';
 import { createProcessor } from '../../handlers/processor/handler';
 import { fileMetricsWriter } from '../../handlers/processor/metrics-writer';
-import { PROCESSOR_MAPPING_SETTINGS } from '../../infra/resources';
+import { FUNCTION_TUNING, PROCESSOR_MAPPING_SETTINGS } from '../../infra/resources';
 import { epochMinute } from '../../pipeline/metrics/activity-minutes';
 import {
   checkpointStoreIn,
@@ -64,7 +64,11 @@ export async function startLocalProcessor(options: LocalProcessorOptions): Promi
           source: { type: 'dynamodb', tableName },
           settings: PROCESSOR_MAPPING_SETTINGS,
           handler: (event: DynamoDBStreamEvent, context: Context) => handler(event, context),
-          function: { name: 'liveinsight-processor', timeoutSeconds: 30, memorySizeMb: 256 },
+          function: {
+            name: 'liveinsight-processor',
+            timeoutSeconds: FUNCTION_TUNING.processor.timeoutSeconds,
+            memorySizeMb: FUNCTION_TUNING.processor.memoryMb,
+          },
           clients: { dynamodbStreams: options.clients.dynamodbStreams, s3: options.clients.s3 },
           checkpointStore,
           destination: { type: 's3', bucket: config.failureBucket },

@@ -12,7 +12,7 @@ import { readRollupConfig, type RollupConfig } from '../../handlers/config';
 import type { EnvName } from '../../handlers/env-names';
 import { createRollup } from '../../handlers/rollup/handler';
 import type { RollupBatchHandler } from '../../handlers/rollup/rollup-batch';
-import { ROLLUP_MAPPING_SETTINGS } from '../../infra/resources';
+import { FUNCTION_TUNING, ROLLUP_MAPPING_SETTINGS } from '../../infra/resources';
 import {
   checkpointStoreIn,
   startEventSourceMapping,
@@ -52,7 +52,11 @@ export async function startLocalRollup(options: LocalRollupOptions): Promise<Loc
     source: { type: 'dynamodb', tableName: config.activeSessionsTable },
     settings: ROLLUP_MAPPING_SETTINGS,
     handler: (event: DynamoDBStreamEvent, context: Context) => handler(event, context),
-    function: { name: 'liveinsight-rollup', timeoutSeconds: 30, memorySizeMb: 256 },
+    function: {
+      name: 'liveinsight-rollup',
+      timeoutSeconds: FUNCTION_TUNING.rollup.timeoutSeconds,
+      memorySizeMb: FUNCTION_TUNING.rollup.memoryMb,
+    },
     clients: { dynamodbStreams: options.clients.dynamodbStreams, s3: options.clients.s3 },
     checkpointStore: checkpointStoreIn(options.checkpointDir),
     destination: { type: 's3', bucket: options.failureBucket },

@@ -9,6 +9,7 @@ import type { Context, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambd
 import {
   CONSUMER_MAPPING_SETTINGS,
   type EventSourceMappingSettings,
+  FUNCTION_TUNING,
 } from '../../../infra/resources';
 import {
   MemoryCheckpointStore,
@@ -82,7 +83,11 @@ export async function startConsumerMapping(
     },
     // The handler of the consumer's *current* process: restart() takes effect at the next batch.
     handler: (event: KinesisStreamEvent, context: Context) => consumer.handler()(event, context),
-    function: { name: 'consumer', timeoutSeconds: 15, memorySizeMb: 512 },
+    function: {
+      name: 'consumer',
+      timeoutSeconds: FUNCTION_TUNING.consumer.timeoutSeconds,
+      memorySizeMb: FUNCTION_TUNING.consumer.memoryMb,
+    },
     clients: { kinesis: stack.clients.kinesis, s3: stack.clients.s3 },
     checkpointStore: new MemoryCheckpointStore(),
     destination: { type: 's3', bucket: stack.names.buckets.failures },

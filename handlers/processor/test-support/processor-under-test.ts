@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { PROCESSOR_MAPPING_SETTINGS } from '../../../infra/resources';
+import { FUNCTION_TUNING, PROCESSOR_MAPPING_SETTINGS } from '../../../infra/resources';
 import {
   MemoryCheckpointStore,
   startEventSourceMapping,
@@ -81,7 +81,11 @@ export async function startProcessorUnderTest(
         source: { type: 'dynamodb', tableName },
         settings: PROCESSOR_MAPPING_SETTINGS,
         handler: (event: DynamoDBStreamEvent, context: Context) => recorded(event, context),
-        function: { name: `processor-${tableName}`, timeoutSeconds: 30, memorySizeMb: 256 },
+        function: {
+          name: `processor-${tableName}`,
+          timeoutSeconds: FUNCTION_TUNING.processor.timeoutSeconds,
+          memorySizeMb: FUNCTION_TUNING.processor.memoryMb,
+        },
         clients: { dynamodbStreams: clients.dynamodbStreams, s3: clients.s3 },
         checkpointStore: new MemoryCheckpointStore(),
         destination: { type: 's3', bucket: config.failureBucket },

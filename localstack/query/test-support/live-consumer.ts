@@ -9,6 +9,7 @@ import { createConsumer } from '../../../handlers/consumer/handler';
 import {
   CONSUMER_KINESIS_READER,
   CONSUMER_MAPPING_SETTINGS,
+  FUNCTION_TUNING,
   type KinesisReader,
 } from '../../../infra/resources';
 import {
@@ -50,7 +51,11 @@ export async function startLiveConsumer(
         : { MaximumBatchingWindowInSeconds: options.batchingWindowSeconds }),
     },
     handler: consumer.handler,
-    function: { name: 'consumer', timeoutSeconds: 15, memorySizeMb: 512 },
+    function: {
+      name: 'consumer',
+      timeoutSeconds: FUNCTION_TUNING.consumer.timeoutSeconds,
+      memorySizeMb: FUNCTION_TUNING.consumer.memoryMb,
+    },
     clients: { kinesis: clients.kinesis, s3: clients.s3 },
     checkpointStore: new MemoryCheckpointStore(),
     destination: { type: 's3', bucket: stack.names.buckets.failures },
