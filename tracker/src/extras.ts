@@ -1,0 +1,106 @@
+/**
+ * What the default build adds to the core: custom events with the contract's limits checked
+ * before sending (a console warning with `debug`), outbound-link and file-download clicks
+ * (click and middle-click; never delaying the navigation: the event is queued and the page's
+ * hide sends it by beacon), elements tagged `data-li-event="Name"` (+ `data-li-prop-<key>`),
+ * and the include/exclude path filter.
+ */
+import { halt, log, on, send, type Extras, type TrackerOptions } from './core';
+import { EVENT_NAMES } from './event-names';
+
+type Props = Record<string, unknown>;
+
+declare global {
+  interface Navigator {
+    readonly globalPrivacyControl?: boolean;
+  }
+}
+
+/** Checks the contract (schemas/ingest.ts): name 1–128 chars; ≤ 30 props, keys PROP_KEY_PATTERN, values ≤ 500 chars, boolean, or a number DynamoDB holds. */
+function custom(name: unknown, options?: { props?: Props }): void {
+  if (typeof name != 'string' || !name || name.length > 128) return void log(`bad name ${name}`);
+  const props: Props = {};
+  let count = 0;
+  for (const [k, v] of Object.entries((options && options.props) || {})) {
+    const a = Math.abs(v as number);
+    if (
+      count < 30 &&
+      /^[\w.:-]{1,64}$/.test(k) &&
+      (typeof v == 'string'
+        ? v.length <= 500
+        : typeof v == 'boolean' ||
+          (typeof v == 'number' && (a == 0 || (a >= 1e-130 && a <= 1e125))))
+    ) {
+      props[k] = v;
+      count++;
+    } else log(`bad prop ${k}`);
+  }
+  const e = { name, props: count ? props : undefined };
+  // LIMITS.maxEventBytes is 8 KB for the whole event: 7 KB of name and props leave room for the rest.
+  if (new Blob([JSON.stringify(e)]).size > 7168) log(`over 8 KB: ${name}`);
+  else send('custom', e, location.href.split('#')[0]);
+}
+
+function clicked(e: Event): void {
+  if ((e as MouseEvent).button > 1) return;
+  const target = e.target as Element;
+  const tagged = target.closest('[data-li-event]') as HTMLElement | null;
+  if (tagged) {
+    const props: Props = {};
+    const data = tagged.dataset;
+    for (const k in data) if (/^liProp./.test(k)) props[k[6]!.toLowerCase() + k.slice(7)] = data[k];
+    custom(data['liEvent'], { props });
+  }
+  const a = target.closest('a[href]') as HTMLAnchorElement | null;
+  if (!a || !/^http/.test(a.protocol)) return;
+  const file =
+    a.hasAttribute('download') ||
+    /\.(pdf|zip|gz|7z|rar|dmg|exe|msi|pkg|deb|apk|iso|csv|xlsx?|docx?|pptx?|txt|mp3|mp4|mov)$/i.test(
+      a.pathname,
+    );
+  if (file || a.host != location.host)
+    custom(file ? EVENT_NAMES.download : EVENT_NAMES.outbound, {
+      props: { url: a.href.slice(0, 500) },
+    });
+}
+
+/** `*` matches anything; every other character literally. Lists are comma-separated or arrays. */
+function matches(list: unknown, path: string): boolean {
+  return `${list}`
+    .split(',')
+    .some((g) =>
+      RegExp(`^${g.trim().replace(/\W/g, (s) => (s == '*' ? '.*' : `\\${s}`))}$`).test(path),
+    );
+}
+
+/** localStorage key of the opt-out flag (tracker/README.md). */
+export const OPT_OUT_KEY = 'li_optout';
+
+export function extras(c: TrackerOptions): Extras {
+  const optOut = (flag: string): void => {
+    halt(flag);
+    try {
+      if (flag) localStorage.setItem(OPT_OUT_KEY, flag);
+      else localStorage.removeItem(OPT_OUT_KEY);
+    } catch {
+      // Storage refused: the choice holds for this page.
+    }
+  };
+  const off: unknown = c.dnt && (navigator.doNotTrack == '1' || navigator.globalPrivacyControl);
+  try {
+    halt(localStorage.getItem(OPT_OUT_KEY));
+  } catch {
+    // No storage: no opt-out flag either.
+  }
+  return {
+    off,
+    custom: (name, options) =>
+      name == 'optout' ? optOut('1') : name == 'optin' ? optOut('') : custom(name, options),
+    skip: (p) => (c.exclude && matches(c.exclude, p)) || (c.include && !matches(c.include, p)),
+    go: () => {
+      on(document, 'click', clicked);
+      on(document, 'auxclick', clicked);
+      if (c.notFound) custom(EVENT_NAMES.notFound, { props: { path: location.pathname } });
+    },
+  };
+}
