@@ -12,6 +12,7 @@ import { toItem } from '../../handlers/adapters/item-codec';
 import { activeSessionShard, sessionKey, toEventItem } from '../../pipeline/items';
 import type { BatchProcessor } from '../../pipeline/process-batch';
 import type { EnrichedEvent } from '../../schemas';
+import { WINDOWS } from '../../schemas/limits';
 
 export interface NaiveTables {
   readonly events: string;
@@ -20,7 +21,7 @@ export interface NaiveTables {
   readonly activeSessionShards: number;
 }
 
-const ACTIVE_SECONDS = 30 * 60;
+const ACTIVE_SECONDS = WINDOWS.activeSessionMs / 1000;
 
 function counters(event: EnrichedEvent) {
   return {

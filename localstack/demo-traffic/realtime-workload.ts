@@ -7,6 +7,7 @@
  */
 import { activeSessionShard } from '../../pipeline/items';
 import type { ActiveSessionItem } from '../../schemas/items';
+import { WINDOWS } from '../../schemas/limits';
 
 const MINUTE_MS = 60_000;
 
@@ -89,7 +90,7 @@ export function realtimeWorkload(options: WorkloadOptions): ActiveSessionItem[] 
       country: pick(COUNTRIES, 1.5),
       isBot,
       pageviewMinutes,
-      expiresAt: Math.floor(lastSeen / 1000) + 30 * 60,
+      expiresAt: Math.floor((lastSeen + WINDOWS.activeSessionMs) / 1000),
     });
   }
   return items;
