@@ -195,3 +195,72 @@ describe('foldEvents', () => {
     ).toThrow(SessionMismatchError);
   });
 });
+
+describe('per-name activity of a session (custom events, outbound links, engagement per page)', () => {
+  const custom = (seq: number, name: string, props?: Record<string, string>) =>
+    enrichedEvent({ seq, type: 'custom', name, ...(props === undefined ? {} : { props }) });
+  const ping = (seq: number, path: string, engagedMs: number, scrollDepth?: number) =>
+    enrichedEvent({
+      seq,
+      type: 'engagement',
+      path,
+      engagedMs,
+      ...(scrollDepth === undefined ? {} : { scrollDepth }),
+    });
+
+  it('counts custom events by name, outbound clicks by url, engaged time (sum) and scroll (max) by page', () => {
+    // Arrange
+    const events = [
+      enrichedEvent({ seq: 0, path: '/' }),
+      custom(1, 'signup'),
+      custom(2, 'Outbound Link: Click', { url: 'https://github.com/x' }),
+      custom(3, 'Outbound Link: Click', { url: 'https://github.com/x' }),
+      custom(4, 'signup'),
+      ping(5, '/', 4_000, 30),
+      ping(6, '/', 2_500, 80),
+      ping(7, '/pricing', 1_000, 20),
+      ping(8, '/docs', 500),
+    ];
+
+    // Act
+    const state = foldEvents(events);
+
+    // Assert
+    expect(state).toMatchObject({
+      eventNames: { signup: 2, 'Outbound Link: Click': 2 },
+      outboundLinks: { 'https://github.com/x': 2 },
+      pageEngagedMs: { '/': 6_500, '/pricing': 1_000, '/docs': 500 },
+      pageScrollDepth: { '/': 80, '/pricing': 20 },
+    });
+    expect(isValid(SessionStateSchema, state)).toBe(true);
+    expect(foldEvents([enrichedEvent({ seq: 0 })])).not.toHaveProperty('eventNames');
+  });
+
+  it('keeps at most 8 names per map, the smallest, and folds the rest into (other), in any split', () => {
+    // Arrange: 12 names, hostile ones included; 500-byte names are cut.
+    const names = [
+      '__proto__',
+      'constructor',
+      ...Array.from({ length: 9 }, (_, i) => `goal ${i}`),
+      'é'.repeat(250),
+    ];
+    const events = names.map((name, seq) => custom(seq, name));
+
+    // Act
+    const whole = foldEvents(events);
+    const split = combineSessions(foldEvents(events.slice(7)), foldEvents(events.slice(0, 7)));
+    const reversed = foldEvents([...events].reverse());
+
+    // Assert
+    const counts = whole.eventNames ?? {};
+    expect(Object.keys(counts)).toHaveLength(9);
+    expect(Object.hasOwn(counts, '__proto__')).toBe(true);
+    expect(counts['(other)']).toBe(4);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(12);
+    expect(split.eventNames).toEqual(whole.eventNames);
+    expect(reversed.eventNames).toEqual(whole.eventNames);
+    for (const name of Object.keys(counts)) {
+      expect(Buffer.byteLength(name, 'utf8')).toBeLessThanOrEqual(160);
+    }
+  });
+});

@@ -15,6 +15,11 @@
  *   country): taken whole from the lowest-`seq` event, ties broken by comparing the fields — a
  *   `min` under a total order. The visitor id therefore survives the midnight salt change;
  * - isBot: `or`;
+ * - eventNames (custom events per name), outboundLinks (`Outbound Link: Click` per props.url),
+ *   pageEngagedMs (engaged time per page: `+`) and pageScrollDepth (deepest scroll per page:
+ *   `max`): per-name maps combined per name, then capped (capped-names.ts: the smallest
+ *   SESSION_NAMES_PER_MAP names keep their own key, the rest fold into `(other)`), which commutes
+ *   with combining as the pruning of pageviewMinutes does;
  * - pageviewMinutes: per-minute counts added, then minutes older than 30 min
  *   (WINDOWS.activeSessionMs) before the combined lastSeen are dropped. Pruning below a
  *   threshold that only grows commutes with adding counts, so prune(a + prune(b + c)) =
@@ -32,6 +37,16 @@ import { WINDOWS, type EnrichedEvent, type SessionState } from '../schemas';
 import { appliedFromSorted, appliedSize, unionApplied } from './applied-seqs';
 import { OverlappingSessionsError, PipelineArgumentError, SessionMismatchError } from './errors';
 import { EVENT_TRAITS } from './event-traits';
+import { TRACKER_EVENT_NAMES } from '../schemas/tracker-events';
+import {
+  addName,
+  capNames,
+  emptyNames,
+  max,
+  mergeNames,
+  sum,
+  type NameCounts,
+} from './capped-names';
 
 const MINUTE_MS = 60_000;
 
@@ -81,6 +96,9 @@ export function sessionFromEvent(event: EnrichedEvent): SessionState {
   }
   if (event.source.referrerHost !== undefined) state.referrerHost = event.source.referrerHost;
   if (event.source.campaign !== undefined) state.campaign = event.source.campaign;
+  const named: NamedMaps = {};
+  addNamed(named, event);
+  setNamed(state, named);
   return state;
 }
 
@@ -123,6 +141,12 @@ export function combineSessions(a: SessionState, b: SessionState): SessionState 
   if (exit !== undefined) combined.exit = { path: exit.path, seq: exit.seq };
   if (first.referrerHost !== undefined) combined.referrerHost = first.referrerHost;
   if (first.campaign !== undefined) combined.campaign = first.campaign;
+  setNamed(combined, {
+    eventNames: mergeNames(a.eventNames, b.eventNames, sum),
+    outboundLinks: mergeNames(a.outboundLinks, b.outboundLinks, sum),
+    pageEngagedMs: mergeNames(a.pageEngagedMs, b.pageEngagedMs, sum),
+    pageScrollDepth: mergeNames(a.pageScrollDepth, b.pageScrollDepth, max),
+  });
   return combined;
 }
 
@@ -152,6 +176,7 @@ export function foldEvents(events: readonly EnrichedEvent[]): SessionState {
   // A session's page views fall in few minutes, mostly ascending: two small arrays beat a Map.
   const minuteKeys: number[] = [];
   const minuteCounts: number[] = [];
+  const named: NamedMaps = {};
 
   for (const event of events) {
     if (event.siteId !== first.siteId || event.sessionId !== first.sessionId) {
@@ -182,6 +207,7 @@ export function foldEvents(events: readonly EnrichedEvent[]): SessionState {
       engagedMs += event.engagedMs ?? 0;
     }
     if (traits.custom) customEvents += 1;
+    if (!traits.pageview) addNamed(named, event);
     const previous = seqs[seqs.length - 1];
     if (previous !== undefined && event.seq <= previous) sorted = false;
     seqs.push(event.seq);
@@ -231,7 +257,44 @@ export function foldEvents(events: readonly EnrichedEvent[]): SessionState {
     state.referrerHost = attribution.source.referrerHost;
   }
   if (attribution.source.campaign !== undefined) state.campaign = attribution.source.campaign;
+  setNamed(state, named);
   return state;
+}
+
+/** A session's per-name maps while they are built (uncapped). */
+interface NamedMaps {
+  eventNames?: NameCounts | undefined;
+  outboundLinks?: NameCounts | undefined;
+  pageEngagedMs?: NameCounts | undefined;
+  pageScrollDepth?: NameCounts | undefined;
+}
+
+/** What one event adds to the per-name maps: custom events by name and link, engagement by page. */
+function addNamed(named: NamedMaps, event: EnrichedEvent): void {
+  if (event.type === 'custom' && event.name !== undefined) {
+    addName((named.eventNames ??= emptyNames()), event.name, 1, sum);
+    const url = event.props?.['url'];
+    if (event.name === TRACKER_EVENT_NAMES.outbound && typeof url === 'string' && url !== '') {
+      addName((named.outboundLinks ??= emptyNames()), url, 1, sum);
+    }
+  } else if (event.type === 'engagement') {
+    addName((named.pageEngagedMs ??= emptyNames()), event.path, event.engagedMs ?? 0, sum);
+    if (event.scrollDepth !== undefined) {
+      addName((named.pageScrollDepth ??= emptyNames()), event.path, event.scrollDepth, max);
+    }
+  }
+}
+
+/** The capped maps onto the state; absent when empty (no attribute stored). */
+function setNamed(state: SessionState, named: NamedMaps): void {
+  const eventNames = named.eventNames && capNames(named.eventNames, sum);
+  const outboundLinks = named.outboundLinks && capNames(named.outboundLinks, sum);
+  const pageEngagedMs = named.pageEngagedMs && capNames(named.pageEngagedMs, sum);
+  const pageScrollDepth = named.pageScrollDepth && capNames(named.pageScrollDepth, max);
+  if (eventNames !== undefined) state.eventNames = eventNames;
+  if (outboundLinks !== undefined) state.outboundLinks = outboundLinks;
+  if (pageEngagedMs !== undefined) state.pageEngagedMs = pageEngagedMs;
+  if (pageScrollDepth !== undefined) state.pageScrollDepth = pageScrollDepth;
 }
 
 /** Activity within the active-session window (30 min) at `nowMs`. */

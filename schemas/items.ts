@@ -35,6 +35,22 @@ const PageviewMinutes = Type.Record(
   Type.Integer({ minimum: 1 }),
 );
 
+/**
+ * Counts (or maxima) per name — a custom event name, a link URL, a page path — of one session:
+ * names cut to 160 UTF-8 bytes, at most 8 names of their own plus `(other)`
+ * (pipeline/capped-names.ts). Absent when empty, and on items written before they existed.
+ */
+const NameCounts = (description: string) =>
+  Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description }));
+
+/** What a session did beyond page views, per name: `/realtime`'s custom events, links, engagement. */
+const namedActivity = {
+  eventNames: NameCounts('custom events per event name'),
+  outboundLinks: NameCounts('`Outbound Link: Click` events per props.url'),
+  pageEngagedMs: NameCounts('engaged time (ms) per page path: the sum of engagedMs'),
+  pageScrollDepth: NameCounts('deepest scrollDepth (%) reported per page path'),
+};
+
 /** A page reached at a given `seq` (entry = lowest pageview seq, exit = highest). */
 const PageAtSeq = Type.Object(
   { path: Type.String(), seq: Type.Integer({ minimum: 0 }) },
@@ -77,6 +93,7 @@ export const SessionStateSchema = Type.Object(
     isBot: Type.Boolean(),
     /** Page views per minute (key: epoch minute) within the last 30 minutes of activity. */
     pageviewMinutes: PageviewMinutes,
+    ...namedActivity,
     applied: AppliedSeqsSchema,
   },
   { additionalProperties: false },
@@ -123,6 +140,7 @@ export const ActiveSessionItemSchema = Type.Object(
     country: Type.String(),
     isBot: Type.Boolean(),
     pageviewMinutes: PageviewMinutes,
+    ...namedActivity,
     expiresAt: Ttl,
   },
   { additionalProperties: false },

@@ -33,8 +33,14 @@ export const REALTIME_VIEW_ATTRIBUTES = [
   'source',
   'deviceType',
   'country',
+  'browser',
+  'os',
   'isBot',
   'pageviewMinutes',
+  'eventNames',
+  'outboundLinks',
+  'pageEngagedMs',
+  'pageScrollDepth',
   'expiresAt',
 ] as const;
 
@@ -81,6 +87,43 @@ export const BreakdownRowSchema = Type.Object(
 const Breakdown = (description: string) =>
   Type.Array(BreakdownRowSchema, { maxItems: BREAKDOWN_ROWS, description });
 
+/** A custom event name or an outbound link: the active sessions that sent it, and how often. */
+export const ActivityRowSchema = Type.Object(
+  {
+    name: Type.String({ description: 'custom event name, or outbound link URL' }),
+    sessions: Type.Integer({ minimum: 1, description: 'active human sessions that sent it' }),
+    events: Type.Integer({ minimum: 0, description: 'how many they sent (events, or clicks)' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Engagement on one page: sessions that reported it, their average engaged time and scroll. */
+export const PageEngagementRowSchema = Type.Object(
+  {
+    name: Type.String({ description: 'page path' }),
+    sessions: Type.Integer({
+      minimum: 1,
+      description: 'active human sessions with an engagement event on this page',
+    }),
+    engagedMs: Type.Integer({
+      minimum: 0,
+      description: 'average engaged time (page visible and focused) per such session, ms',
+    }),
+    scrollDepth: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100,
+        description:
+          'average of the deepest scroll (% of the page) each session reported here; absent when none did',
+      }),
+    ),
+    scrolledSessions: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'sessions the scroll average is over' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** The labels a dashboard shows next to each figure, so the page never re-invents a definition. */
 export const RealtimeDefinitionsSchema = Type.Object(
   {
@@ -88,6 +131,9 @@ export const RealtimeDefinitionsSchema = Type.Object(
     currentVisitors: Type.String(),
     pageviewsPerMinute: Type.String(),
     breakdowns: Type.String(),
+    customEvents: Type.String(),
+    outboundLinks: Type.String(),
+    pageEngagement: Type.String(),
     bots: Type.String(),
   },
   { additionalProperties: false },
@@ -119,6 +165,23 @@ export const RealtimeAnswerSchema = Type.Object(
     topReferrers: Breakdown('active sessions by traffic source (`direct` when none)'),
     devices: Breakdown('active sessions by device type'),
     countries: Breakdown('active sessions by country (ISO 3166-1 alpha-2 or `unknown`)'),
+    browsers: Breakdown('active sessions by browser (e.g. `Chrome`, `Firefox`, `unknown`)'),
+    operatingSystems: Breakdown('active sessions by operating system (e.g. `Windows`, `iOS`)'),
+    customEvents: Type.Array(ActivityRowSchema, {
+      maxItems: BREAKDOWN_ROWS,
+      description:
+        "custom events of active sessions by name (the tracker's own `Outbound Link: Click`, " +
+        '`File Download` and `404` included), ranked by sessions',
+    }),
+    outboundLinks: Type.Array(ActivityRowSchema, {
+      maxItems: BREAKDOWN_ROWS,
+      description:
+        'outbound link clicks (`Outbound Link: Click` by props.url) of active sessions, ranked by sessions; `events` = clicks',
+    }),
+    pageEngagement: Type.Array(PageEngagementRowSchema, {
+      maxItems: BREAKDOWN_ROWS,
+      description: 'engaged time and scroll depth per page, ranked by engaged sessions',
+    }),
     bots: Type.Object(
       {
         sessions: Count,
@@ -220,6 +283,8 @@ export type ReadTokenItem = Static<typeof ReadTokenItemSchema>;
 export type RealtimeSessionView = Static<typeof RealtimeSessionViewSchema>;
 export type ActiveSessionView = Static<typeof ActiveSessionViewSchema>;
 export type BreakdownRow = Static<typeof BreakdownRowSchema>;
+export type ActivityRow = Static<typeof ActivityRowSchema>;
+export type PageEngagementRow = Static<typeof PageEngagementRowSchema>;
 export type RealtimeDefinitions = Static<typeof RealtimeDefinitionsSchema>;
 export type RealtimeAnswer = Static<typeof RealtimeAnswerSchema>;
 export type ActiveSession = Static<typeof ActiveSessionSchema>;

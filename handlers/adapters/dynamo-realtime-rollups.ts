@@ -54,11 +54,16 @@ export const MAX_BUCKETS_PER_CHUNK = 99;
  */
 export const MAX_CELLS_PER_BUCKET = 200;
 
-/**
- * Buckets whose named cells a process remembers (a site has ~32 live ones). Each holds at most
- * 4 × NAMES_PER_BREAKDOWN names: a few MB at most.
- */
+/** Buckets whose named cells a process remembers (a site has ~32 live ones). */
 const KNOWN_BUCKETS = 2_048;
+
+/**
+ * Named cells a process remembers over all those buckets. A full bucket holds up to
+ * 14 × NAMES_PER_BREAKDOWN names of ≤ 160 bytes (BREAKDOWNS in pipeline/realtime/rollup.ts), so
+ * 2,048 full buckets would not fit the function's 256 MB; 100,000 names (~40 MB at most) hold
+ * ~110 full buckets or thousands of ordinary ones. Forgetting only costs a read.
+ */
+const KNOWN_NAMES = 100_000;
 
 /** Bucket reads in flight at once for one chunk. */
 const READ_CONCURRENCY = 16;
@@ -111,6 +116,8 @@ export class DynamoRealtimeRollups {
 
   /** What this process knows of each live bucket's named cells (`site\nminute` → names). */
   private readonly known = new Map<string, KnownNames>();
+  /** Named cells held in `known`, bounded by KNOWN_NAMES. */
+  private knownNames = 0;
 
   /**
    * Applies a chunk once. A transaction cancelled only by conflicts or throttling is tried again
@@ -170,7 +177,7 @@ export class DynamoRealtimeRollups {
         );
         for (const index of full) {
           const bucket = plan[index - 1];
-          if (bucket !== undefined) this.known.delete(bucket.key);
+          if (bucket !== undefined) this.forget(bucket.key);
         }
         // No reasons at all is not a known transient answer: never retried blindly.
         const transient =
@@ -266,20 +273,31 @@ export class DynamoRealtimeRollups {
   }
 
   private remember(key: string, names: KnownNames): void {
-    this.known.delete(key);
+    this.forget(key);
     this.known.set(key, { ...names, fresh: false });
-    // Oldest first (Map order): forget the least recently written.
-    while (this.known.size > KNOWN_BUCKETS) {
+    this.knownNames += names.cells.size;
+    // Oldest first (Map order): forget the least recently written, never the one just learnt.
+    while (
+      (this.known.size > KNOWN_BUCKETS || this.knownNames > KNOWN_NAMES) &&
+      this.known.size > 1
+    ) {
       const oldest = this.known.keys().next().value;
       if (oldest === undefined) break;
-      this.known.delete(oldest);
+      this.forget(oldest);
     }
+  }
+
+  private forget(key: string): void {
+    const names = this.known.get(key);
+    if (names === undefined) return;
+    this.knownNames -= names.cells.size;
+    this.known.delete(key);
   }
 
   /** Buckets of past minutes are written no more (`visibleFrom`): nothing to remember. */
   private forgetBefore(minute: number): void {
     for (const key of this.known.keys()) {
-      if (Number(key.slice(key.lastIndexOf('\n') + 1)) < minute) this.known.delete(key);
+      if (Number(key.slice(key.lastIndexOf('\n') + 1)) < minute) this.forget(key);
     }
   }
 

@@ -12,7 +12,7 @@ import type { ChunkOutcome, RollupChunk } from '../adapters/dynamo-realtime-roll
 import { RollupContractError } from '../adapters/dynamo-realtime-rollups';
 import { MAX_BUCKETS_PER_CHUNK, MAX_CELLS_PER_BUCKET } from '../adapters/dynamo-realtime-rollups';
 import { mergeInto, type SiteDelta } from '../../pipeline/realtime/rollup';
-import { InvalidInvocationError } from '../processor/stream-batch-handler';
+import { InvalidInvocationError } from '../dynamodb-stream/stream-batch';
 import { createRollupBatchHandler, cutChunk, type RecordDelta } from './rollup-batch';
 
 const TABLE = 'p-active-sessions';

@@ -33,9 +33,9 @@ import {
 } from '../adapters/dynamo-realtime-rollups';
 import { deadlineFrom } from '../adapters/deadline';
 import { isWriteFailure } from '../adapters/write-errors';
-import { parseStreamRecord } from '../processor/parse-stream-record';
-import { InvalidInvocationError, type StreamBatchHandler } from '../processor/stream-batch-handler';
-import { DynamoDBStreamEventSchema } from '../processor/stream-record-schema';
+import { parseStreamRecord } from '../dynamodb-stream/parse-stream-record';
+import { InvalidInvocationError, type StreamBatchHandler } from '../dynamodb-stream/stream-batch';
+import { DynamoDBStreamEventSchema } from '../dynamodb-stream/stream-record-schema';
 
 export interface RollupBatchOptions {
   readonly rollups: Pick<DynamoRealtimeRollups, 'applyChunk'>;

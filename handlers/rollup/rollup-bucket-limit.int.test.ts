@@ -9,9 +9,9 @@
 import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { aggregateRealtime } from '../../pipeline/realtime/aggregate';
-import { OTHER_ROW_NAME } from '../../pipeline/realtime/answer-parts';
+import { MAX_NAME_BYTES, OTHER_NAME } from '../../pipeline/capped-names';
 import { NAMES_PER_BREAKDOWN } from '../../pipeline/realtime/bucket-names';
-import { MAX_NAME_BYTES, bucketRange } from '../../pipeline/realtime/rollup';
+import { BREAKDOWN_KINDS, bucketRange } from '../../pipeline/realtime/rollup';
 import { answerFromRollup } from '../../pipeline/realtime/rollup-answer';
 import type { ActiveSessionItem } from '../../schemas/items';
 import { startLocalRollup, type LocalRollup } from '../../localstack/rollup/local-rollup';
@@ -70,6 +70,36 @@ function hostileSessions(nowMs: number): ActiveSessionItem[] {
   );
 }
 
+/**
+ * A second site whose sessions fill every breakdown of one bucket — browsers, operating systems,
+ * custom events, outbound links, engaged and scrolled pages included — with distinct names past
+ * MAX_NAME_BYTES: the largest bucket the layout allows.
+ */
+const FULL_SITE = 'site-every-breakdown';
+const FULL_SESSIONS = 200;
+
+function sessionsFillingEveryBreakdown(nowMs: number): ActiveSessionItem[] {
+  // The index first, so that names stay distinct once cut to MAX_NAME_BYTES.
+  const long = (i: number, what: string) => `${i} ${what} ${'ü'.repeat(200)}`;
+  return Array.from({ length: FULL_SESSIONS }, (_, i) =>
+    activeSessionItem({
+      siteId: FULL_SITE,
+      sessionId: `f-${String(i).padStart(5, '0')}`,
+      shard: 0,
+      nowMs,
+      currentPage: `/${i}${LONG_PATH}`,
+      source: long(i, 'source'),
+      country: `C${i}`,
+      browser: long(i, 'browser'),
+      os: long(i, 'os'),
+      eventNames: { [long(i, 'event')]: 2 },
+      outboundLinks: { [`https://${i}.example/${'ü'.repeat(200)}`]: 1 },
+      pageEngagedMs: { [`/${i}${LONG_PATH}`]: 12_345 },
+      pageScrollDepth: { [`/${i}${LONG_PATH}`]: 100 },
+    }),
+  );
+}
+
 async function rawItems(tableName: string, pk: string): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
   let start: Record<string, AttributeValue> | undefined;
@@ -89,8 +119,8 @@ async function rawItems(tableName: string, pk: string): Promise<Record<string, A
   return items;
 }
 
-async function answers(nowMs: number) {
-  const items = (await rawItems(stack.names.tables.activeSessions, `${SITE}#0`)).map(
+async function answers(nowMs: number, site = SITE) {
+  const items = (await rawItems(stack.names.tables.activeSessions, `${site}#0`)).map(
     (raw) => unmarshall(raw) as ActiveSessionItem,
   );
   const store = new DynamoRealtimeRollups(
@@ -99,9 +129,9 @@ async function answers(nowMs: number) {
   );
   const range = bucketRange(nowMs);
   return {
-    direct: aggregateRealtime(items, { siteId: SITE, nowMs }),
-    rollup: answerFromRollup(await store.readBuckets(SITE, range.from, range.to), {
-      siteId: SITE,
+    direct: aggregateRealtime(items, { siteId: site, nowMs }),
+    rollup: answerFromRollup(await store.readBuckets(site, range.from, range.to), {
+      siteId: site,
       nowMs,
     }),
   };
@@ -117,23 +147,27 @@ const headline = (answer: Awaited<ReturnType<typeof answers>>['direct']) => ({
 describe('rollup buckets at the item size limit', () => {
   it('keeps the headline counts exact and every bucket under 400 KB with thousands of distinct long names in one minute', async () => {
     const nowMs = Date.now();
-    await seedActiveSessions(
-      stack.clients.dynamodb,
-      stack.names.tables.activeSessions,
-      hostileSessions(nowMs),
-    );
+    await seedActiveSessions(stack.clients.dynamodb, stack.names.tables.activeSessions, [
+      ...sessionsFillingEveryBreakdown(nowMs),
+      ...hostileSessions(nowMs),
+    ]);
 
     // Polls until the rollup has caught up with every record (its headline equals the count
     // over the items) or the deadline passes; then the assertion shows both.
     const deadline = Date.now() + 90_000;
-    let seen = await answers(nowMs);
-    while (
-      JSON.stringify(headline(seen.rollup)) !== JSON.stringify(headline(seen.direct)) &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      seen = await answers(nowMs);
-    }
+    const caughtUp = async (site: string) => {
+      let seen = await answers(nowMs, site);
+      while (
+        JSON.stringify(headline(seen.rollup)) !== JSON.stringify(headline(seen.direct)) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        seen = await answers(nowMs, site);
+      }
+      return seen;
+    };
+    const seen = await caughtUp(SITE);
+    const full = await caughtUp(FULL_SITE);
 
     expect(seen.direct.activeSessions).toBe(SESSIONS - SESSIONS / 10);
     expect(headline(seen.rollup)).toEqual(headline(seen.direct));
@@ -149,7 +183,7 @@ describe('rollup buckets at the item size limit', () => {
     for (const rows of [seen.rollup.topPages, seen.rollup.topReferrers]) {
       // Every name is distinct: the first NAMES_PER_BREAKDOWN got a cell, the rest are "other".
       expect(rows[0]).toEqual({
-        name: OTHER_ROW_NAME,
+        name: OTHER_NAME,
         sessions: seen.direct.activeSessions - NAMES_PER_BREAKDOWN,
       });
       for (const row of rows) {
@@ -160,5 +194,43 @@ describe('rollup buckets at the item size limit', () => {
     expect(pages.reduce((sum, row) => sum + row.sessions, 0)).toBeLessThanOrEqual(
       seen.direct.activeSessions,
     );
+
+    // Every breakdown of the full site's bucket at its cap: the largest bucket there can be.
+    expect(headline(full.rollup)).toEqual(headline(full.direct));
+    const [fullBucket, ...others] = await rawItems(stack.names.tables.realtimeRollups, FULL_SITE);
+    expect(others).toEqual([]);
+    const given = Object.fromEntries(
+      BREAKDOWN_KINDS.map((kind) => [kind, fullBucket?.[`N:${kind}`]?.N]),
+    );
+    // Device types are four (the item schema's enum): that breakdown never fills.
+    expect(given).toEqual(
+      Object.fromEntries(
+        BREAKDOWN_KINDS.map((kind) => [kind, kind === 'D' ? '1' : String(NAMES_PER_BREAKDOWN)]),
+      ),
+    );
+    const fullSize = itemSize(fullBucket ?? {});
+    console.log(`largest bucket: ${fullSize} bytes (every breakdown but the 4 device types full)`);
+    expect(fullSize).toBeLessThan(MAX_ITEM_BYTES / 2);
+    const others64 = FULL_SESSIONS - NAMES_PER_BREAKDOWN;
+    expect(full.rollup.customEvents[0]).toEqual({
+      name: OTHER_NAME,
+      sessions: others64,
+      events: 2 * others64,
+    });
+    expect(full.rollup.outboundLinks[0]).toEqual({
+      name: OTHER_NAME,
+      sessions: others64,
+      events: others64,
+    });
+    expect(full.rollup.pageEngagement[0]).toEqual({
+      name: OTHER_NAME,
+      sessions: others64,
+      engagedMs: 12_345,
+      scrollDepth: 100,
+      scrolledSessions: others64,
+    });
+    for (const rows of [full.rollup.browsers, full.rollup.operatingSystems]) {
+      expect(rows[0]).toEqual({ name: OTHER_NAME, sessions: others64 });
+    }
   }, 150_000);
 });

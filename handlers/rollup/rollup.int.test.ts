@@ -87,8 +87,24 @@ function sessionsOf(siteId: string, nowMs: number): ActiveSessionItem[] {
   const item = (sessionId: string, extra: Partial<ActiveSessionItem> & { agoMs?: number } = {}) =>
     activeSessionItem({ siteId, sessionId: `${siteId}-${sessionId}`, shard: 0, nowMs, ...extra });
   return [
-    item('now-1', { currentPage: '/pricing', country: 'FR' }),
-    item('now-2', { currentPage: '/docs', deviceType: 'mobile', source: 'google' }),
+    item('now-1', {
+      currentPage: '/pricing',
+      country: 'FR',
+      eventNames: { signup: 1, 'Outbound Link: Click': 2 },
+      outboundLinks: { 'https://github.com/': 2 },
+      pageEngagedMs: { '/': 4_000, '/pricing': 2_500 },
+      pageScrollDepth: { '/': 60 },
+    }),
+    item('now-2', {
+      currentPage: '/docs',
+      deviceType: 'mobile',
+      source: 'google',
+      browser: 'Mobile Safari',
+      os: 'iOS',
+      eventNames: { signup: 1 },
+      pageEngagedMs: { '/': 1_000 },
+      pageScrollDepth: { '/': 90 },
+    }),
     item('old', { agoMs: 20 * MINUTE }),
     item('pings', {
       lastSeen: nowMs - 30_000,
@@ -132,6 +148,11 @@ function figures(answer: ReturnType<typeof aggregateRealtime>) {
     topReferrers: answer.topReferrers,
     devices: answer.devices,
     countries: answer.countries,
+    browsers: answer.browsers,
+    operatingSystems: answer.operatingSystems,
+    customEvents: answer.customEvents,
+    outboundLinks: answer.outboundLinks,
+    pageEngagement: answer.pageEngagement,
   };
 }
 
@@ -183,6 +204,11 @@ async function moveSessions(siteId: string, nowMs: number): Promise<void> {
       lastSeen: nowMs,
       lastInteractionAt: nowMs,
       currentPage: '/checkout',
+      // A second outbound click and engagement on the page left: the per-name cells move too.
+      eventNames: { signup: 1, 'Outbound Link: Click': 3 },
+      outboundLinks: { 'https://github.com/': 2, 'https://example.org/': 1 },
+      pageEngagedMs: { '/': 4_000, '/pricing': 9_000 },
+      pageScrollDepth: { '/': 60, '/pricing': 100 },
       events: first.events + 1,
       pageviews: first.pageviews + 1,
       pageviewMinutes: {

@@ -18,10 +18,16 @@ import {
   pageviewEvent,
 } from './edge-records';
 import { enrichedEvent } from './enriched-events';
+import { TRACKER_EVENT_NAMES } from '../../schemas/tracker-events';
 import { kinesisRecord, kinesisRecordWithData } from './kinesis-records';
 
 const EVENT_TYPES: readonly EventType[] = ['pageview', 'engagement', 'custom'];
 const PATHS = ['/', '/pricing', '/blog/a', '/checkout'];
+const CUSTOM_NAMES = [
+  'signup',
+  TRACKER_EVENT_NAMES.outbound,
+  ...Array.from({ length: 10 }, (_, i) => `goal ${i}`),
+];
 const SOURCES: readonly TrafficSource[] = [
   { source: 'google', medium: 'search', referrerHost: 'google.com' },
   { source: 'direct', medium: 'direct' },
@@ -38,11 +44,15 @@ function arbEnrichedEvent(seq: number, sessionId: string): fc.Arbitrary<Enriched
       path: fc.constantFrom(...PATHS),
       isBot: fc.boolean(),
       engagedMs: fc.integer({ min: 0, max: 60_000 }),
+      scrollDepth: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+      // More names than a session keeps (capped-names.ts), so the cap's `(other)` is exercised.
+      name: fc.constantFrom(...CUSTOM_NAMES),
+      link: fc.integer({ min: 0, max: 11 }),
       visitorId: fc.constantFrom('visitor-a', 'visitor-b'),
       source: fc.constantFrom(...SOURCES),
       country: fc.constantFrom('DE', 'US', 'unknown'),
     })
-    .map(({ type, offsetMs, engagedMs, ...rest }) => {
+    .map(({ type, offsetMs, engagedMs, scrollDepth, name, link, ...rest }) => {
       const event = enrichedEvent({
         ...rest,
         seq,
@@ -51,8 +61,15 @@ function arbEnrichedEvent(seq: number, sessionId: string): fc.Arbitrary<Enriched
         type,
         receivedAt: RECEIVED_AT + offsetMs,
       });
-      if (type === 'engagement') event.engagedMs = engagedMs;
-      if (type === 'custom') event.name = 'signup';
+      if (type === 'engagement') {
+        event.engagedMs = engagedMs;
+        if (scrollDepth !== undefined) event.scrollDepth = scrollDepth;
+      }
+      if (type === 'custom') {
+        event.name = name;
+        if (name === TRACKER_EVENT_NAMES.outbound)
+          event.props = { url: `https://x.example/${link}` };
+      }
       return event;
     });
 }

@@ -16,6 +16,7 @@ import {
 import { epochMinute } from '../session-aggregate';
 import { isActive, isCurrent } from './activity';
 import { increment, realtimeAnswer, type RealtimeAnswerOptions } from './answer-parts';
+import type { BreakdownTally } from './rollup';
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
@@ -28,10 +29,26 @@ export function aggregateRealtime(
   const firstMinute = nowMinute - (MINUTES - 1);
   const perMinute = new Array<number>(MINUTES).fill(0);
   const currentVisitors = new Set<string>();
-  const pages = new Map<string, number>();
-  const sources = new Map<string, number>();
-  const devices = new Map<string, number>();
-  const countries = new Map<string, number>();
+  const breakdowns = new Map<BreakdownTally, Map<string, number>>();
+  const count = (tally: BreakdownTally, name: string, n = 1) => {
+    let names = breakdowns.get(tally);
+    if (names === undefined) {
+      names = new Map();
+      breakdowns.set(tally, names);
+    }
+    increment(names, name, n);
+  };
+  /** A session's map: the session once per name in `sessions`, its amounts in `amounts`. */
+  const countNamed = (
+    sessions: BreakdownTally,
+    amounts: BreakdownTally,
+    counts: Readonly<Record<string, number>> | undefined,
+  ) => {
+    for (const name of Object.keys(counts ?? {})) {
+      count(sessions, name);
+      count(amounts, name, (counts as Record<string, number>)[name]);
+    }
+  };
   let humans = 0;
   let bots = 0;
 
@@ -45,10 +62,16 @@ export function aggregateRealtime(
     humans += 1;
     if (isCurrent(item, nowMs)) currentVisitors.add(item.visitorId);
     // A session with engagement pings only has no current page to rank.
-    if (item.currentPage !== '') increment(pages, item.currentPage);
-    increment(sources, item.source);
-    increment(devices, item.deviceType);
-    increment(countries, item.country);
+    if (item.currentPage !== '') count('pages', item.currentPage);
+    count('sources', item.source);
+    count('devices', item.deviceType);
+    count('countries', item.country);
+    count('browsers', item.browser);
+    count('operatingSystems', item.os);
+    countNamed('eventSessions', 'events', item.eventNames);
+    countNamed('linkSessions', 'linkClicks', item.outboundLinks);
+    countNamed('engagedSessions', 'engagedMs', item.pageEngagedMs);
+    countNamed('scrolledSessions', 'scrollDepthSum', item.pageScrollDepth);
     for (const [minuteKey, count] of Object.entries(item.pageviewMinutes)) {
       const index = Number(minuteKey) - firstMinute;
       if (index >= 0 && index < MINUTES) perMinute[index] = (perMinute[index] ?? 0) + count;
@@ -61,9 +84,6 @@ export function aggregateRealtime(
     bots,
     pageviewsPerMinute: perMinute,
     firstMinute,
-    pages,
-    sources,
-    devices,
-    countries,
+    breakdowns,
   });
 }

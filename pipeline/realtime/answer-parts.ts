@@ -6,20 +6,17 @@
 import {
   BREAKDOWN_ROWS,
   REALTIME_WINDOWS,
+  type ActivityRow,
   type BreakdownRow,
+  type PageEngagementRow,
   type RealtimeAnswer,
   type RealtimeDefinitions,
 } from '../../schemas/query';
+import { OTHER_NAME, SESSION_NAMES_PER_MAP } from '../capped-names';
 import { NAMES_PER_BREAKDOWN } from './bucket-names';
+import type { BreakdownTally } from './rollup';
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
-
-/**
- * The row of a breakdown's sessions whose names have no counter of their own (the rollup keeps
- * a capped number of names per minute: pipeline/realtime/bucket-names.ts). Parenthesised, as no
- * page path (they start with "/"), device type or country code looks like it.
- */
-export const OTHER_ROW_NAME = '(other)';
 
 export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
   activeSessions: `Active sessions: sessions with any activity in the last ${MINUTES} minutes (bots excluded)`,
@@ -28,8 +25,18 @@ export const REALTIME_DEFINITIONS: RealtimeDefinitions = {
     `${REALTIME_WINDOWS.currentVisitorsMinutes} minutes (engagement pings alone do not count; bots excluded)`,
   pageviewsPerMinute: `Page views per minute over the last ${MINUTES} minutes`,
   breakdowns:
-    'Active sessions by current page, traffic source, device type and country; ' +
-    `${OTHER_ROW_NAME}: names beyond the first ${NAMES_PER_BREAKDOWN} of a minute`,
+    'Active sessions by current page, traffic source, device type, country, browser and ' +
+    `operating system; ${OTHER_NAME}: names beyond the first ${NAMES_PER_BREAKDOWN} of a minute`,
+  customEvents:
+    'Custom events of active sessions by event name: sessions that sent it, and how many they sent ' +
+    `(over each session's life; ${OTHER_NAME}: beyond ${SESSION_NAMES_PER_MAP} names a session or ` +
+    `${NAMES_PER_BREAKDOWN} a minute)`,
+  outboundLinks:
+    'Outbound link clicks (custom event "Outbound Link: Click") of active sessions by link URL: ' +
+    'sessions that clicked it, and their clicks',
+  pageEngagement:
+    'Per page, active sessions that reported engagement there: their average engaged time (page ' +
+    'visible and focused, ms) and average deepest scroll (% of the page, of sessions that reported one)',
   bots: 'Bot sessions are excluded from every other figure; share = bot / all active sessions',
 };
 
@@ -57,26 +64,13 @@ export interface RealtimeTallies {
   /** Page views of the chart's minutes, oldest first, starting at `firstMinute` (epoch minute). */
   readonly pageviewsPerMinute: readonly number[];
   readonly firstMinute: number;
-  readonly pages: ReadonlyMap<string, number>;
-  readonly sources: ReadonlyMap<string, number>;
-  readonly devices: ReadonlyMap<string, number>;
-  readonly countries: ReadonlyMap<string, number>;
-  /** Sessions counted under no name of their own, per breakdown (none: 0 or absent). */
-  readonly other?: {
-    readonly pages: number;
-    readonly sources: number;
-    readonly devices: number;
-    readonly countries: number;
-  };
+  /** Per breakdown, its amount by name (a breakdown with nothing may be absent). */
+  readonly breakdowns: ReadonlyMap<BreakdownTally, ReadonlyMap<string, number>>;
+  /** Per breakdown, the amount counted under no name of its own (none: 0 or absent). */
+  readonly other?: ReadonlyMap<BreakdownTally, number>;
 }
 
-/** A breakdown's counts with its "other" sessions as one more row, ranked with the rest. */
-function withOther(counts: ReadonlyMap<string, number>, other: number | undefined) {
-  if (other === undefined || other <= 0) return counts;
-  const all = new Map(counts);
-  increment(all, OTHER_ROW_NAME, other);
-  return all;
-}
+const NONE: ReadonlyMap<string, number> = new Map();
 
 export function realtimeAnswer(
   options: RealtimeAnswerOptions,
@@ -84,6 +78,16 @@ export function realtimeAnswer(
 ): RealtimeAnswer {
   const rows = options.rows ?? BREAKDOWN_ROWS;
   const all = tallies.activeSessions + tallies.bots;
+  /** A breakdown's counts with its "other" amount as one more name. */
+  const tally = (name: BreakdownTally): ReadonlyMap<string, number> => {
+    const counts = tallies.breakdowns.get(name) ?? NONE;
+    const other = tallies.other?.get(name) ?? 0;
+    if (other <= 0) return counts;
+    const withOther = new Map(counts);
+    increment(withOther, OTHER_NAME, other);
+    return withOther;
+  };
+  const sessionRows = (name: BreakdownTally) => topRows(tally(name), rows);
   return {
     siteId: options.siteId,
     at: options.nowMs,
@@ -91,10 +95,28 @@ export function realtimeAnswer(
     currentVisitors: tallies.currentVisitors,
     pageviewsPerMinute: [...tallies.pageviewsPerMinute],
     minutesFrom: tallies.firstMinute * 60_000,
-    topPages: topRows(withOther(tallies.pages, tallies.other?.pages), rows),
-    topReferrers: topRows(withOther(tallies.sources, tallies.other?.sources), rows),
-    devices: topRows(withOther(tallies.devices, tallies.other?.devices), rows),
-    countries: topRows(withOther(tallies.countries, tallies.other?.countries), rows),
+    topPages: sessionRows('pages'),
+    topReferrers: sessionRows('sources'),
+    devices: sessionRows('devices'),
+    countries: sessionRows('countries'),
+    browsers: sessionRows('browsers'),
+    operatingSystems: sessionRows('operatingSystems'),
+    customEvents: topRows(tally('eventSessions'), rows).map((row): ActivityRow => ({
+      ...row,
+      events: atLeast0(tally('events').get(row.name)),
+    })),
+    outboundLinks: topRows(tally('linkSessions'), rows).map((row): ActivityRow => ({
+      ...row,
+      events: atLeast0(tally('linkClicks').get(row.name)),
+    })),
+    pageEngagement: topRows(tally('engagedSessions'), rows).map((row) =>
+      pageEngagementRow(
+        row,
+        tally('engagedMs'),
+        tally('scrolledSessions'),
+        tally('scrollDepthSum'),
+      ),
+    ),
     bots: { sessions: tallies.bots, share: all === 0 ? 0 : tallies.bots / all },
     windows: {
       activeSessionsMinutes: REALTIME_WINDOWS.activeSessionsMinutes,
@@ -104,6 +126,30 @@ export function realtimeAnswer(
   };
 }
 
-export function increment(counts: Map<string, number>, key: string, n = 1): void {
+export function increment<K>(counts: Map<K, number>, key: K, n = 1): void {
   counts.set(key, (counts.get(key) ?? 0) + n);
+}
+
+/** Counters are sums of exact deltas; below 0 only a lost change could take them. */
+function atLeast0(n: number | undefined): number {
+  return n === undefined || n < 0 ? 0 : n;
+}
+
+/** A page's averages: engaged ms per engaged session, deepest scroll per session that sent one. */
+function pageEngagementRow(
+  row: BreakdownRow,
+  engagedMs: ReadonlyMap<string, number>,
+  scrolledSessions: ReadonlyMap<string, number>,
+  scrollDepthSum: ReadonlyMap<string, number>,
+): PageEngagementRow {
+  const engaged = Math.round(atLeast0(engagedMs.get(row.name)) / row.sessions);
+  const scrolled = atLeast0(scrolledSessions.get(row.name));
+  if (scrolled === 0) return { ...row, engagedMs: engaged };
+  const depth = Math.round(atLeast0(scrollDepthSum.get(row.name)) / scrolled);
+  return {
+    ...row,
+    engagedMs: engaged,
+    scrollDepth: Math.min(100, depth),
+    scrolledSessions: scrolled,
+  };
 }

@@ -3,7 +3,7 @@
  * (the property test checks the counts for any history).
  */
 import { NAMES_PER_BREAKDOWN, knownFromCells, resolveNames, type KnownNames } from './bucket-names';
-import { MAX_NAME_BYTES, NAME_CUT_MARKER, cellNameOf } from './rollup';
+import { MAX_NAME_BYTES, NAME_CUT_MARKER, cellNameOf } from '../capped-names';
 
 function fullOfPages(fresh: boolean): KnownNames {
   const cells = new Map<string, number>([['N:P', NAMES_PER_BREAKDOWN]]);

@@ -9,12 +9,10 @@
 import { REALTIME_WINDOWS, type RealtimeAnswer } from '../../schemas/query';
 import { increment, realtimeAnswer, type RealtimeAnswerOptions } from './answer-parts';
 import { epochMinute } from '../session-aggregate';
-import { BREAKDOWN_KINDS, type BreakdownKind } from './rollup';
+import { BREAKDOWNS, type BreakdownTally } from './rollup';
 
-const KINDS: ReadonlySet<string> = new Set(BREAKDOWN_KINDS);
-
-function isBreakdownKind(name: string): name is BreakdownKind {
-  return KINDS.has(name);
+function breakdownOf(kind: string): BreakdownTally | undefined {
+  return Object.hasOwn(BREAKDOWNS, kind) ? BREAKDOWNS[kind as keyof typeof BREAKDOWNS] : undefined;
 }
 
 const MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
@@ -34,8 +32,8 @@ export function answerFromRollup(
   const nowMinute = epochMinute(nowMs);
   const firstMinute = nowMinute - (MINUTES - 1);
   const perMinute = new Array<number>(MINUTES).fill(0);
-  const breakdowns = { P: new Map<string, number>(), S: new Map(), D: new Map(), K: new Map() };
-  const other = { P: 0, S: 0, D: 0, K: 0 };
+  const breakdowns = new Map<BreakdownTally, Map<string, number>>();
+  const other = new Map<BreakdownTally, number>();
   const counts = { A: 0, B: 0, C: 0 };
 
   for (const { minute, cells } of buckets) {
@@ -48,10 +46,19 @@ export function answerFromRollup(
       } else if (kind === 'A' || kind === 'B' || kind === 'C') {
         // A and B hold the second within the minute, C an offset from the minute's start.
         if (minute * 60 + Number(name) > nowSecond) counts[kind] += n;
-      } else if (kind === 'P' || kind === 'S' || kind === 'D' || kind === 'K') {
-        if (minute >= nowMinute) increment(breakdowns[kind], name, n);
       } else if (kind === 'O') {
-        if (minute >= nowMinute && isBreakdownKind(name)) other[name] += n;
+        const tally = breakdownOf(name);
+        if (minute >= nowMinute && tally !== undefined) increment(other, tally, n);
+      } else if (minute >= nowMinute && cell.charAt(1) === ':') {
+        const tally = breakdownOf(kind);
+        if (tally !== undefined) {
+          let names = breakdowns.get(tally);
+          if (names === undefined) {
+            names = new Map();
+            breakdowns.set(tally, names);
+          }
+          increment(names, name, n);
+        }
       }
       // `N` cells are the writer's cap counters. Unknown cells come from a newer writer:
       // ignored, as an older reader must.
@@ -66,10 +73,7 @@ export function answerFromRollup(
     bots: Math.max(0, counts.B),
     pageviewsPerMinute: perMinute.map((n) => Math.max(0, n)),
     firstMinute,
-    pages: breakdowns.P,
-    sources: breakdowns.S,
-    devices: breakdowns.D,
-    countries: breakdowns.K,
-    other: { pages: other.P, sources: other.S, devices: other.D, countries: other.K },
+    breakdowns,
+    other,
   });
 }

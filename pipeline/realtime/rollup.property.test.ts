@@ -25,6 +25,10 @@ const stepArb = fc.record({
   interaction: fc.boolean(),
   pageview: fc.boolean(),
   page: fc.constantFrom('/', '/pricing', '/docs', ''),
+  custom: fc.constantFrom(undefined, 'signup', 'Outbound Link: Click'),
+  link: fc.constantFrom('https://a.example/', 'https://b.example/x'),
+  engagedMs: fc.option(fc.integer({ min: 0, max: 9_000 }), { nil: undefined }),
+  scrollDepth: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
 });
 
 const sessionArb = fc.record({
@@ -33,6 +37,8 @@ const sessionArb = fc.record({
   source: fc.constantFrom('direct', 'google', 'news.example'),
   deviceType: fc.constantFrom('desktop', 'mobile'),
   country: fc.constantFrom('DE', 'FR', 'unknown'),
+  browser: fc.constantFrom('Chrome', 'Firefox'),
+  os: fc.constantFrom('Windows', 'iOS'),
   steps: fc.array(stepArb, { minLength: 1, maxLength: 5 }),
   removed: fc.boolean(),
 });
@@ -46,8 +52,26 @@ function imagesOf(session: Session): RollupSessionImage[] {
   let lastInteractionAt = 0;
   let currentPage = '';
   const pageviewMinutes: Record<string, number> = {};
+  const eventNames: Record<string, number> = {};
+  const outboundLinks: Record<string, number> = {};
+  const pageEngagedMs: Record<string, number> = {};
+  const pageScrollDepth: Record<string, number> = {};
   for (const step of session.steps) {
     at += step.gapMs;
+    if (step.custom !== undefined) {
+      eventNames[step.custom] = (eventNames[step.custom] ?? 0) + 1;
+      if (step.custom === 'Outbound Link: Click') {
+        outboundLinks[step.link] = (outboundLinks[step.link] ?? 0) + 1;
+      }
+    }
+    // An engagement event measures the page the session is on (`/` before any page view).
+    const engagedOn = currentPage === '' ? '/' : currentPage;
+    if (step.engagedMs !== undefined) {
+      pageEngagedMs[engagedOn] = (pageEngagedMs[engagedOn] ?? 0) + step.engagedMs;
+      if (step.scrollDepth !== undefined) {
+        pageScrollDepth[engagedOn] = Math.max(pageScrollDepth[engagedOn] ?? 0, step.scrollDepth);
+      }
+    }
     if (step.pageview) {
       const minute = String(epochMinute(at));
       pageviewMinutes[minute] = (pageviewMinutes[minute] ?? 0) + 1;
@@ -62,7 +86,13 @@ function imagesOf(session: Session): RollupSessionImage[] {
       source: session.source,
       deviceType: session.deviceType,
       country: session.country,
+      browser: session.browser,
+      os: session.os,
       pageviewMinutes: { ...pageviewMinutes },
+      eventNames: { ...eventNames },
+      outboundLinks: { ...outboundLinks },
+      pageEngagedMs: { ...pageEngagedMs },
+      pageScrollDepth: { ...pageScrollDepth },
     });
   }
   return images;
@@ -77,6 +107,22 @@ function expected(sessions: readonly Session[], nowMs: number) {
   let current = 0;
   const perMinute = new Array<number>(30).fill(0);
   const pages = new Map<string, number>();
+  const browsers = new Map<string, number>();
+  const customEvents = new Map<string, { sessions: number; events: number }>();
+  const links = new Map<string, { sessions: number; events: number }>();
+  const engaged = new Map<
+    string,
+    { sessions: number; ms: number; scrolled: number; depth: number }
+  >();
+  const tally = (
+    into: Map<string, { sessions: number; events: number }>,
+    counts: Readonly<Record<string, number>> | undefined,
+  ) => {
+    for (const [name, n] of Object.entries(counts ?? {})) {
+      const row = into.get(name) ?? { sessions: 0, events: 0 };
+      into.set(name, { sessions: row.sessions + 1, events: row.events + n });
+    }
+  };
   for (const session of sessions) {
     const images = imagesOf(session);
     const last = images[images.length - 1] as RollupSessionImage;
@@ -95,11 +141,39 @@ function expected(sessions: readonly Session[], nowMs: number) {
     if (last.expiresAt > nowSecond) active += 1;
     const until = Math.ceil((last.lastInteractionAt + CURRENT_VISITOR_WINDOW_MS) / 1000);
     if (last.lastInteractionAt > 0 && until > nowSecond) current += 1;
-    if (Math.floor(last.expiresAt / 60) >= nowMinute && last.currentPage !== '') {
+    // Breakdowns count a session until the end of the minute it expires in.
+    if (Math.floor(last.expiresAt / 60) < nowMinute) continue;
+    if (last.currentPage !== '') {
       pages.set(last.currentPage, (pages.get(last.currentPage) ?? 0) + 1);
     }
+    browsers.set(session.browser, (browsers.get(session.browser) ?? 0) + 1);
+    tally(customEvents, last.eventNames);
+    tally(links, last.outboundLinks);
+    for (const [page, ms] of Object.entries(last.pageEngagedMs ?? {})) {
+      const row = engaged.get(page) ?? { sessions: 0, ms: 0, scrolled: 0, depth: 0 };
+      const depth = last.pageScrollDepth?.[page];
+      engaged.set(page, {
+        sessions: row.sessions + 1,
+        ms: row.ms + ms,
+        scrolled: row.scrolled + (depth === undefined ? 0 : 1),
+        depth: row.depth + (depth ?? 0),
+      });
+    }
   }
-  return { active, bots, current, perMinute, pages };
+  const pageEngagement = new Map(
+    [...engaged].map(([page, row]) => [
+      page,
+      {
+        name: page,
+        sessions: row.sessions,
+        engagedMs: Math.round(row.ms / row.sessions),
+        ...(row.scrolled === 0
+          ? {}
+          : { scrollDepth: Math.round(row.depth / row.scrolled), scrolledSessions: row.scrolled }),
+      },
+    ]),
+  );
+  return { active, bots, current, perMinute, pages, browsers, customEvents, links, pageEngagement };
 }
 
 /** A human session active at START_MS on `/`, with one page view then unless overridden. */
@@ -160,6 +234,16 @@ describe('realtime rollup', () => {
           expect(answer.pageviewsPerMinute).toEqual(want.perMinute);
           expect(new Map(answer.topPages.map((row) => [row.name, row.sessions]))).toEqual(
             want.pages,
+          );
+          expect(new Map(answer.browsers.map((row) => [row.name, row.sessions]))).toEqual(
+            want.browsers,
+          );
+          const activity = (rows: typeof answer.customEvents) =>
+            new Map(rows.map(({ name, sessions, events }) => [name, { sessions, events }]));
+          expect(activity(answer.customEvents)).toEqual(want.customEvents);
+          expect(activity(answer.outboundLinks)).toEqual(want.links);
+          expect(new Map(answer.pageEngagement.map((row) => [row.name, row]))).toEqual(
+            want.pageEngagement,
           );
         },
       ),

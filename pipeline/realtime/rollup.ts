@@ -12,16 +12,26 @@
  * | `A:<ss>`         | a human session active until second ss of minute E               |
  * | `B:<ss>`         | a bot session active until second ss of minute E                 |
  * | `C:<offset>`     | a human session current until second E·60 + offset (offset < 0)  |
- * | `P:<page>`, `S:<source>`, `D:<device>`, `K:<country>` | the active human session's page now, source, device, country |
+ * | `P:<page>`, `S:<source>`, `D:<device>`, `K:<country>`, `W:<browser>`, `Y:<os>` | the active human session's page now, source, device, country, browser, operating system |
+ * | `E:<name>`, `F:<name>` | sessions with custom event `name`, and how many such events they sent |
+ * | `L:<url>`, `M:<url>`   | sessions that clicked outbound link `url`, and their clicks        |
+ * | `G:<page>`, `T:<page>` | sessions engaged on `page` (an engagement event), and their engaged ms |
+ * | `J:<page>`, `H:<page>` | sessions that reported a scroll depth on `page`, and the sum of their deepest (%) |
  * | `V:<offset>`     | page views of human sessions in minute E + offset                |
- * | `O:<kind>`       | "other": sessions of breakdown P, S, D or K whose name has no cell of its own |
- * | `N:<kind>`       | how many named cells of breakdown P, S, D or K the bucket was given (a cap's counter) |
+ * | `O:<kind>`       | "other": the amount of breakdown <kind> whose name has no cell of its own |
+ * | `N:<kind>`       | how many named cells of breakdown <kind> the bucket was given (a cap's counter) |
+ *
+ * The per-name activity (E/F, L/M, G/T, J/H) comes from the session's own capped maps
+ * (pipeline/capped-names.ts: ≤ 8 names and `(other)` per map), whole-session figures: a
+ * session active in the window counts with everything it did, as its page views count in
+ * `pageviews`.
  *
  * What one bucket item can hold is bounded by design, so no input makes it exceed DynamoDB's
  * 400 KB: `A`/`B` name a second (≤ 60 each); `C` and `V` cells that no reader of the bucket would
  * ever count are not written (≤ 31·60 + 1 and ≤ 61); names are cut to MAX_NAME_BYTES; and each
  * breakdown keeps at most NAMES_PER_BREAKDOWN named cells, the rest counting under its `O` cell
- * (bucket-names.ts decides which, with what the writer read of the item). Bounded: under 70 KB.
+ * (bucket-names.ts decides which, with what the writer read of the item). Bounded: under 200 KB
+ * (14 breakdowns × 64 names × ~166 B + ~20 KB of headline cells; a test fills every one).
  *
  * A change moves its contribution: delta = contribution(after) − contribution(before); page
  * views only ever grow (they happened). Applied once per change (the writer's job), the counters
@@ -32,23 +42,35 @@
  *   twice (a distinct count cannot be kept as counters).
  */
 import { REALTIME_WINDOWS } from '../../schemas/query';
+import { cellNameOf } from '../capped-names';
 import { epochMinute } from '../session-aggregate';
 import { CURRENT_VISITOR_WINDOW_MS } from './activity';
 
 const WINDOW_MINUTES = REALTIME_WINDOWS.activeSessionsMinutes;
 
 /**
- * Longest breakdown name kept in a cell, in UTF-8 bytes (what DynamoDB's item size counts); a
- * longer name is cut on a character boundary and ends with NAME_CUT_MARKER.
+ * Breakdowns, by the letter of their cells, with the tally each one feeds (answer-parts.ts). Each
+ * is capped on its own (bucket-names.ts): at most NAMES_PER_BREAKDOWN named cells per bucket.
  */
-export const MAX_NAME_BYTES = 160;
-
-/** Ends a name that was cut to MAX_NAME_BYTES. */
-export const NAME_CUT_MARKER = '…';
-
-/** Breakdowns: current page, traffic source, device type, country. */
-export const BREAKDOWN_KINDS = ['P', 'S', 'D', 'K'] as const;
-export type BreakdownKind = (typeof BREAKDOWN_KINDS)[number];
+export const BREAKDOWNS = {
+  P: 'pages',
+  S: 'sources',
+  D: 'devices',
+  K: 'countries',
+  W: 'browsers',
+  Y: 'operatingSystems',
+  E: 'eventSessions',
+  F: 'events',
+  L: 'linkSessions',
+  M: 'linkClicks',
+  G: 'engagedSessions',
+  T: 'engagedMs',
+  J: 'scrolledSessions',
+  H: 'scrollDepthSum',
+} as const;
+export type BreakdownKind = keyof typeof BREAKDOWNS;
+export type BreakdownTally = (typeof BREAKDOWNS)[BreakdownKind];
+export const BREAKDOWN_KINDS = Object.keys(BREAKDOWNS) as BreakdownKind[];
 
 /** `C` cells at or below this offset are never counted: the bucket is only read 31 minutes ahead. */
 const LOWEST_CURRENT_OFFSET = -(WINDOW_MINUTES + 1) * 60;
@@ -56,21 +78,6 @@ const LOWEST_CURRENT_OFFSET = -(WINDOW_MINUTES + 1) * 60;
 const HIGHEST_CURRENT_OFFSET = 60;
 /** `V` offsets a reader of the bucket can chart (its chart's 30 minutes, read ≤ 31 minutes ahead). */
 const LOWEST_PAGEVIEW_OFFSET = -2 * WINDOW_MINUTES;
-
-/** `name` cut to at most MAX_NAME_BYTES of UTF-8, on a character boundary, marked when cut. */
-export function cellNameOf(name: string): string {
-  if (Buffer.byteLength(name, 'utf8') <= MAX_NAME_BYTES) return name;
-  const budget = MAX_NAME_BYTES - Buffer.byteLength(NAME_CUT_MARKER, 'utf8');
-  let bytes = 0;
-  let cut = '';
-  for (const char of name) {
-    const size = Buffer.byteLength(char, 'utf8');
-    if (bytes + size > budget) break;
-    bytes += size;
-    cut += char;
-  }
-  return cut + NAME_CUT_MARKER;
-}
 
 /** What of an ActiveSessions image the rollup reads. */
 export interface RollupSessionImage {
@@ -81,7 +88,14 @@ export interface RollupSessionImage {
   readonly source: string;
   readonly deviceType: string;
   readonly country: string;
+  /** Always on items the consumer writes; optional so a partial image (tests, tools) still rolls up. */
+  readonly browser?: string | undefined;
+  readonly os?: string | undefined;
   readonly pageviewMinutes: Readonly<Record<string, number>>;
+  readonly eventNames?: Readonly<Record<string, number>> | undefined;
+  readonly outboundLinks?: Readonly<Record<string, number>> | undefined;
+  readonly pageEngagedMs?: Readonly<Record<string, number>> | undefined;
+  readonly pageScrollDepth?: Readonly<Record<string, number>> | undefined;
 }
 
 /** Counter cells of one bucket minute: cell name → count (never 0 in a delta). */
@@ -127,12 +141,36 @@ function addStateCells(delta: SiteDelta, image: RollupSessionImage, sign: 1 | -1
   add(delta, minute, `S:${cellNameOf(image.source)}`, sign);
   add(delta, minute, `D:${cellNameOf(image.deviceType)}`, sign);
   add(delta, minute, `K:${cellNameOf(image.country)}`, sign);
+  if (image.browser !== undefined) add(delta, minute, `W:${cellNameOf(image.browser)}`, sign);
+  if (image.os !== undefined) add(delta, minute, `Y:${cellNameOf(image.os)}`, sign);
+  addNamed(delta, minute, 'E', 'F', image.eventNames, sign);
+  addNamed(delta, minute, 'L', 'M', image.outboundLinks, sign);
+  addNamed(delta, minute, 'G', 'T', image.pageEngagedMs, sign);
+  addNamed(delta, minute, 'J', 'H', image.pageScrollDepth, sign);
   // 0: no page view or custom event yet, never current.
   if (image.lastInteractionAt > 0) {
     const offset = currentUntilSecond(image.lastInteractionAt) - minute * 60;
     if (offset > LOWEST_CURRENT_OFFSET) {
       add(delta, minute, `C:${Math.min(offset, HIGHEST_CURRENT_OFFSET)}`, sign);
     }
+  }
+}
+
+/** Per name of a session's map: the session in `sessions`, its amount in `amounts`. */
+function addNamed(
+  delta: SiteDelta,
+  minute: number,
+  sessions: BreakdownKind,
+  amounts: BreakdownKind,
+  counts: Readonly<Record<string, number>> | undefined,
+  sign: 1 | -1,
+): void {
+  if (counts === undefined) return;
+  for (const name of Object.keys(counts)) {
+    const cell = cellNameOf(name);
+    add(delta, minute, `${sessions}:${cell}`, sign);
+    const amount = counts[name] as number;
+    if (amount !== 0) add(delta, minute, `${amounts}:${cell}`, sign * amount);
   }
 }
 

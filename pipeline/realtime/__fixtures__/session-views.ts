@@ -22,6 +22,8 @@ export function realtimeView(
     source: 'direct',
     deviceType: 'desktop',
     country: 'DE',
+    browser: 'Firefox',
+    os: 'Linux',
     isBot: false,
     pageviewMinutes: { [String(epochMinute(lastSeen))]: 1 },
     expiresAt: Math.floor(lastSeen / 1000) + 30 * 60,
