@@ -53,9 +53,30 @@ beforeAll(async () => {
     activeSessionItem({ siteId, sessionId, shard, nowMs, ...extra });
   await seedActiveSessions(stack.clients.dynamodb, table, [
     // site-a, one session per shard, all current (page view 1 min ago).
-    item('site-a', 's-a0', 0, { visitorId: 'va', currentPage: '/pricing', country: 'FR' }),
-    item('site-a', 's-a1', 1, { visitorId: 'va', currentPage: '/pricing', country: 'FR' }),
-    item('site-a', 's-a2', 2, { visitorId: 'vb', currentPage: '/docs', deviceType: 'mobile' }),
+    item('site-a', 's-a0', 0, {
+      visitorId: 'va',
+      currentPage: '/pricing',
+      country: 'FR',
+      eventNames: { signup: 1, 'Outbound Link: Click': 2 },
+      outboundLinks: { 'https://github.com/': 2 },
+      pageEngagedMs: { '/': 3_000, '/pricing': 10_000 },
+      pageScrollDepth: { '/pricing': 70 },
+    }),
+    item('site-a', 's-a1', 1, {
+      visitorId: 'va',
+      currentPage: '/pricing',
+      country: 'FR',
+      eventNames: { signup: 1 },
+      pageEngagedMs: { '/pricing': 20_000 },
+      pageScrollDepth: { '/pricing': 90 },
+    }),
+    item('site-a', 's-a2', 2, {
+      visitorId: 'vb',
+      currentPage: '/docs',
+      deviceType: 'mobile',
+      browser: 'Mobile Safari',
+      os: 'iOS',
+    }),
     item('site-a', 's-a3', 3, { visitorId: 'vc', source: 'google', medium: 'search' }),
     // Active but not current: last page view 12 min ago, engagement pings since.
     item('site-a', 's-a4', 0, {
@@ -67,10 +88,20 @@ beforeAll(async () => {
     // Active, 25 minutes old.
     item('site-a', 's-a5', 1, { visitorId: 've', agoMs: 25 * MINUTE }),
     // Expired (still stored: TTL deletes lag) — 31 min and 2 days old.
-    item('site-a', 's-a6', 2, { visitorId: 'vf', agoMs: 31 * MINUTE }),
+    item('site-a', 's-a6', 2, {
+      visitorId: 'vf',
+      agoMs: 31 * MINUTE,
+      eventNames: { signup: 5 },
+      pageEngagedMs: { '/pricing': 1 },
+    }),
     item('site-a', 's-a7', 3, { visitorId: 'vg', agoMs: 2 * 24 * 60 * MINUTE }),
     // A bot.
-    item('site-a', 's-a8', 3, { visitorId: 'bot', isBot: true }),
+    item('site-a', 's-a8', 3, {
+      visitorId: 'bot',
+      isBot: true,
+      eventNames: { signup: 9 },
+      outboundLinks: { 'https://spam.example/': 9 },
+    }),
     // Another site on the same shards.
     item('site-b', 's-b0', 0, { visitorId: 'vx' }),
     item('site-b', 's-b1', 1, { visitorId: 'vy' }),
@@ -125,6 +156,28 @@ describe('GET /realtime on DynamoDB Local', () => {
     expect(answer.countries[0]).toEqual({ name: 'DE', sessions: 4 });
     expect(answer.bots.sessions).toBe(1);
     expect(answer.pageviewsPerMinute.reduce((a, b) => a + b, 0)).toBe(6);
+  });
+
+  it('reports browsers, systems, custom events, outbound links and engagement per page, without bots or expired sessions', async () => {
+    const answer = await realtimeOf('site-a');
+
+    expect(answer.browsers).toEqual([
+      { name: 'Firefox', sessions: 5 },
+      { name: 'Mobile Safari', sessions: 1 },
+    ]);
+    expect(answer.operatingSystems).toEqual([
+      { name: 'Linux', sessions: 5 },
+      { name: 'iOS', sessions: 1 },
+    ]);
+    expect(answer.customEvents).toEqual([
+      { name: 'signup', sessions: 2, events: 2 },
+      { name: 'Outbound Link: Click', sessions: 1, events: 2 },
+    ]);
+    expect(answer.outboundLinks).toEqual([{ name: 'https://github.com/', sessions: 1, events: 2 }]);
+    expect(answer.pageEngagement).toEqual([
+      { name: '/pricing', sessions: 2, engagedMs: 15_000, scrollDepth: 80, scrolledSessions: 2 },
+      { name: '/', sessions: 1, engagedMs: 3_000 },
+    ]);
   });
 
   it('never counts another site', async () => {
