@@ -6,6 +6,7 @@
  * Names derive from a prefix: the stage name (`liveinsight-dev`) locally and on AWS, a unique
  * prefix per integration-test file so that files run in parallel on one emulator.
  */
+import { RETENTION, WINDOWS } from '../schemas/limits';
 import { READ_TOKEN_LIFETIME_SECONDS } from '../schemas/query';
 
 /** DynamoDB scalar attribute types used in keys. */
@@ -75,13 +76,16 @@ const DAY_SECONDS = 86_400;
 /** Shared attribute name of every table's TTL. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** Retention per table (DESIGN.md section 1 and 3): raw events 90 days, bad rows 30 days. */
+/**
+ * Retention per table in seconds, from the one definition of the windows and retention
+ * (schemas/limits.ts, which the pipeline reads too): raw events 90 days, bad rows 30 days.
+ */
 export const RETENTION_SECONDS = {
-  events: 90 * DAY_SECONDS,
-  sessions: 90 * DAY_SECONDS,
+  events: RETENTION.eventsDays * DAY_SECONDS,
+  sessions: RETENTION.sessionsDays * DAY_SECONDS,
   /** ActiveSessions expire 30 minutes after the session's last activity (GA4's window). */
-  activeSessions: 30 * 60,
-  badRows: 30 * DAY_SECONDS,
+  activeSessions: WINDOWS.activeSessionMs / 1000,
+  badRows: RETENTION.badRowsDays * DAY_SECONDS,
   /** Query API read tokens expire a year after creation unless rotated sooner (issue 8). */
   readTokens: READ_TOKEN_LIFETIME_SECONDS,
   /**
