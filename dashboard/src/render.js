@@ -41,7 +41,60 @@ export function renderAnswer(answer) {
   renderTable(byId('top-referrers'), 'Source', answer.topReferrers);
   renderTable(byId('devices'), 'Device', answer.devices);
   renderTable(byId('countries'), 'Country', answer.countries, countryName);
+  renderTable(byId('browsers'), 'Browser', answer.browsers ?? []);
+  renderTable(byId('operating-systems'), 'Operating system', answer.operatingSystems ?? []);
+  const count = (/** @type {number} */ n) => numberFormat.format(n);
+  renderColumns(
+    byId('custom-events'),
+    [
+      { label: 'Event', className: 'name', value: (row) => row.name },
+      { label: 'Sessions', className: 'count', value: (row) => count(row.sessions) },
+      { label: 'Events', className: 'count', value: (row) => count(row.events) },
+    ],
+    answer.customEvents ?? [],
+    'No custom events',
+  );
+  renderColumns(
+    byId('outbound-links'),
+    [
+      // Shown as text, never as a link: URLs are visitor-controlled strings.
+      { label: 'Link', className: 'name', value: (row) => row.name },
+      { label: 'Sessions', className: 'count', value: (row) => count(row.sessions) },
+      { label: 'Clicks', className: 'count', value: (row) => count(row.events) },
+    ],
+    answer.outboundLinks ?? [],
+    'No outbound clicks',
+  );
+  renderColumns(
+    byId('page-engagement'),
+    [
+      { label: 'Page', className: 'name', value: (row) => row.name },
+      { label: 'Sessions', className: 'count', value: (row) => count(row.sessions) },
+      { label: 'Engaged time', className: 'count', value: (row) => duration(row.engagedMs) },
+      {
+        label: 'Scroll depth',
+        className: 'count',
+        value: (row) => (row.scrollDepth === undefined ? '–' : `${row.scrollDepth}%`),
+      },
+    ],
+    answer.pageEngagement ?? [],
+    'No engagement reported',
+  );
+  const definitions = answer.definitions;
+  byId('custom-events-definition').textContent = definitions.customEvents ?? '';
+  byId('outbound-links-definition').textContent = definitions.outboundLinks ?? '';
+  byId('page-engagement-definition').textContent = definitions.pageEngagement ?? '';
   byId('figures').setAttribute('aria-busy', 'false');
+}
+
+/**
+ * An average engaged time: "12 s", "3 min 05 s".
+ * @param {number} ms
+ */
+export function duration(ms) {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
 /** Region names in the reader's language; undefined where the browser has none. */
@@ -74,15 +127,33 @@ export function countryName(code) {
  * @param {(name: string) => string} [show]
  */
 function renderTable(table, label, rows, show = (name) => name) {
+  renderColumns(
+    table,
+    [
+      { label, className: 'name', value: (row) => show(row.name) },
+      { label: 'Sessions', className: 'count', value: (row) => numberFormat.format(row.sessions) },
+    ],
+    rows,
+    'No active sessions',
+  );
+}
+
+/**
+ * A table of rows with named columns (each with its unit), or one line saying there is none.
+ * @template {{ name: string }} Row
+ * @param {HTMLElement} table
+ * @param {{ label: string, className: string, value: (row: Row) => string }[]} columns
+ * @param {Row[]} rows
+ * @param {string} empty
+ */
+function renderColumns(table, columns, rows, empty) {
   const head = document.createElement('thead');
-  head.append(row([header(label, 'name'), header('Sessions', 'count')]));
+  head.append(row(columns.map((column) => header(column.label, column.className))));
   const body = document.createElement('tbody');
-  if (rows.length === 0) {
-    body.append(row([cell('No active sessions', 'empty')]));
-  }
-  for (const { name, sessions } of rows) {
-    // textContent, never innerHTML: page paths and referrers are visitor-controlled strings.
-    body.append(row([cell(show(name), 'name'), cell(numberFormat.format(sessions), 'count')]));
+  if (rows.length === 0) body.append(row([cell(empty, 'empty')]));
+  for (const item of rows) {
+    // textContent, never innerHTML: pages, referrers, event names and URLs are visitor-controlled.
+    body.append(row(columns.map((column) => cell(column.value(item), column.className))));
   }
   table.replaceChildren(head, body);
 }

@@ -106,6 +106,11 @@ beforeAll(async () => {
       event('browser-s1', 0, 'pageview', '/'),
       event('browser-s1', 1, 'pageview', '/pricing'),
       event('browser-s1', 2, 'custom', '/pricing', { name: 'signup' }),
+      event('browser-s1', 3, 'custom', '/pricing', {
+        name: 'Outbound Link: Click',
+        props: { url: 'https://github.com/liveinsight' },
+      }),
+      event('browser-s1', 4, 'engagement', '/pricing', { engagedMs: 65_000, scrollDepth: 80 }),
     ],
     'DE',
   );
@@ -119,7 +124,11 @@ beforeAll(async () => {
     'FR',
   );
   // Engagement pings only: an active session, not a current visitor.
-  await send(UA.chrome, [event('browser-s3', 0, 'engagement', '/blog', { engagedMs: 4000 })], 'DE');
+  await send(
+    UA.chrome,
+    [event('browser-s3', 0, 'engagement', '/blog', { engagedMs: 4000, scrollDepth: 50 })],
+    'DE',
+  );
   await send(UA.googlebot, [event('browser-s4', 0, 'pageview', '/')]);
   await untilRealtime((answer) => answer['activeSessions'] === 3);
 }, 120_000);
@@ -155,9 +164,36 @@ describe('live dashboard in Chromium', () => {
     expect(await page.getByTestId('devices').textContent()).toMatch(/mobile.*1|desktop.*2/s);
     // Countries by name, code kept; every breakdown names its unit.
     expect(await page.getByTestId('countries').textContent()).toContain('Germany (DE)');
-    for (const table of ['top-pages', 'top-referrers', 'devices', 'countries']) {
+    for (const table of [
+      'top-pages',
+      'top-referrers',
+      'devices',
+      'countries',
+      'browsers',
+      'operating-systems',
+    ]) {
       expect(await page.getByTestId(table).locator('th.count').textContent()).toBe('Sessions');
     }
+    // What the tracker sends beyond page views: browsers and systems, custom events, outbound
+    // links, engaged time and scroll depth per page.
+    expect(await page.getByTestId('browsers').textContent()).toMatch(/Firefox\s*1/);
+    expect(await page.getByTestId('operating-systems').textContent()).toContain('iOS');
+    const rowsOf = (testId: string) =>
+      page
+        .getByTestId(testId)
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+        );
+    expect(await rowsOf('custom-events')).toEqual([
+      ['Outbound Link: Click', '1', '1'],
+      ['signup', '1', '1'],
+    ]);
+    expect(await rowsOf('outbound-links')).toEqual([['https://github.com/liveinsight', '1', '1']]);
+    expect(await rowsOf('page-engagement')).toEqual([
+      ['/blog', '1', '4 s', '50%'],
+      ['/pricing', '1', '1 min 05 s', '80%'],
+    ]);
     // Time labels under the chart at equal distances.
     const labelXs = await page
       .locator('[data-testid="pageviews-chart"] text[text-anchor="middle"]')
