@@ -1,20 +1,25 @@
 /**
  * `npm run bench:scale` — where the design stops scaling (issue 18 item 3): the scale model
- * (scale-model.ts) at 1×, 10× and 100× a reference traffic with one site taking 30 %, on today's
- * design and on the sharded design the 100,000 events/s target needs. A simulation on counted
- * writes and item sizes, no emulator timing. Last line: JSON at the target.
+ * (scale-model.ts) at 1×, 10× and 100× a reference traffic with one site taking 30 %, on the
+ * default design, then at the target (100,000 events/s, one site at 30,000) on the design as
+ * BUILT (every setting at its documented hot-site value) and with what the model says is still
+ * NEEDED. Inputs measured by running the real pipeline (scale-inputs.ts); no emulator timing.
+ * Last line: JSON at the target.
  */
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { itemSize, writeUnits } from '../../handlers/adapters/item-size';
-import { activeSessionItem } from '../../handlers/query/__fixtures__/active-session-items';
-import { CONSUMER_MAPPING_SETTINGS } from '../../infra/resources';
+import { CONSUMER_MAPPING_SETTINGS, DEFAULT_ACTIVE_SESSION_SHARDS } from '../../infra/resources';
+import { MAX_ACTIVE_SESSION_SHARDS } from '../../pipeline/items';
+import { SITE_DAY_SPLITS } from '../../pipeline/site-day-index';
+import { measureInputs, type MeasuredInputs } from './scale-inputs';
 import {
   DEFAULT_ACCOUNT_CONCURRENCY,
+  STREAM_POLLS_PER_S,
+  type Assumptions,
   type Design,
   type ScaleRow,
   type Sizes,
   firstLimitAt,
   kinesisShardsFor,
+  neededCount,
   scaleRow,
 } from './scale-model';
 
@@ -23,37 +28,44 @@ export const REFERENCE_EVENTS_PER_S = 1000;
 export const HOT_SITE_SHARE = 0.3;
 export const TARGET = { eventsPerSecond: 100_000, hotSiteShare: HOT_SITE_SHARE } as const;
 
-/** An ActiveSessions item as the pipeline's shape has it (the query fixtures build it), in bytes. */
-export function measuredActiveSessionBytes(): number {
-  const item = activeSessionItem({
-    siteId: 'a-busy-site-name',
-    sessionId: 'sess_0123456789abcdef0123',
-    shard: 63,
-    nowMs: Date.UTC(2026, 11, 7),
-  });
-  return itemSize(marshall(item, { removeUndefinedValues: true }));
+/** The documented hot-site setting (README "Scale"): the site's ActiveSessions shards. */
+export const HOT_SITE_ACTIVE_SESSION_SHARDS = MAX_ACTIVE_SESSION_SHARDS;
+
+export const ASSUMPTIONS: Assumptions = {
+  transactionsPerItemPerS: 40, // assumed: one ~25 ms transaction at a time
+  realtimeReadsPerS: 10 / 3, // assumed: 10 distinct dashboards' tokens, 3 s cache
+  bucketsPerRead: 32, // pipeline/realtime/rollup.ts bucketRange: now … now + 31
+  consumerParallelization: CONSUMER_MAPPING_SETTINGS.ParallelizationFactor,
+};
+
+/** The rollup records one invocation of the hot site holds at the target with the hot-site setting. */
+export function targetRecordsPerInvocation(): number {
+  const hotWritesPerS = TARGET.eventsPerSecond * TARGET.hotSiteShare; // ≤ 1 write per event
+  return Math.ceil(hotWritesPerS / HOT_SITE_ACTIVE_SESSION_SHARDS / STREAM_POLLS_PER_S);
 }
 
-export function sizes(): Sizes {
+/** The bench's measurement: 1,000 live sessions (60,000 records) of the reference workload. */
+export const BENCH_MEASUREMENT = { sessions: 3_000, concurrentSessions: 1_000 } as const;
+
+export function sizesFrom(measured: MeasuredInputs): Sizes {
   return {
-    recordBytes: 620, // bench:consumer's reference workload: ~620 B per edge record
-    eventsPerSession: 20, // reference workload
-    eventsPerSessionPerBatch: 1, // live traffic: a session's next event is seconds away, batches are ~1 s
-    activeSessionWcu: writeUnits(measuredActiveSessionBytes()),
-    indexEntryWcu: 1, // KEYS_ONLY: pk, siteDay, startedAt ≪ 1 KB
-    bucketKb: 8, // assumed busy bucket (rollup README: a few KB normally, ≤ 62 KB capped)
-    rollupInvocationsPerShardPerS: 4,
-    transactionsPerItemPerS: 40, // assumed: one ~25 ms transaction at a time
-    realtimeReadsPerS: 10 / 3, // assumed: 10 distinct dashboards' tokens, 3 s cache
-    bucketsPerRead: 30,
-    consumerParallelization: CONSUMER_MAPPING_SETTINGS.ParallelizationFactor,
+    recordBytes: measured.recordBytes,
+    eventsPerSession: measured.eventsPerSession,
+    eventsPerSessionPerBatch: measured.eventsPerSessionPerBatch,
+    sessionWcu: measured.sessionWcu,
+    activeSessionWcu: measured.activeSessionWcu,
+    indexEntryWcu: measured.indexEntryWcu,
+    indexEntriesPerSession: measured.indexEntriesPerSession,
+    bucketKb: measured.bucketKb,
+    chunksPerInvocation: measured.chunksPerInvocation,
+    ...ASSUMPTIONS,
   };
 }
 
-/** Today's design: ActiveSessions at its default 4 shards, one rollup and one index key per site. */
-export function todaysDesign(eventsPerSecond: number, s: Sizes): Design {
+/** The default design: ActiveSessions at 4 shards, one rollup key and one index key per site. */
+export function defaultDesign(eventsPerSecond: number, s: Sizes): Design {
   return {
-    activeSessionShards: 4,
+    activeSessionShards: DEFAULT_ACTIVE_SESSION_SHARDS,
     rollupShards: 1,
     siteDayShards: 1,
     kinesisShards: kinesisShardsFor(eventsPerSecond, s),
@@ -62,18 +74,30 @@ export function todaysDesign(eventsPerSecond: number, s: Sizes): Design {
 }
 
 /**
- * What 100,000 events/s with a 30,000 events/s site needs: ActiveSessions at its maximum of 64
- * shards (a setting), and — NOT BUILT — rollup buckets keyed per site, minute and 1 of 16 rollup
- * shards, the site-day index key split 4 ways, and a Lambda concurrency quota of 2,000.
+ * What is BUILT, at its documented hot-site setting: the site's ActiveSessions shards
+ * (`activeSessionShardsBySite`), the bySiteDay index split (SITE_DAY_SPLITS, every site), Kinesis
+ * shards (on-demand, or `shardCount` provisioned) and a Lambda quota of 2,000 (a quota request).
+ * The rollup bucket split is not built (CONTRACT.md: ANALYTICS): 1.
  */
-export function targetDesign(s: Sizes): Design {
+export function builtDesign(s: Sizes): Design {
   return {
-    activeSessionShards: 64,
-    rollupShards: 16,
-    siteDayShards: 4,
+    activeSessionShards: HOT_SITE_ACTIVE_SESSION_SHARDS,
+    rollupShards: 1,
+    siteDayShards: SITE_DAY_SPLITS,
     kinesisShards: kinesisShardsFor(TARGET.eventsPerSecond, s),
     accountConcurrency: 2000,
   };
+}
+
+/** What is NOT built yet: the parameters and the counts the model needs at the target. */
+export function neededBeyondBuilt(s: Sizes): Partial<Design> {
+  const built = builtDesign(s);
+  const needs: Partial<Record<keyof Design, number>> = {};
+  const rollupShards = neededCount(TARGET, built, s, 'rollupShards', [1, 2, 4, 8, 16, 32, 64]);
+  if (rollupShards !== undefined && rollupShards !== built.rollupShards) {
+    needs.rollupShards = rollupShards;
+  }
+  return needs;
 }
 
 function fmt(n: number): string {
@@ -100,33 +124,49 @@ function table(title: string, rows: readonly ScaleRow[]): string {
 }
 
 function main(): void {
-  const s = sizes();
-  const levels = [1, 10, 100].map((x) => x * REFERENCE_EVENTS_PER_S);
-  const today = levels.map((e) =>
-    scaleRow({ eventsPerSecond: e, hotSiteShare: HOT_SITE_SHARE }, todaysDesign(e, s), s),
-  );
+  const measured = measureInputs({
+    ...BENCH_MEASUREMENT,
+    recordsPerInvocation: targetRecordsPerInvocation(),
+  });
+  const s = sizesFrom(measured);
   console.log(
-    `ActiveSessions item ${measuredActiveSessionBytes()} B → ${s.activeSessionWcu} WCU; share of limit in ()`,
+    `measured on the real pipeline (${measured.records.toLocaleString('en-US')} records, ${measured.concurrentSessions} live sessions): ` +
+      `record ${fmt(measured.recordBytes)} B, ${fmt(measured.eventsPerSession)} events/session, ` +
+      `${fmt(measured.eventsPerSessionPerBatch)} events/session/batch, Sessions write ${fmt(measured.sessionWcu)} WCU, ` +
+      `ActiveSessions write ${fmt(measured.activeSessionWcu)} WCU (largest item ${measured.maxActiveSessionBytes} B), ` +
+      `index entry ${fmt(measured.indexEntryWcu)} WCU × ${fmt(measured.indexEntriesPerSession)}/session, ` +
+      `busiest bucket ${fmt(measured.bucketKb)} KB, ${fmt(measured.chunksPerInvocation)} transactions per rollup invocation of ${measured.recordsPerInvocation} records`,
   );
-  console.log(table("today's design", today));
+  const levels = [1, 10, 100].map((x) => x * REFERENCE_EVENTS_PER_S);
+  const rows = levels.map((e) =>
+    scaleRow({ eventsPerSecond: e, hotSiteShare: HOT_SITE_SHARE }, defaultDesign(e, s), s),
+  );
+  console.log('share of limit in ()');
+  console.log(table('default design', rows));
   const first = firstLimitAt(
     { eventsPerSecond: 1000, hotSiteShare: HOT_SITE_SHARE },
-    (e) => todaysDesign(e, s),
+    (e) => defaultDesign(e, s),
     s,
   );
   console.log(
-    `\nToday's design reaches its first limit at ${fmt(first.eventsPerSecond)} events/s overall (hot site ${fmt(first.eventsPerSecond * HOT_SITE_SHARE)}): ${first.limit}`,
+    `\nThe default design reaches its first limit at ${fmt(first.eventsPerSecond)} events/s overall (hot site ${fmt(first.eventsPerSecond * HOT_SITE_SHARE)}): ${first.limit}`,
   );
-  const design = targetDesign(s);
-  const target = scaleRow(TARGET, design, s);
-  console.log(`\n${table(`target design ${JSON.stringify(design)}`, [target])}`);
+  const built = builtDesign(s);
+  const needs = neededBeyondBuilt(s);
+  const atBuilt = scaleRow(TARGET, built, s);
+  const atNeeded = scaleRow(TARGET, { ...built, ...needs }, s);
+  console.log(`\n${table(`BUILT ${JSON.stringify(built)}`, [atBuilt])}`);
+  console.log(`\n${table(`BUILT + NEEDS ${JSON.stringify(needs)}`, [atNeeded])}`);
   console.log(
     JSON.stringify({
       bench: 'scale',
-      eventsPerSecond: target.eventsPerSecond,
-      hotSiteEventsPerSecond: target.hotSiteEventsPerSecond,
-      maxShareOfLimit: Number(target.maxShareOfLimit.toFixed(3)),
-      bindingLimit: target.bindingLimit,
+      eventsPerSecond: atBuilt.eventsPerSecond,
+      hotSiteEventsPerSecond: atBuilt.hotSiteEventsPerSecond,
+      maxShareOfLimit: Number(atBuilt.maxShareOfLimit.toFixed(3)),
+      bindingLimit: atBuilt.bindingLimit,
+      needs,
+      maxShareOfLimitWithNeeds: Number(atNeeded.maxShareOfLimit.toFixed(3)),
+      bindingLimitWithNeeds: atNeeded.bindingLimit,
     }),
   );
 }
