@@ -130,7 +130,3 @@ function badRowOutcome(malformed: MalformedOutcome, now: () => number): Outcome 
     row: malformed.badRow,
   };
 }
-
-// Moved to handlers/dynamodb-stream/stream-batch.ts; re-exported only until handlers/rollup
-// imports the new home (CONTRACT.md, STRUCTURE).
-export { InvalidInvocationError, type StreamBatchHandler } from '../dynamodb-stream/stream-batch';

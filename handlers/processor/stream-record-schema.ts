@@ -1,3 +1,0 @@
-// Moved to handlers/dynamodb-stream/stream-record-schema.ts (shared by the processor and the rollup). This
-// re-export stays only until handlers/rollup imports the new home (CONTRACT.md, STRUCTURE).
-export * from '../dynamodb-stream/stream-record-schema';
