@@ -2,9 +2,16 @@
  * The live dashboard on AWS: the static files of dashboard/ in a private bucket, served by
  * CloudFront over HTTPS only (origin access control; the bucket stays private) with a security
  * headers policy, plus a `config.json` that tells the page where the query API is.
+ *
+ * The same distribution serves the browser tracker at `/tracker/<version>/li.js`: the version
+ * is the content's hash, so the object never changes and is cached for a year (`immutable`);
+ * older versions stay in the bucket (their deployment never prunes, and the dashboard's excludes
+ * `tracker/*`), so a page pinned to an SRI hash keeps loading. CORS on that path lets a page
+ * load it with `integrity` + `crossorigin="anonymous"`. The stack outputs `TrackerScriptUrl`
+ * and `TrackerIntegrity` feed `sites add`'s script tag.
  */
 import { join } from 'node:path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -14,6 +21,12 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { DASHBOARD_HSTS_SECONDS, dashboardContentSecurityPolicy } from '../api/dashboard-spec';
 import { nagArnOf } from './nag-arn';
+import { buildOne, manifestOf } from '../../tracker/build/build-tracker';
+
+/** Key prefix (and CloudFront path) of the tracker's versioned files. */
+export const TRACKER_KEY_PREFIX = 'tracker/';
+/** A year: the versioned file never changes. */
+export const TRACKER_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 export interface DashboardHostingProps {
   /** Private bucket for the files (DataResources' `dashboard` bucket). */
@@ -57,6 +70,10 @@ export class DashboardHosting extends Construct {
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
   /** `https://<distribution domain>`: the origin the query API allows by CORS. */
   readonly origin: string;
+  /** `https://<distribution domain>/tracker/<version>/li.js`. */
+  readonly trackerScriptUrl: string;
+  /** The tracker file's SRI hash (`sha384-…`). */
+  readonly trackerIntegrity: string;
 
   constructor(scope: Construct, id: string, props: DashboardHostingProps) {
     super(scope, id);
@@ -89,6 +106,7 @@ export class DashboardHosting extends Construct {
       },
     });
 
+    const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.bucket);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'LiveInsight live dashboard',
       ...(props.domain === undefined
@@ -100,7 +118,7 @@ export class DashboardHosting extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket),
+        origin: bucketOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
@@ -109,6 +127,38 @@ export class DashboardHosting extends Construct {
       },
     });
     this.origin = `https://${this.distribution.distributionDomainName}`;
+
+    // The tracker: built at synth (esbuild, like the Lambda bundles), one immutable object per version.
+    const tracker = buildOne('default');
+    const manifest = manifestOf(tracker);
+    const trackerKey = `${TRACKER_KEY_PREFIX}${manifest.version}/${manifest.file}`;
+    this.distribution.addBehavior(`/${TRACKER_KEY_PREFIX}*`, bucketOrigin, {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      // Any site may load the script, with SRI (crossorigin="anonymous" needs CORS).
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS,
+      compress: true,
+    });
+    new s3deploy.BucketDeployment(this, 'Tracker', {
+      destinationBucket: props.bucket,
+      sources: [s3deploy.Source.data(trackerKey, tracker.code)],
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: [s3deploy.CacheControl.fromString(TRACKER_CACHE_CONTROL)],
+      // Earlier versions stay: pages pinned to their SRI hash keep working.
+      prune: false,
+    });
+    this.trackerScriptUrl = `${this.origin}/${trackerKey}`;
+    this.trackerIntegrity = manifest.integrity;
+    // Output names fixed (no construct-path suffix): the admin CLI reads them (CONTRACT.md).
+    new CfnOutput(this, 'TrackerScriptUrl', {
+      description: "The browser tracker's versioned URL (long-cached; a new build gets a new path)",
+      value: this.trackerScriptUrl,
+    }).overrideLogicalId('TrackerScriptUrl');
+    new CfnOutput(this, 'TrackerIntegrity', {
+      description: "The tracker file's Subresource Integrity hash for the script tag",
+      value: this.trackerIntegrity,
+    }).overrideLogicalId('TrackerIntegrity');
 
     new s3deploy.BucketDeployment(this, 'Files', {
       destinationBucket: props.bucket,
@@ -122,6 +172,8 @@ export class DashboardHosting extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
       prune: true,
+      // The tracker's versioned files are another deployment's and must outlive this prune.
+      exclude: [`${TRACKER_KEY_PREFIX}*`],
     });
 
     // Checks (cdk-nag AwsSolutions) failed by design; each reason is the decision.

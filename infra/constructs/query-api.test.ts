@@ -2,14 +2,15 @@
  * The query API and the dashboard hosting as CloudFormation: authorizer with cached decisions
  * keyed by token and site, stage caching of GET /realtime keyed by siteId and token (3 s),
  * least-privilege Query access, and a private bucket behind HTTPS-only CloudFront with a
- * security headers policy.
+ * security headers policy; the tracker's versioned, long-cached path on the same distribution.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DashboardHosting } from './dashboard-hosting';
+import { buildOne, manifestOf } from '../../tracker/build/build-tracker';
+import { DashboardHosting, TRACKER_CACHE_CONTROL } from './dashboard-hosting';
 import { QUERY_STAGE_OPTIONS, QueryApi } from './query-api';
 import { nagCheckedApp, nagFindings } from './test-support/nag-report';
 
@@ -55,6 +56,7 @@ function synth(app = new App()): Template {
 }
 
 const template = synth();
+const trackerManifest = manifestOf(buildOne('default'));
 
 function methodOf(path: string): Record<string, unknown> {
   const resources = template.findResources('AWS::ApiGateway::Resource', {
@@ -309,6 +311,44 @@ describe('DashboardHosting', () => {
         Match.objectLike({ '<<marker:0xbaba:0>>': Match.anyValue() }),
       ]),
     });
+  });
+});
+
+describe('DashboardHosting: the tracker', () => {
+  it('serves /tracker/* from the bucket with CORS for any site (SRI needs crossorigin)', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: '/tracker/*',
+            ViewerProtocolPolicy: 'https-only',
+            // The managed SimpleCORS policy (Access-Control-Allow-Origin: *).
+            ResponseHeadersPolicyId: '60669652-455b-4ae9-85a4-c4c02393f86c',
+          }),
+        ],
+      },
+    });
+  });
+
+  it('deploys the build under its content version, cached a year, never pruned; the dashboard deployment leaves it alone', () => {
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    const tracker = deployments.find((d) => d['Properties']['Prune'] === false);
+    const dashboard = deployments.find((d) => d['Properties']['Prune'] !== false);
+    expect(tracker?.['Properties']).toMatchObject({
+      SystemMetadata: {
+        'cache-control': TRACKER_CACHE_CONTROL,
+        'content-type': 'text/javascript; charset=utf-8',
+      },
+    });
+    expect(dashboard?.['Properties']['Exclude']).toEqual(['tracker/*']);
+  });
+
+  it('outputs the versioned script URL and the SRI hash of the build', () => {
+    const outputs = template.findOutputs('*');
+    expect(outputs['TrackerIntegrity']?.['Value']).toBe(trackerManifest.integrity);
+    expect(JSON.stringify(outputs['TrackerScriptUrl']?.['Value'])).toContain(
+      `/tracker/${trackerManifest.version}/li.js`,
+    );
   });
 });
 
