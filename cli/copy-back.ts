@@ -16,7 +16,8 @@
  * - Counted and verified: items and write units copied; then both tables are scanned and their
  *   item counts and order-independent checksums (sum of 64-bit hashes of each item's canonical
  *   JSON, canonical-json.ts) compared.
- * - Bounded memory: one Scan page at a time.
+ * - Bounded memory: one Scan page being written and the next being read; the verification holds
+ *   one page per Scan segment.
  *
  * Puts overwrite: an item of the live table with the same key takes the restored version; items
  * only the live table has are kept (and then make the verification differ — the report says so).
@@ -264,30 +265,44 @@ async function writeChunk(
 }
 
 /** Count and checksum of every item of `table`, page by page. */
+/** Parallel Scan segments of a verification: each table is read by this many requests at once. */
+export const VERIFY_SEGMENTS = 4;
+
+/**
+ * A table's item count and checksum, from a strongly consistent parallel Scan (`segments`
+ * segments, one page of each in memory at a time). The checksum is a sum, so the order in which
+ * segments deliver items does not matter.
+ */
 export async function checksumTable(
   dynamodb: DynamoDBClient,
   table: string,
   pageSize = DEFAULT_PAGE_SIZE,
+  segments = VERIFY_SEGMENTS,
 ): Promise<TableChecksum> {
   const sum = new TableChecksum();
-  let start: Item | undefined;
-  do {
-    let page;
-    try {
-      page = await dynamodb.send(
-        new ScanCommand({
-          TableName: table,
-          ConsistentRead: true,
-          Limit: pageSize,
-          ExclusiveStartKey: start,
-        }),
-      );
-    } catch (error) {
-      throw explainAwsError(error, `copy-back: scanning ${table}`);
-    }
-    for (const item of page.Items ?? []) sum.add(item);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const scanSegment = async (segment: number): Promise<void> => {
+    let start: Item | undefined;
+    do {
+      let page;
+      try {
+        page = await dynamodb.send(
+          new ScanCommand({
+            TableName: table,
+            ConsistentRead: true,
+            Limit: pageSize,
+            Segment: segment,
+            TotalSegments: segments,
+            ExclusiveStartKey: start,
+          }),
+        );
+      } catch (error) {
+        throw explainAwsError(error, `copy-back: scanning ${table}`);
+      }
+      for (const item of page.Items ?? []) sum.add(item);
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+  };
+  await Promise.all(Array.from({ length: segments }, (_, segment) => scanSegment(segment)));
   return sum;
 }
 
@@ -332,19 +347,26 @@ export async function copyBack(
   }
   let copiedThisRun = 0;
   let retries = 0;
-  while (!checkpoint.done) {
-    let page;
+  const scanPage = async (startKey: Item | null) => {
     try {
-      page = await dynamodb.send(
+      return await dynamodb.send(
         new ScanCommand({
           TableName: options.from,
           Limit: pageSize,
-          ...(checkpoint.startKey === null ? {} : { ExclusiveStartKey: checkpoint.startKey }),
+          ...(startKey === null ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
     } catch (error) {
       throw explainAwsError(error, `copy-back: scanning ${options.from}`);
     }
+  };
+  let nextPage = checkpoint.done ? undefined : scanPage(checkpoint.startKey);
+  while (!checkpoint.done && nextPage !== undefined) {
+    const page = await nextPage;
+    // The next page is read while this one is written (two pages in memory at most); the
+    // checkpoint still moves only once this page is fully written.
+    nextPage = page.LastEvaluatedKey === undefined ? undefined : scanPage(page.LastEvaluatedKey);
+    nextPage?.catch(() => undefined);
     const items = page.Items ?? [];
     let units = 0;
     // The page's chunks go out `concurrency` at a time (one request at a time is bound by the
@@ -378,8 +400,11 @@ export async function copyBack(
     print(`… ${checkpoint.copied} items, ${checkpoint.writeUnits} write units, ${retries} retries`);
   }
 
-  const source = await checksumTable(dynamodb, options.from, pageSize);
-  const target = await checksumTable(dynamodb, options.to, pageSize);
+  // Both tables at once: the verification reads each in full.
+  const [source, target] = await Promise.all([
+    checksumTable(dynamodb, options.from, pageSize),
+    checksumTable(dynamodb, options.to, pageSize),
+  ]);
   const verified = source.equals(target);
   print(`source ${options.from}: ${source}`);
   print(`target ${options.to}: ${target}`);
