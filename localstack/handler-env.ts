@@ -21,6 +21,7 @@ export function handlerEnv(
     [ENV.badRowsTable]: resources.names.tables.badRows,
     [ENV.readTokensTable]: resources.names.tables.readTokens,
     [ENV.realtimeRollupsTable]: resources.names.tables.realtimeRollups,
+    [ENV.registryTable]: resources.names.tables.registry,
     // Locally the dashboard is served by the edge itself: same origin, no CORS.
     [ENV.dashboardOrigin]: '',
     [ENV.eventsStream]: resources.names.eventsStream,
