@@ -12,7 +12,7 @@ import { dynamoDbLocal } from './emulators/dynamodb-local';
 import type { EmulatorDefinition } from './supervisor/emulator-definition';
 import { kinesalite } from './emulators/kinesalite';
 import { kinesisMock } from './emulators/kinesis-mock';
-import { KINESIS_ENGINES, type KinesisEngine } from './kinesis-engine';
+import type { KinesisEngine } from './kinesis-engine';
 import { s3rver } from './emulators/s3rver';
 import { type RunningRouter, startRouter } from './router/router';
 import {
@@ -29,7 +29,7 @@ import { ttlShadowInterceptor } from './ttl/ttl-shadow';
 import { ttlStreamInterceptor } from './ttl/ttl-stream-interceptor';
 import { type TtlSweeper, startTtlSweeper } from './ttl/ttl-sweeper';
 
-export { KINESIS_ENGINES, type KinesisEngine };
+export type { KinesisEngine };
 export type { EmulatorEvent, EmulatorState };
 
 /** Region every local client uses; the emulators accept any (DynamoDB Local runs -sharedDb). */

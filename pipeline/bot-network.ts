@@ -176,6 +176,3 @@ export function cloudNetworkOf(ip: string): string | undefined {
   shipped ??= createNetworkLookup(ranges.providers);
   return shipped.providerOf(ip);
 }
-
-/** Where data/cloud-ranges.json came from and when ("" before the update script has run). */
-export const CLOUD_RANGES_SNAPSHOT = { source: ranges.source, generated: ranges.generated };

@@ -297,11 +297,6 @@ function setNamed(state: SessionState, named: NamedMaps): void {
   if (pageScrollDepth !== undefined) state.pageScrollDepth = pageScrollDepth;
 }
 
-/** Activity within the active-session window (30 min) at `nowMs`. */
-export function isActiveAt(state: SessionState, nowMs: number): boolean {
-  return state.lastSeen + WINDOWS.activeSessionMs > nowMs;
-}
-
 function mergeMinutes(a: PageviewMinutes, b: PageviewMinutes, lastSeen: number): PageviewMinutes {
   const oldest = oldestKeptMinute(lastSeen);
   const merged: PageviewMinutes = {};

@@ -34,12 +34,6 @@ export interface StreamRecordRef {
   readonly approximateCreationDateTime: Date | number | undefined;
 }
 
-/** The identity AWS puts on stream records of TTL deletions (Lambda event casing). */
-export const TTL_SERVICE_IDENTITY = {
-  type: 'Service',
-  principalId: 'dynamodb.amazonaws.com',
-} as const;
-
 /** Creation times are rounded down (to the minute by DynamoDB Local), never up. */
 const EARLY_SLACK_MS = 61_000;
 const LATE_SLACK_MS = 1_000;

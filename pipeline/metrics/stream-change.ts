@@ -43,4 +43,3 @@ export type ActiveSessionsChange = ChangeBase & { readonly table: 'activeSession
 export type StreamChange = SessionsChange | ActiveSessionsChange;
 
 export type StreamTable = StreamChange['table'];
-export type StreamEventName = StreamChange['eventName'];
