@@ -79,7 +79,10 @@ export interface RollupChunk {
   readonly firstEventId: string;
   /** The last record's sequence number: what the chunk covers when it is found applied. */
   readonly lastSequence: string;
-  /** siteId → delta; only cells to write (see `visibleFrom`). */
+  /**
+   * Rollup key → delta; only cells to write (see `visibleFrom`). The key is the bucket's
+   * partition key: the site id, or one of a split site's keys (pipeline/realtime/rollup-keys.ts).
+   */
   readonly deltas: ReadonlyMap<string, SiteDelta>;
 }
 

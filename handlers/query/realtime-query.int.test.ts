@@ -5,7 +5,7 @@
  * apart, every shard merged, another site never counted, a broken counter item refused, and one
  * Query (never a Scan) per answer.
  */
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { RealtimeAnswerSchema, type RealtimeAnswer } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { installRequestMeter } from '../faults/request-meter';
@@ -18,6 +18,8 @@ import type { QueryApi } from './query-api';
 
 const MINUTE = 60_000;
 const SHARDS = 4;
+/** site-a's counters are split over 2 rollup keys (its shards 0, 2 → r0; 1, 3 → r1): issue 18. */
+const rollupKeysOf = (siteId: string): number => (siteId === 'site-a' ? 2 : 1);
 const nowMs = Date.now();
 
 let stack: TestStack;
@@ -28,6 +30,7 @@ function apiOn(options: { logError?: (error: unknown) => void } = {}): QueryApi 
   return queryApiOnTables(stack.clients.dynamodb, stack.names.tables, {
     shardCount: SHARDS,
     nowMs,
+    rollupKeysOf,
     ...options,
   });
 }
@@ -111,6 +114,7 @@ beforeAll(async () => {
     clients: stack.clients,
     failureBucket: stack.names.buckets.failures,
     timing: { pollIntervalMs: 50, shardDiscoveryIntervalMs: 1_000 },
+    rollupKeysOf,
   });
   api = apiOn();
   // The stream reaches the rollup within moments; wait until both sites' items are counted.
@@ -218,17 +222,51 @@ describe('GET /realtime on DynamoDB Local', () => {
     );
   });
 
-  it('sends one Query of the counters and never a Scan, however many sessions', async () => {
+  it('sends one Query of the counters per rollup key and never a Scan, however many sessions', async () => {
     const meter = installRequestMeter([stack.clients.dynamodb]);
     try {
       await realtimeOf('site-a');
+      await realtimeOf('site-b');
 
       expect([...meter.byOperation.keys()]).toEqual([
         `Query ${stack.names.tables.realtimeRollups}`,
       ]);
-      expect(meter.total().requests).toBe(1);
+      expect(meter.total().requests).toBe(2 + 1);
     } finally {
       meter.uninstall();
     }
+  });
+
+  it("writes a split site's counters under its rollup keys by ActiveSessions shard, and the answer sums them", async () => {
+    const partitions = async (pk: string) =>
+      (
+        await stack.clients.dynamodb.send(
+          new QueryCommand({
+            TableName: stack.names.tables.realtimeRollups,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: pk } },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    const active = async (pk: string) =>
+      (await partitions(pk)).reduce(
+        (sum, item) =>
+          sum +
+          Object.entries(item)
+            .filter(([cell]) => cell.startsWith('A:'))
+            .reduce((n, [, value]) => n + Number(value.N), 0),
+        0,
+      );
+
+    // Shards 0 and 2 (r0) hold s-a0, s-a4, s-a2 and s-a6 (expired: its bucket's minute is past,
+    // never written); shards 1 and 3 (r1) hold s-a1, s-a5, s-a3 and s-a7 (expired), and the bot.
+    expect(await partitions('site-a')).toEqual([]);
+    expect(await active('site-a#r0')).toBe(3);
+    expect(await active('site-a#r1')).toBe(3);
+    expect(JSON.stringify(await partitions('site-a#r0'))).not.toContain('"B:');
+    expect(JSON.stringify(await partitions('site-a#r1'))).toContain('"B:');
+    expect((await partitions('site-b')).length).toBeGreaterThan(0);
+    expect((await realtimeOf('site-a')).activeSessions).toBe(6);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * DynamoDB adapter for `/realtime`: one Query of a site's rollup buckets in the minutes an answer
- * needs (pipeline/realtime/rollup.ts `bucketRange`) — at most 32 small items, however many
- * sessions are active. Failures are told apart as for the other reader: DynamoDB failing is
- * worth a retry, an item that breaks the contract is not.
+ * DynamoDB adapter for `/realtime`: one Query per rollup key of a site (one key unless the site's
+ * plan splits it) of its buckets in the minutes an answer needs (pipeline/realtime/rollup.ts
+ * `bucketRange`) — at most 32 small items per key, however many sessions are active. Failures
+ * are told apart as for the other reader: DynamoDB failing is worth a retry, an item that breaks
+ * the contract is not.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bucketRange } from '../../pipeline/realtime/rollup';
+import { rollupKeysOfSite } from '../../pipeline/realtime/rollup-keys';
 import type { RollupBucket } from '../../pipeline/realtime/rollup-answer';
 import { DynamoRealtimeRollups, RollupContractError } from '../adapters/dynamo-realtime-rollups';
 import { StorageReadError, describeCause } from './storage-read-error';
@@ -18,13 +20,22 @@ export interface RollupReader {
 export function createRollupReader(options: {
   readonly dynamodb: DynamoDBClient;
   readonly tableName: string;
+  /**
+   * Rollup keys of a site (the shard plan's `rollupKeys`; pipeline/realtime/rollup-keys.ts):
+   * one Query per key, in parallel, and the answer sums their buckets. Default: 1 for every site.
+   */
+  readonly rollupKeysOf?: (siteId: string) => number;
 }): RollupReader {
   const table = new DynamoRealtimeRollups(options.dynamodb, options.tableName);
+  const rollupKeysOf = options.rollupKeysOf ?? (() => 1);
   return {
     async readBuckets(siteId, nowMs) {
       const { from, to } = bucketRange(nowMs);
       try {
-        return await table.readBuckets(siteId, from, to);
+        // answerFromRollup adds buckets cell by cell, so a split site's keys are just concatenated.
+        const keys = rollupKeysOfSite(siteId, rollupKeysOf(siteId));
+        const parts = await Promise.all(keys.map((key) => table.readBuckets(key, from, to)));
+        return parts.flat();
       } catch (cause) {
         const contract = cause instanceof RollupContractError;
         throw new StorageReadError(

@@ -12,6 +12,8 @@ export interface RollupOptions {
   /** Time budget when invoked without a Lambda context (default 30 s). */
   readonly defaultBudgetMs?: number;
   readonly log?: (line: string) => void;
+  /** Rollup keys per site (pipeline/realtime/rollup-keys.ts); default 1, the unsplit key. */
+  readonly rollupKeysOf?: (siteId: string) => number;
 }
 
 export function createRollup(

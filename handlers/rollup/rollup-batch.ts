@@ -24,6 +24,7 @@ import {
   type BucketCells,
   type SiteDelta,
 } from '../../pipeline/realtime/rollup';
+import { rollupKeyOf } from '../../pipeline/realtime/rollup-keys';
 import {
   MAX_BUCKETS_PER_CHUNK,
   MAX_CELLS_PER_BUCKET,
@@ -40,6 +41,11 @@ import { DynamoDBStreamEventSchema } from '../dynamodb-stream/stream-record-sche
 export interface RollupBatchOptions {
   readonly rollups: Pick<DynamoRealtimeRollups, 'applyChunk'>;
   readonly activeSessionsTable: string;
+  /**
+   * Rollup keys of a site (the shard plan's `rollupKeys`; pipeline/realtime/rollup-keys.ts).
+   * Default: 1 for every site, the unsplit key.
+   */
+  readonly rollupKeysOf?: (siteId: string) => number;
   /** Time budget when no Lambda context is given (local runs), default 30 s. */
   readonly defaultBudgetMs?: number;
   readonly now?: () => number;
@@ -55,6 +61,8 @@ export interface RecordDelta {
   readonly eventId: string;
   readonly sequenceNumber: string;
   readonly siteId: string | undefined;
+  /** The bucket partition its delta goes to (rollup-keys.ts); absent: `siteId`, unsplit. */
+  readonly rollupKey?: string | undefined;
   readonly delta: SiteDelta;
 }
 
@@ -76,6 +84,7 @@ export function createRollupBatchHandler(options: RollupBatchOptions): RollupBat
     const { records, malformed } = recordDeltas(
       envelope.value.Records,
       options.activeSessionsTable,
+      options.rollupKeysOf,
     );
     if (malformed > 0)
       log(`rollup: skipped ${malformed} malformed record(s) (kept as bad rows by the processor)`);
@@ -134,6 +143,7 @@ export function createRollupBatchHandler(options: RollupBatchOptions): RollupBat
 export function recordDeltas(
   raws: readonly unknown[],
   activeSessionsTable: string,
+  rollupKeysOf: (siteId: string) => number = () => 1,
 ): { records: RecordDelta[]; malformed: number } {
   const records: RecordDelta[] = [];
   let malformed = 0;
@@ -152,11 +162,17 @@ export function recordDeltas(
     const { change } = parsed;
     const before = change.eventName === 'INSERT' ? undefined : change.oldImage;
     const after = change.eventName === 'REMOVE' ? undefined : change.newImage;
+    const image = after ?? before;
     records.push({
       // The schema made sure the envelope has an eventID.
       eventId: (raw as { eventID: string }).eventID,
       sequenceNumber: parsed.sequenceNumber,
-      siteId: (after ?? before)?.siteId,
+      siteId: image?.siteId,
+      // Old and new image share the item's key, so both halves of a change go to one key.
+      rollupKey:
+        image === undefined
+          ? undefined
+          : rollupKeyOf(image.siteId, image.pk, rollupKeysOf(image.siteId)),
       delta: changeDelta(before, after),
     });
   }
@@ -178,14 +194,15 @@ export function cutChunk(
   let end = start;
   while (end < records.length) {
     const record = records[end] as RecordDelta;
-    if (record.siteId !== undefined && record.delta.size > 0) {
-      const site = deltas.get(record.siteId) ?? new Map<number, BucketCells>();
+    const key = record.rollupKey ?? record.siteId;
+    if (key !== undefined && record.delta.size > 0) {
+      const site = deltas.get(key) ?? new Map<number, BucketCells>();
       const merged = mergeOutcome(site, record.delta);
       const fits =
         merged.largestBucket <= MAX_CELLS_PER_BUCKET &&
         buckets + merged.bucketChange <= MAX_BUCKETS_PER_CHUNK;
       if (end > start && !fits) break;
-      deltas.set(record.siteId, mergeInto(site, record.delta));
+      deltas.set(key, mergeInto(site, record.delta));
       buckets += merged.bucketChange;
     }
     end += 1;

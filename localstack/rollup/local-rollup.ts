@@ -35,6 +35,8 @@ export interface LocalRollupOptions {
   readonly wrap?: (handler: RollupBatchHandler) => RollupBatchHandler;
   /** Where the function's warnings go. @default console.warn */
   readonly log?: (line: string) => void;
+  /** Rollup keys per site (pipeline/realtime/rollup-keys.ts). @default 1 for every site */
+  readonly rollupKeysOf?: (siteId: string) => number;
 }
 
 export interface LocalRollup extends LocalPart {
@@ -46,6 +48,7 @@ export async function startLocalRollup(options: LocalRollupOptions): Promise<Loc
   const config = readRollupConfig(options.env);
   const created = createRollup(config, options.clients, {
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.rollupKeysOf === undefined ? {} : { rollupKeysOf: options.rollupKeysOf }),
   });
   const handler = options.wrap?.(created) ?? created;
   const mapping = await startEventSourceMapping({

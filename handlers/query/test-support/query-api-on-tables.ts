@@ -15,15 +15,21 @@ export interface QueryTables {
 export function queryApiOnTables(
   dynamodb: DynamoDBClient,
   tables: QueryTables,
-  options: { readonly shardCount: number; readonly nowMs: number } & Pick<
-    QueryApiOptions,
-    'logError'
-  >,
+  options: {
+    readonly shardCount: number;
+    readonly nowMs: number;
+    /** Rollup keys per site (pipeline/realtime/rollup-keys.ts); default 1. */
+    readonly rollupKeysOf?: (siteId: string) => number;
+  } & Pick<QueryApiOptions, 'logError'>,
 ): QueryApi {
-  const { nowMs, ...rest } = options;
+  const { nowMs, rollupKeysOf, ...rest } = options;
   return createQueryApi({
     reader: createActiveSessionsReader({ dynamodb, tableName: tables.activeSessions }),
-    rollups: createRollupReader({ dynamodb, tableName: tables.realtimeRollups }),
+    rollups: createRollupReader({
+      dynamodb,
+      tableName: tables.realtimeRollups,
+      ...(rollupKeysOf === undefined ? {} : { rollupKeysOf }),
+    }),
     realtimeCacheTtlMs: 0,
     clock: () => nowMs,
     ...rest,
