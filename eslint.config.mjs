@@ -107,6 +107,8 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'dist/**',
+      // The tracker's build output (npm run build:tracker, npm start).
+      'tracker/dist/**',
       'cdk.out/**',
       'coverage/**',
       'dashboard/vendor/**',
