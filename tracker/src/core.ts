@@ -148,7 +148,7 @@ export function send(type: string, fields: Fields, u = url): void {
 
 /** Puts refused events back in front (same objects: same eventIds) and retries later. */
 function retry(events: Fields[], after?: string | null): void {
-  queue = events.concat(queue).slice(-200);
+  queue = events.concat(queue);
   save();
   // Retry-After in seconds (an HTTP date or none: backoff, 1 s doubling to 60 s, with jitter).
   const wait = +after! * 1e3 || Math.min(6e4, 1e3 * 2 ** tries++) * (0.5 + Math.random() / 2);
@@ -167,34 +167,37 @@ export function flush(beacon?: unknown): void {
   if (!queue.length || (inflight && !beacon) || !n.onLine || now() < retryAt) return;
   let count = 0;
   let bytes = 0;
-  // ≤ 10,000 UTF-16 units, ≤ 30 KB of UTF-8: a fetch and a beacon in flight stay within the 64 KiB keepalive budget.
-  while (count < queue.length && (bytes += JSON.stringify(queue[count]).length) < 1e4) count++;
+  // ≤ 10,000 UTF-16 units, ≤ 30 KB of UTF-8: a fetch and a beacon in flight stay within the
+  // 64 KiB keepalive budget. Every event is shorter (custom events are held under 7 KB).
+  for (const e of queue) if ((bytes += JSON.stringify(e).length) < 1e4) count++;
   const batch = queue.splice(0, count);
   save();
   const body = JSON.stringify({ siteId: c.site, events: batch });
   const target = `${c.api}/events?key=${encodeURIComponent(c.key)}`;
-  log(batch);
-  if (beacon && n.sendBeacon && n.sendBeacon(target, body)) return;
+  if (beacon && n.sendBeacon(target, body)) return;
   inflight = 1;
+  let after: string | null = null;
   fetch(target, { method: 'POST', body, keepalive: true })
-    .then((r) => {
-      inflight = 0;
-      if (r.status == 429 || r.status > 499) return retry(batch, r.headers.get('retry-after'));
-      tries = 0;
-      if (r.status == 207)
-        return r
-          .json()
-          .then((b: { failed: { index: number }[] }) =>
-            retry(b.failed.map((f) => batch[f.index] as Fields)),
-          );
-      // 400/403/413: resending cannot help; the contract's limits are checked before queueing.
-      if (r.status > 299) log(r.status);
-      flush();
-    })
+    .then((r) =>
+      // 207: the refused indexes; 429/5xx: all, after Retry-After; 400/403/413: none (resending
+      // cannot help; the contract's limits are checked before queueing).
+      r.status == 207
+        ? r
+            .json()
+            .then((b: { failed: { index: number }[] }) => b.failed.map((f) => batch[f.index]!))
+        : r.status == 429 || r.status > 499
+          ? ((after = r.headers.get('retry-after')), batch)
+          : [],
+    )
     // A network error or an unreadable 207: the same events again, later.
-    .catch(() => {
+    .catch(() => batch)
+    .then((refused) => {
       inflight = 0;
-      retry(batch);
+      if (refused.length) retry(refused, after);
+      else {
+        tries = 0;
+        flush();
+      }
     });
 }
 
@@ -285,8 +288,6 @@ export function start(
   if (extras) x = extras(c);
   if (
     x.off ||
-    !c.site ||
-    !c.key ||
     (w != w.top && !c.iframe) ||
     (n.webdriver && !c.allowAutomation) ||
     (!c.local && /^(localhost|127\.|\[::1\]$|$)/.test(loc.hostname))

@@ -2,7 +2,7 @@
  * What the default build adds to the core: custom events with the contract's limits checked
  * before sending (a console warning with `debug`), outbound-link and file-download clicks
  * (click and middle-click; never delaying the navigation: the event is queued and the page's
- * hide sends it by beacon), elements tagged `data-li-event="Name"` (+ `data-li-prop-<key>`),
+ * hide sends it by beacon), elements tagged `data-li-event="Name"` (+ `data-li-props='{"key":"value"}'`),
  * and the include/exclude path filter.
  */
 import { halt, log, on, send, type Extras, type TrackerOptions } from './core';
@@ -21,15 +21,15 @@ function custom(name: unknown, options?: { props?: Props }): void {
   if (typeof name != 'string' || !name || name.length > 128) return void log(`bad name ${name}`);
   const props: Props = {};
   let count = 0;
-  for (const [k, v] of Object.entries((options && options.props) || {})) {
+  for (const [k, v] of Object.entries(options?.props || {})) {
     const a = Math.abs(v as number);
     if (
       count < 30 &&
       /^[\w.:-]{1,64}$/.test(k) &&
       (typeof v == 'string'
         ? v.length <= 500
-        : typeof v == 'boolean' ||
-          (typeof v == 'number' && (a == 0 || (a >= 1e-130 && a <= 1e125))))
+        : // v === +v: a number, not NaN; DynamoDB holds 0 and magnitudes 1e-130 to 1e125.
+          typeof v == 'boolean' || (v === +(v as number) && !(a > 1e125 || (a && a < 1e-130))))
     ) {
       props[k] = v;
       count++;
@@ -45,17 +45,14 @@ function clicked(e: Event): void {
   if ((e as MouseEvent).button > 1) return;
   const target = e.target as Element;
   const tagged = target.closest('[data-li-event]') as HTMLElement | null;
-  if (tagged) {
-    const props: Props = {};
-    const data = tagged.dataset;
-    for (const k in data) if (/^liProp./.test(k)) props[k[6]!.toLowerCase() + k.slice(7)] = data[k];
-    custom(data['liEvent'], { props });
-  }
+  // data-li-props is JSON: `data-li-props='{"plan":"pro"}'`.
+  if (tagged)
+    custom(tagged.dataset['liEvent'], { props: JSON.parse(tagged.dataset['liProps'] || '{}') });
   const a = target.closest('a[href]') as HTMLAnchorElement | null;
   if (!a || !/^http/.test(a.protocol)) return;
   const file =
     a.hasAttribute('download') ||
-    /\.(pdf|zip|gz|7z|rar|dmg|exe|msi|pkg|deb|apk|iso|csv|xlsx?|docx?|pptx?|txt|mp3|mp4|mov)$/i.test(
+    /\.(pdf|zip|gz|7z|rar|dmg|exe|msi|pkg|deb|apk|iso|csv|xlsx?|docx?|pptx?|txt|mp[34]|mov)$/i.test(
       a.pathname,
     );
   if (file || a.host != location.host)
