@@ -3,6 +3,14 @@
  * the reader validates it once at start-up and names every missing or malformed variable.
  */
 import { ENV, type EnvName } from './env-names';
+import {
+  DEFAULT_ACTIVE_SESSION_SHARDS,
+  MAX_ACTIVE_SESSION_SHARDS,
+  parseShardPlan,
+  uniformPlan,
+  type ShardPlan,
+  ShardPlanError,
+} from '../schemas/shard-plan';
 
 export { ENV };
 
@@ -86,9 +94,36 @@ function readAws(reader: EnvReader): AwsConfig {
   };
 }
 
-/** Partition shards of ActiveSessions: the default and range of infra/resources.ts. */
+/** Partition shards of ActiveSessions of every site without its own count. */
 function readActiveSessionShards(reader: EnvReader): number {
-  return reader.integer(ENV.activeSessionShards, 4, { min: 1, max: 64 });
+  return reader.integer(ENV.activeSessionShards, DEFAULT_ACTIVE_SESSION_SHARDS, {
+    min: 1,
+    max: MAX_ACTIVE_SESSION_SHARDS,
+  });
+}
+
+/**
+ * The per-site plan (schemas/shard-plan.ts): the default count and the sites with
+ * their own (JSON `{"bigshop":{"activeSessionShards":64,"rollupKeys":32}}`). Writers and readers
+ * of ActiveSessions and of the rollup read the same variables, set from one stage setting.
+ */
+function readShardPlan(reader: EnvReader, defaultShards: number): ShardPlan {
+  const raw = reader.optional(ENV.siteShards);
+  if (raw === undefined) return uniformPlan(defaultShards);
+  try {
+    return parseShardPlan(defaultShards, JSON.parse(raw) as unknown);
+  } catch (cause) {
+    if (!(cause instanceof SyntaxError) && !(cause instanceof ShardPlanError)) throw cause;
+    reader.problems.push(
+      `${ENV.siteShards} is ${JSON.stringify(raw.slice(0, 200))} (expected ${cause instanceof SyntaxError ? 'JSON' : cause.message})`,
+    );
+    return uniformPlan(defaultShards);
+  }
+}
+
+function readShards(reader: EnvReader): { activeSessionShards: number; shardPlan: ShardPlan } {
+  const activeSessionShards = readActiveSessionShards(reader);
+  return { activeSessionShards, shardPlan: readShardPlan(reader, activeSessionShards) };
 }
 
 export interface ConsumerConfig {
@@ -100,6 +135,12 @@ export interface ConsumerConfig {
   /** Lambda's on-failure destination; the consumer also keeps oversized bad-row payloads here. */
   readonly failureBucket: string;
   readonly activeSessionShards: number;
+  /**
+   * ActiveSessions shards per site (activeSessionShards is its default); absent (a config built
+   * by hand, e.g. a CLI target of a stage deployed before per-site counts): every site has
+   * activeSessionShards.
+   */
+  readonly shardPlan?: ShardPlan;
   /** Where the HMAC key of the daily visitor salt comes from. */
   readonly visitorSalt: VisitorSaltSource;
 }
@@ -138,7 +179,7 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
     badRowsTable: reader.required(ENV.badRowsTable),
     failureBucket: reader.required(ENV.failureBucket),
-    activeSessionShards: readActiveSessionShards(reader),
+    ...readShards(reader),
     visitorSalt: readVisitorSalt(reader),
   });
 }
@@ -171,6 +212,8 @@ export interface RollupConfig {
   readonly realtimeRollupsTable: string;
   /** The table whose stream the rollup function reads (a record's table is told by its ARN). */
   readonly activeSessionsTable: string;
+  /** Rollup bucket keys per site (`rollupKeysOf`; CONTRACT.md, issue 18). */
+  readonly shardPlan: ShardPlan;
 }
 
 export function readRollupConfig(env: Env = process.env): RollupConfig {
@@ -179,6 +222,7 @@ export function readRollupConfig(env: Env = process.env): RollupConfig {
     aws: readAws(reader),
     realtimeRollupsTable: reader.required(ENV.realtimeRollupsTable),
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
+    shardPlan: readShards(reader).shardPlan,
   });
 }
 
@@ -187,6 +231,8 @@ export interface QueryConfig {
   readonly realtimeRollupsTable: string;
   readonly activeSessionsTable: string;
   readonly activeSessionShards: number;
+  /** ActiveSessions shards per site (activeSessionShards is its default). */
+  readonly shardPlan: ShardPlan;
   /** The dashboard's origin when it is not the API's (CloudFront): allowed by CORS. */
   readonly dashboardOrigin: string | undefined;
   /** In-process TTL of `/realtime` answers (0: API Gateway's stage cache is in front). */
@@ -199,7 +245,7 @@ export function readQueryConfig(env: Env = process.env): QueryConfig {
     aws: readAws(reader),
     realtimeRollupsTable: reader.required(ENV.realtimeRollupsTable),
     activeSessionsTable: reader.required(ENV.activeSessionsTable),
-    activeSessionShards: readActiveSessionShards(reader),
+    ...readShards(reader),
     dashboardOrigin: reader.url(ENV.dashboardOrigin),
     realtimeCacheMs: reader.integer(ENV.realtimeCacheMs, 0, { min: 0, max: 60_000 }),
   });

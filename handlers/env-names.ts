@@ -25,6 +25,8 @@ export const ENV = {
   eventsStream: 'LIVEINSIGHT_EVENTS_STREAM',
   failureBucket: 'LIVEINSIGHT_FAILURE_BUCKET',
   activeSessionShards: 'LIVEINSIGHT_ACTIVE_SESSION_SHARDS',
+  /** Per-site ActiveSessions shards and rollup keys, JSON (schemas/shard-plan.ts). */
+  siteShards: 'LIVEINSIGHT_SITE_SHARDS',
   /** The visitor-salt HMAC key itself: the local stack only (it has no Secrets Manager). */
   visitorSaltSecret: 'LIVEINSIGHT_VISITOR_SALT_SECRET',
   /** On AWS: the Secrets Manager secret holding that key, read at runtime (never its value). */

@@ -8,6 +8,14 @@
  */
 import { RETENTION, WINDOWS } from '../schemas/limits';
 import { READ_TOKEN_LIFETIME_SECONDS } from '../schemas/query';
+import {
+  DEFAULT_ACTIVE_SESSION_SHARDS,
+  MAX_ACTIVE_SESSION_SHARDS,
+  ShardPlanError,
+  parseShardPlan,
+  type ShardPlan,
+  type SiteShards,
+} from '../schemas/shard-plan';
 
 /** DynamoDB scalar attribute types used in keys. */
 export type KeyType = 'S' | 'N';
@@ -99,7 +107,7 @@ export const RETENTION_SECONDS = {
 type ExpiringTableKey = keyof typeof RETENTION_SECONDS;
 
 /** Default number of partition shards of ActiveSessions (`${siteId}#${shard}`, shard 0..N-1). */
-export const DEFAULT_ACTIVE_SESSION_SHARDS = 4;
+export { DEFAULT_ACTIVE_SESSION_SHARDS, MAX_ACTIVE_SESSION_SHARDS };
 
 /** Name of the Sessions GSI that lists a site's sessions of one day by start time. */
 export const SESSIONS_BY_SITE_DAY_INDEX = 'bySiteDay';
@@ -565,12 +573,17 @@ export interface ResourceDefinitions {
   readonly eventsStream: EventsStreamDefinition;
   readonly buckets: readonly BucketDefinition[];
   readonly eventSourceMappings: readonly ResolvedEventSourceMapping[];
+  /** ActiveSessions shards of every site without its own count. */
   readonly activeSessionShards: number;
+  /** Each site's ActiveSessions shards and rollup keys (schemas/shard-plan.ts). */
+  readonly shardPlan: ShardPlan;
 }
 
 export interface ResourceOptions {
   readonly stream?: Partial<StreamSettings>;
   readonly activeSessionShards?: number;
+  /** Sites with their own ActiveSessions shards and rollup keys (README "Scale"). */
+  readonly siteShards?: Readonly<Record<string, SiteShards>>;
 }
 
 export function resourceDefinitions(
@@ -578,7 +591,14 @@ export function resourceDefinitions(
   options: ResourceOptions = {},
 ): ResourceDefinitions {
   const activeSessionShards = options.activeSessionShards ?? DEFAULT_ACTIVE_SESSION_SHARDS;
-  assertIntegerInRange('activeSessionShards', activeSessionShards, 1, 64);
+  assertIntegerInRange('activeSessionShards', activeSessionShards, 1, MAX_ACTIVE_SESSION_SHARDS);
+  let shardPlan: ShardPlan;
+  try {
+    shardPlan = parseShardPlan(activeSessionShards, options.siteShards ?? {});
+  } catch (cause) {
+    if (!(cause instanceof ShardPlanError)) throw cause;
+    throw new ResourceDefinitionError(cause.message);
+  }
   return {
     names: resourceNames(prefix),
     tables: tableDefinitions(prefix),
@@ -586,6 +606,7 @@ export function resourceDefinitions(
     buckets: bucketDefinitions(prefix),
     eventSourceMappings: eventSourceMappings(prefix),
     activeSessionShards,
+    shardPlan,
   };
 }
 

@@ -27,6 +27,7 @@ export function handlerEnv(
     [ENV.eventsStream]: resources.names.eventsStream,
     [ENV.failureBucket]: resources.names.buckets.failures,
     [ENV.activeSessionShards]: String(resources.activeSessionShards),
+    [ENV.siteShards]: JSON.stringify(resources.shardPlan.sites),
     // As on a stage with the API cache: the local edge caches /realtime in front of the handler.
     [ENV.realtimeCacheMs]: '0',
     [ENV.visitorSaltSecret]: visitorSaltSecret,

@@ -1,4 +1,6 @@
+import { parseShardPlan } from '../schemas/shard-plan';
 import { coalesce } from './coalesce';
+import { activeSessionShard } from './items';
 import { toSessionItem } from './items';
 import { planSessionUpdate } from './session-update';
 import { foldEvents } from './session-aggregate';
@@ -25,6 +27,19 @@ describe('planSessionUpdate', () => {
     expect(update.session.version).toBe(1);
     expect(update.session.events).toBe(2);
     expect(update.active.events).toBe(2);
+  });
+
+  it('projects the session onto its site’s own shard count from the stage’s plan', () => {
+    const delta = deltaOf([0]);
+    const hot = parseShardPlan(4, { [delta.siteId]: { activeSessionShards: 64, rollupKeys: 32 } });
+    const other = parseShardPlan(4, { 'other-site': { activeSessionShards: 64 } });
+
+    expect(planSessionUpdate(undefined, delta, hot).active.pk).toBe(
+      `${delta.siteId}#${activeSessionShard(delta.sessionId, 64)}`,
+    );
+    expect(planSessionUpdate(undefined, delta, other).active.pk).toBe(
+      `${delta.siteId}#${activeSessionShard(delta.sessionId, 4)}`,
+    );
   });
 
   it('adds only new events to a stored session and bumps its version', () => {

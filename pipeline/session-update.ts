@@ -4,6 +4,7 @@
  * version, and on a version conflict reads again and calls this again (idempotent).
  */
 import type { ActiveSessionItem, EnrichedEvent, SessionItem } from '../schemas';
+import { activeSessionShardsOf, type ShardPlan } from '../schemas/shard-plan';
 import { applyEvents } from './apply-events';
 import type { SessionDelta } from './coalesce';
 import { sessionStateOf, toActiveSessionItem, toSessionItem } from './items';
@@ -31,8 +32,10 @@ export type SessionUpdate =
 export function planSessionUpdate(
   stored: VersionedSession | undefined,
   delta: SessionDelta,
-  shardCount: number,
+  shards: ShardPlan | number,
 ): SessionUpdate {
+  // The site's own count when the stage's plan lists it (schemas/shard-plan.ts).
+  const shardCount = activeSessionShardsOf(shards, delta.siteId);
   const prev = stored === undefined ? undefined : sessionStateOf(stored.item);
   const { next, newlyApplied } = applyEvents(prev, delta.events, delta.summary);
   // `next` is undefined only when there is neither a stored state nor an event, and a delta

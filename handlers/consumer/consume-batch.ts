@@ -27,6 +27,7 @@ import type { KinesisInputRecord } from '../../pipeline/kinesis-record';
 import { foldEvents } from '../../pipeline/session-aggregate';
 import type { BatchProcessor, BatchStats } from '../../pipeline/process-batch';
 import type { BadRow } from '../../schemas';
+import type { ShardPlan } from '../../schemas/shard-plan';
 import { BadRowPayloadStore } from '../adapters/bad-row-payloads';
 import { type FailedPut, type PutRequest, batchWriteAll } from '../adapters/batch-write';
 import { type Backoff, type Deadline, deadlineFrom, shareOf } from '../adapters/deadline';
@@ -48,7 +49,8 @@ export interface ConsumerTables {
   readonly badRows: string;
   /** Bucket for oversized bad-row payloads (the on-failure destination's bucket). */
   readonly failureBucket: string;
-  readonly activeSessionShards: number;
+  /** The stage's shard plan (each site's ActiveSessions shards), or one count for all. */
+  readonly activeSessionShards: ShardPlan | number;
 }
 
 export interface ConsumerDeps {

@@ -84,7 +84,7 @@ export function consumerTables(config: ConsumerConfig): ConsumerTables {
     activeSessions: config.activeSessionsTable,
     badRows: config.badRowsTable,
     failureBucket: config.failureBucket,
-    activeSessionShards: config.activeSessionShards,
+    activeSessionShards: config.shardPlan ?? config.activeSessionShards,
   };
 }
 

@@ -16,6 +16,7 @@
 import type { SessionDelta } from '../../pipeline/coalesce';
 import { planSessionUpdate } from '../../pipeline/session-update';
 import type { SessionItem } from '../../schemas';
+import type { ShardPlan } from '../../schemas/shard-plan';
 import type {
   ActiveSessionPutResult,
   DynamoActiveSessionStore,
@@ -31,7 +32,8 @@ export interface SessionWriteDeps {
   readonly sessions: DynamoSessionStore;
   readonly activeSessions: DynamoActiveSessionStore;
   readonly cache: SessionCache;
-  readonly activeSessionShards: number;
+  /** The stage's shard plan (each site's ActiveSessions shards), or one count for all. */
+  readonly activeSessionShards: ShardPlan | number;
 }
 
 export interface SessionWriteOutcome {

@@ -25,7 +25,7 @@ function apiOnce(): QueryApi {
         dynamodb: clients.dynamodb,
         tableName: config.realtimeRollupsTable,
       }),
-      shardCount: config.activeSessionShards,
+      shardCount: config.shardPlan,
       // 0 when API Gateway's stage cache (3 s, keyed by siteId + token) sits in front of this
       // function; 3,000 on a stage without it (infra/constructs/query-api.ts sets the variable).
       realtimeCacheTtlMs: config.realtimeCacheMs,

@@ -21,6 +21,7 @@ import {
   type HealthAnswer,
   type RealtimeAnswer,
 } from '../../schemas/query';
+import { activeSessionShardsOf, type ShardPlan } from '../../schemas/shard-plan';
 import { parseWith } from '../../schemas/validator';
 import { sortKeyPositionProblem, type ActiveSessionsReader } from './active-sessions-reader';
 import type { RollupReader } from './rollup-reader';
@@ -59,7 +60,8 @@ export interface QueryApiOptions {
   readonly reader: ActiveSessionsReader;
   /** The realtime counters, for `/realtime`. */
   readonly rollups: RollupReader;
-  readonly shardCount: number;
+  /** ActiveSessions shards: the stage's plan (each site's own count) or one count for all. */
+  readonly shardCount: ShardPlan | number;
   readonly clock?: () => number;
   /**
    * TTL of the per-site `/realtime` answer cache. The local edge uses 3,000 ms (what API Gateway
@@ -165,7 +167,7 @@ export function createQueryApi(options: QueryApiOptions): QueryApi {
     try {
       page = await pageAcrossShards(
         (shardRequest) => reader.readShardPage(siteId, shardRequest, nowMs),
-        { shardCount, limit, after },
+        { shardCount: activeSessionShardsOf(shardCount, siteId), limit, after },
       );
     } catch (caught) {
       if (!(caught instanceof StorageReadError) || caught.kind !== 'invalid_input') throw caught;

@@ -101,6 +101,7 @@ describe('ConsumerFunction', () => {
         ENV.badRowsTable,
         ENV.failureBucket,
         ENV.activeSessionShards,
+        ENV.siteShards,
         ENV.visitorSaltSecretArn,
         'NODE_OPTIONS',
       ].sort(),

@@ -37,6 +37,7 @@ import {
   type KinesisReader,
   validateEventSourceMappingSettings,
 } from '../resources';
+import type { SiteShards } from '../../schemas/shard-plan';
 import { bundledFunction, type FunctionCode } from './bundled-function';
 import type { LiveAlias } from './live-alias';
 import { EnhancedFanOutEventSource } from './enhanced-fan-out-event-source';
@@ -57,6 +58,12 @@ export interface ConsumerFunctionProps {
    * @default 4 (DEFAULT_ACTIVE_SESSION_SHARDS)
    */
   readonly activeSessionShards?: number;
+  /**
+   * Sites with their own ActiveSessions shards and rollup keys (README "Scale"); every other
+   * site has `activeSessionShards`. Writers and readers get the same JSON in their env.
+   * @default {} (none)
+   */
+  readonly siteShards?: Readonly<Record<string, SiteShards>>;
   /**
    * Secret of the daily visitor-id salt (HMAC key). The function gets its ARN and reads the value
    * at runtime (handlers/adapters/visitor-salt-secret.ts, cached); the value never appears in the
@@ -130,6 +137,7 @@ export class ConsumerFunction extends Construct {
       [ENV.badRowsTable]: props.badRowsTable.tableName,
       [ENV.failureBucket]: props.failureBucket.bucketName,
       [ENV.activeSessionShards]: String(props.activeSessionShards ?? DEFAULT_ACTIVE_SESSION_SHARDS),
+      [ENV.siteShards]: JSON.stringify(props.siteShards ?? {}),
       NODE_OPTIONS: CONSUMER_NODE_OPTIONS,
       [ENV.visitorSaltSecretArn]: this.visitorSaltSecret.secretArn,
     };

@@ -16,6 +16,7 @@ import {
   type TableKey,
   resourceDefinitions,
 } from '../resources';
+import type { SiteShards } from '../../schemas/shard-plan';
 
 export interface DataResourcesProps {
   /** Resource name prefix, e.g. `liveinsight-prod`. */
@@ -36,6 +37,12 @@ export interface DataResourcesProps {
    * @default 4
    */
   readonly activeSessionShards?: number;
+  /**
+   * Sites with their own ActiveSessions shards and rollup keys (README "Scale"); every other
+   * site has `activeSessionShards`. Writers and readers get the same JSON in their env.
+   * @default {} (none)
+   */
+  readonly siteShards?: Readonly<Record<string, SiteShards>>;
   /**
    * What happens to tables and buckets when the stack is deleted.
    * @default RemovalPolicy.RETAIN (analytics data outlives a stack)
@@ -76,6 +83,7 @@ export class DataResources extends Construct {
       ...(props.activeSessionShards === undefined
         ? {}
         : { activeSessionShards: props.activeSessionShards }),
+      ...(props.siteShards === undefined ? {} : { siteShards: props.siteShards }),
     });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 

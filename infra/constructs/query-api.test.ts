@@ -50,6 +50,7 @@ function synth(app = new App()): Template {
     realtimeRollupsTable,
     readTokensTable,
     activeSessionShards: 8,
+    siteShards: { bigshop: { activeSessionShards: 64, rollupKeys: 32 } },
     dashboardOrigin: hosting.origin,
   });
   return Template.fromStack(stack);
@@ -136,6 +137,8 @@ describe('QueryApi', () => {
           LIVEINSIGHT_ACTIVE_SESSIONS_TABLE: { Ref: Match.stringLikeRegexp('^Active') },
           LIVEINSIGHT_REALTIME_ROLLUPS_TABLE: { Ref: Match.stringLikeRegexp('^Rollups') },
           LIVEINSIGHT_ACTIVE_SESSION_SHARDS: '8',
+          // The hot site's own count: /sessions/active reads 64 shards of it, 8 of any other.
+          LIVEINSIGHT_SITE_SHARDS: '{"bigshop":{"activeSessionShards":64,"rollupKeys":32}}',
           LIVEINSIGHT_DASHBOARD_ORIGIN: Match.anyValue(),
         }),
       },

@@ -27,6 +27,7 @@ import type { LiveAlias } from './live-alias';
 import { ENV } from '../../handlers/env-names';
 import { QUERY_PATHS } from '../../handlers/query/query-api';
 import { FUNCTION_TUNING } from '../resources';
+import type { SiteShards } from '../../schemas/shard-plan';
 import {
   AUTHORIZER_CACHE_SECONDS,
   HEALTH_CACHE_SECONDS,
@@ -92,6 +93,12 @@ export interface QueryApiProps {
   readonly readTokensTable: dynamodb.ITable;
   /** Shards of ActiveSessions (`${siteId}#${shard}`), as the consumer writes them. */
   readonly activeSessionShards: number;
+  /**
+   * Sites with their own ActiveSessions shards and rollup keys (README "Scale"); every other
+   * site has `activeSessionShards`. Writers and readers get the same JSON in their env.
+   * @default {} (none)
+   */
+  readonly siteShards?: Readonly<Record<string, SiteShards>>;
   /**
    * Origin of the dashboard (e.g. `https://d111.cloudfront.net`) allowed by CORS.
    * @default - no CORS (the dashboard is served from the API's origin)
@@ -172,6 +179,7 @@ export class QueryApi extends Construct {
         [ENV.activeSessionsTable]: props.activeSessionsTable.tableName,
         [ENV.realtimeRollupsTable]: props.realtimeRollupsTable.tableName,
         [ENV.activeSessionShards]: String(props.activeSessionShards),
+        [ENV.siteShards]: JSON.stringify(props.siteShards ?? {}),
         // The function caches /realtime itself only when no stage cache is in front of it.
         [ENV.realtimeCacheMs]: String(stageCache ? 0 : REALTIME_CACHE_SECONDS * 1000),
         ...(props.dashboardOrigin === undefined

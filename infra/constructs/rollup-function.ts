@@ -26,6 +26,7 @@ import {
   type MappingKey,
   validateEventSourceMappingSettings,
 } from '../resources';
+import type { SiteShards } from '../../schemas/shard-plan';
 import { bundledFunction, type FunctionCode } from './bundled-function';
 import type { LiveAlias } from './live-alias';
 import { acknowledgeOnFailureObjects } from './s3-on-failure-destination';
@@ -38,6 +39,12 @@ export interface RollupFunctionProps {
   readonly realtimeRollupsTable: dynamodb.ITable;
   /** On-failure destination of the mapping. */
   readonly failureBucket: s3.IBucket;
+  /**
+   * Sites with their own rollup keys (CONTRACT.md, issue 18: each splits its
+   * buckets over `rollupKeys` keys); every other site has one. Writers and readers get the same JSON in their env.
+   * @default {} (none)
+   */
+  readonly siteShards?: Readonly<Record<string, SiteShards>>;
   /** @default FUNCTION_TUNING.rollup (256 MB) */
   readonly memorySize?: number;
   /**
@@ -128,6 +135,7 @@ export class RollupFunction extends Construct {
         [ENV.realtimeRollupsTable]: props.realtimeRollupsTable.tableName,
         // Read to tell a record's table by its stream ARN; the function never reads the table.
         [ENV.activeSessionsTable]: props.activeSessionsTable.tableName,
+        [ENV.siteShards]: JSON.stringify(props.siteShards ?? {}),
       },
       memorySize: props.memorySize ?? FUNCTION_TUNING.rollup.memoryMb,
       timeout: props.timeout ?? Duration.seconds(FUNCTION_TUNING.rollup.timeoutSeconds),

@@ -107,6 +107,7 @@ function consumerConfig(stack: LocalStack, resources: ResourceDefinitions): Cons
     badRowsTable: tables.badRows,
     failureBucket: buckets.failures,
     activeSessionShards: resources.activeSessionShards,
+    shardPlan: resources.shardPlan,
     visitorSalt: { kind: 'value', secret: 'bench-consumer-visitor-salt' },
   };
 }
