@@ -69,10 +69,9 @@ import {
 
 export type { EventSourceMappingHandle, Timing } from './event-source-mapping';
 export type { StreamHandler } from './invoke-handler';
-export type { CheckpointStore, FailureDestination, OnFailureRecord } from './ports';
-export type { EventSourceMappingSettingsInput } from './settings';
-export type { MappingLag, MappingStats } from './stats';
-export type { TtlDeletionLookup, TtlRecordRef } from './dynamodb-streams-source';
+export type { CheckpointStore } from './ports';
+export type { MappingStats } from './stats';
+export type { TtlDeletionLookup } from './dynamodb-streams-source';
 export { FileCheckpointStore } from './file-checkpoint-store';
 export { MemoryCheckpointStore } from './memory-checkpoint-store';
 
@@ -83,7 +82,6 @@ export { MemoryCheckpointStore } from './memory-checkpoint-store';
 export function checkpointStoreIn(directory: string | undefined): CheckpointStore {
   return directory === undefined ? new MemoryCheckpointStore() : new FileCheckpointStore(directory);
 }
-export { S3FailureDestination } from './s3-failure-destination';
 
 export interface FunctionOptions {
   readonly name: string;

@@ -5,7 +5,7 @@
  * ```ts
  * const sink = new LocalMetricsSink({ file: '.liveinsight/metrics.jsonl' });
  * sink.start(500);                                  // tail the file every 500 ms
- * console.log(formatSummary(sink.summary()));       // what npm start prints
+ * console.log(formatSummary(sink.summary()));       // what npm start prints (./summary)
  * sink.sum('PageViews', 'my-site', minute);         // one metric, one site, one epoch minute
  * await sink.stop();
  * ```
@@ -15,15 +15,3 @@
  * metrics does not load the handlers.
  */
 export { LocalMetricsSink } from './metrics-sink';
-export type {
-  LocalMetricsSinkOptions,
-  PollResult,
-  SinkStats,
-  InvalidDocument,
-} from './metrics-sink';
-export { formatSummary, summarize, SUMMARY_WINDOWS } from './summary';
-export type { MetricsSummary, ScopeFigures, MetricReader } from './summary';
-export { parseEmfLine, validateEmfDocument, EMF_LIMITS, EMF_UNITS } from './emf-document';
-export type { EmfDocument, EmfDirective, EmfMetric, EmfParseResult } from './emf-document';
-export { MinuteAggregates } from './minute-aggregates';
-export type { MinuteStatistics, SeriesQuery, SeriesDescription } from './minute-aggregates';
