@@ -16,7 +16,8 @@ export function queryApiOnTables(
   dynamodb: DynamoDBClient,
   tables: QueryTables,
   options: {
-    readonly shardCount: number;
+    /** ActiveSessions shards: one count for every site, or the stage's per-site plan. */
+    readonly shardCount: QueryApiOptions['shardCount'];
     readonly nowMs: number;
     /** Rollup keys per site (pipeline/realtime/rollup-keys.ts); default 1. */
     readonly rollupKeysOf?: (siteId: string) => number;
