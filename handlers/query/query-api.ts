@@ -34,12 +34,6 @@ export const QUERY_PATHS = {
   health: '/health',
 } as const;
 
-/** Paths that need a read token (everything but `/health`). */
-export const AUTHORIZED_PATHS: readonly string[] = [
-  QUERY_PATHS.realtime,
-  QUERY_PATHS.sessionsActive,
-];
-
 export interface QueryRequest {
   readonly method: string;
   /** Resource path without stage or query string, e.g. `/realtime`. */
