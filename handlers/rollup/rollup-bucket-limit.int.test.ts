@@ -76,7 +76,7 @@ function hostileSessions(nowMs: number): ActiveSessionItem[] {
  * MAX_NAME_BYTES: the largest bucket the layout allows.
  */
 const FULL_SITE = 'site-every-breakdown';
-const FULL_SESSIONS = 200;
+const FULL_SESSIONS = 100;
 
 function sessionsFillingEveryBreakdown(nowMs: number): ActiveSessionItem[] {
   // The index first, so that names stay distinct once cut to MAX_NAME_BYTES.
