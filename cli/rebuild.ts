@@ -3,9 +3,11 @@
  * own fold (pipeline/apply-events, session-aggregate) and projections (pipeline/items), so a
  * rebuilt item equals what the consumer would have built from the same distinct events.
  *
- * - Which sessions: the Sessions index `bySiteDay` (keys only: `siteDay` = site#day of
- *   startedAt, sort key `startedAt`) is queried for each UTC day of the range, with `startedAt`
- *   between from and to — a Query per day, never a Scan. Events has no index by site, so a
+ * - Which sessions: the Sessions index `bySiteDay` (keys only: `siteDay` = site#day#split of
+ *   startedAt, sort key `startedAt`; pipeline/site-day-index.ts) is queried for each UTC day of
+ *   the range and each of its keys (every split and the unsplit key of older items), with
+ *   `startedAt` between from and to, and the keys' pages merged in start order — Queries, never
+ *   a Scan. Events has no index by site, so a
  *   session whose Sessions item is gone altogether is rebuilt by naming it (`sessionIds`).
  * - One session at a time: its Events partition (`${siteId}#${sessionId}`) is queried page by
  *   page and each page folded into the state with `applyEvents` (which drops a seq already
@@ -53,6 +55,7 @@ import { applyEvents } from '../pipeline/apply-events';
 import { sessionKey, toActiveSessionItem, toSessionItem } from '../pipeline/items';
 import { rebuildCorrection } from '../pipeline/realtime/rebuild-correction';
 import { visibleFrom } from '../pipeline/realtime/rollup';
+import { mergeSiteDayPages, siteDayKeys } from '../pipeline/site-day-index';
 import { utcDay } from '../pipeline/utc-day';
 import {
   type ActiveSessionItem,
@@ -164,26 +167,39 @@ export async function* sessionsInRange(
 ): AsyncGenerator<string> {
   const prefix = `${siteId}#`;
   for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(toMs / DAY_MS); day += 1) {
-    const pages = queryPages(
-      dynamodb,
-      {
-        TableName: sessionsTable,
-        IndexName: SESSIONS_BY_SITE_DAY_INDEX,
-        KeyConditionExpression: 'siteDay = :day AND startedAt BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':day': { S: `${siteId}#${utcDay(day * DAY_MS)}` },
-          ':from': { N: String(fromMs) },
-          ':to': { N: String(toMs) },
-        },
-      },
-      `query ${sessionsTable} index ${SESSIONS_BY_SITE_DAY_INDEX}`,
+    const sources = siteDayKeys(siteId, utcDay(day * DAY_MS)).map((key) =>
+      entriesOf(
+        queryPages(
+          dynamodb,
+          {
+            TableName: sessionsTable,
+            IndexName: SESSIONS_BY_SITE_DAY_INDEX,
+            KeyConditionExpression: 'siteDay = :day AND startedAt BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':day': { S: key },
+              ':from': { N: String(fromMs) },
+              ':to': { N: String(toMs) },
+            },
+          },
+          `query ${sessionsTable} index ${SESSIONS_BY_SITE_DAY_INDEX} key ${key}`,
+        ),
+      ),
     );
-    for await (const items of pages) {
-      for (const item of items) {
-        const pk = item['pk']?.S;
-        if (pk?.startsWith(prefix)) yield pk.slice(prefix.length);
-      }
+    for await (const entry of mergeSiteDayPages(sources)) {
+      if (entry.pk.startsWith(prefix)) yield entry.pk.slice(prefix.length);
     }
+  }
+}
+
+/** An index page's entries: the Sessions pk and the start time (the index's sort key). */
+async function* entriesOf(
+  pages: AsyncIterable<Item[]>,
+): AsyncGenerator<{ startedAt: number; pk: string }[]> {
+  for await (const items of pages) {
+    yield items.map((item) => ({
+      pk: item['pk']?.S ?? '',
+      startedAt: Number(item['startedAt']?.N),
+    }));
   }
 }
 
