@@ -2,6 +2,7 @@
  * The one reader of the local stack's environment variables (the handlers' own variables live
  * in handlers/config.ts). Validates everything at start-up and names each bad variable.
  */
+import { LOCAL_STACK_ENV, readLocalStackLocation } from '../handlers/local-stack-location';
 import { LocalConfigError } from './errors';
 import { KINESIS_ENGINES, type KinesisEngine } from './kinesis-engine';
 
@@ -21,7 +22,7 @@ export const LOCAL_ENV = {
   /** Seconds after expiry before the sweeper deletes an item (default 0; AWS: up to ~2 days). */
   ttlLagSeconds: 'LIVEINSIGHT_TTL_LAG_SECONDS',
   /** Resource name prefix for `npm start` (default `liveinsight-dev`). */
-  stage: 'LIVEINSIGHT_STAGE',
+  stage: LOCAL_STACK_ENV.stage,
   /** Shards of the local events stream (default 2). */
   kinesisShards: 'LIVEINSIGHT_KINESIS_SHARDS',
   /** Port of the local HTTP edge: ingest, query, dashboard (default 3000; 0 = a free one). */
@@ -29,7 +30,7 @@ export const LOCAL_ENV = {
   /** `off` runs the product without demo traffic (default `on`). */
   demo: 'LIVEINSIGHT_DEMO',
   /** Where `npm start` keeps its local state: sites, checkpoints, metrics, demo.json (default .liveinsight). */
-  stateDir: 'LIVEINSIGHT_STATE_DIR',
+  stateDir: LOCAL_STACK_ENV.stateDir,
   /**
    * On stop, how long the consumer may drain what the edge acknowledged before the rest is
    * counted as not stored (default 15; 0 = do not wait).
@@ -100,6 +101,8 @@ function integer(
 export function readLocalConfig(env: Env = process.env): LocalConfig {
   const problems: string[] = [];
   const sweep = value(env, LOCAL_ENV.ttlSweepMs);
+  // The two variables the admin CLI reads too (handlers/local-stack-location.ts).
+  const location = readLocalStackLocation(env);
   const config: LocalConfig = {
     mode: oneOf(env, LOCAL_ENV.mode, ['emulators', 'localstack'], 'emulators', problems),
     kinesisEngine: oneOf(env, LOCAL_ENV.kinesis, KINESIS_ENGINES, 'kinesalite', problems),
@@ -113,11 +116,11 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
           : integer(env, LOCAL_ENV.ttlSweepMs, 10_000, [100, 86_400_000], problems),
       lagSeconds: integer(env, LOCAL_ENV.ttlLagSeconds, 0, [0, 7 * 86_400], problems),
     },
-    stage: value(env, LOCAL_ENV.stage) ?? 'liveinsight-dev',
+    stage: location.stage,
     kinesisShards: integer(env, LOCAL_ENV.kinesisShards, 2, [1, 50], problems),
     edgePort: integer(env, LOCAL_ENV.edgePort, 3000, [0, 65_535], problems),
     demoTraffic: oneOf(env, LOCAL_ENV.demo, ['on', 'off'], 'on', problems) === 'on',
-    stateDir: value(env, LOCAL_ENV.stateDir) ?? '.liveinsight',
+    stateDir: location.stateDir,
     drainSeconds: integer(env, LOCAL_ENV.drainSeconds, 15, [0, 3_600], problems),
   };
   if (problems.length > 0) {
