@@ -5,7 +5,7 @@
  * redrive runs twice, and when a redrive is killed half-way and run again.
  * accepted = stored + bad after each (handlers/consumer/test-support/exactly-once.ts).
  */
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { crash } from '../handlers/faults/faults';
 import { useConsumerTestStack } from '../handlers/consumer/test-support/consumer-test-stack';
 import { expectExactlyOnce } from '../handlers/consumer/test-support/exactly-once';
@@ -152,4 +152,39 @@ test('a redrive killed mid-way and run again finishes the job with no double cou
   await expect(admin('redrive', '--page-size', '0')).rejects.toThrow(
     'received --page-size "0" (expected an integer from 1 to 1000)',
   );
+});
+
+test('no AWS credentials: the redrive says so and what it expected', async () => {
+  // The SDK's own default chain, with nothing to find: no keys, no profile files, no instance role.
+  const saved = { ...process.env };
+  for (const name of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+  ]) {
+    delete process.env[name];
+  }
+  Object.assign(process.env, {
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: env.stack.endpoint,
+    forcePathStyle: true,
+  });
+  try {
+    await expect(
+      redrive(s3, consumerRunner(testTarget(env.stack).consumer, env.stack.clients), {
+        bucket: env.stack.names.buckets.failures,
+      }),
+    ).rejects.toThrow(
+      /redrive from bucket .*: no AWS credentials found .*expected credentials from the standard chain/,
+    );
+  } finally {
+    s3.destroy();
+    process.env = saved;
+  }
 });
