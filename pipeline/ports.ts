@@ -1,8 +1,8 @@
 /**
- * Ports: what the pure pipeline needs from the outside (a clock, the visitor-id salt) and what
- * the consumer's adapters implement (storage). The pipeline never imports an adapter; handlers
- * wire concrete ones in. Raw events, active sessions and bad rows need no port: the consumer
- * writes them with idempotent batch writes that report per-record failures (handlers/adapters).
+ * Ports: what the pure pipeline needs from the outside (a clock, the visitor-id salt). The
+ * pipeline never imports an adapter; handlers wire concrete ones in. Storage needs no port: the
+ * pipeline plans each write (pipeline/session-update.ts) and the consumer's adapters carry it out
+ * (handlers/adapters: version-guarded PutItem for sessions, idempotent batch writes for the rest).
  */
 import type { SessionItem } from '../schemas';
 
@@ -31,15 +31,4 @@ export interface PipelinePorts {
 export interface VersionedSession {
   readonly item: SessionItem;
   readonly version: number;
-}
-
-/**
- * Sessions: read-modify-write with optimistic concurrency. `put` writes only when the stored
- * version is still `expectedVersion` (undefined = the item must not exist yet) and reports a
- * conflict instead of throwing, so the caller re-reads and re-applies (`applyEvents` is
- * idempotent, so re-applying after a conflict is safe).
- */
-export interface SessionStore {
-  get(siteId: string, sessionId: string): Promise<VersionedSession | undefined>;
-  put(item: SessionItem, expectedVersion: number | undefined): Promise<'written' | 'conflict'>;
 }

@@ -2,18 +2,16 @@
  * Sessions table: a whole-item PutItem guarded by the item's `version` — `version = :expected`,
  * or `attribute_not_exists(pk)` for a session not stored yet. On a failed condition DynamoDB
  * returns the stored item itself (ReturnValuesOnConditionCheckFailure = ALL_OLD; DynamoDB Local
- * 3.x supports it too), so recovering from a stale cache costs no extra read. `get` (a strongly
- * consistent GetItem) exists for callers without a cached state and for checks.
+ * 3.x supports it too), so recovering from a stale cache costs no extra read: the consumer never
+ * reads Sessions (its role has no GetItem on the table).
  */
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { sessionKey } from '../../pipeline/items';
-import type { SessionStore, VersionedSession } from '../../pipeline/ports';
+import type { VersionedSession } from '../../pipeline/ports';
 import { type SessionItem, SessionItemSchema } from '../../schemas';
 import { type Deadline, withinDeadline } from './deadline';
 import { fromItem, toItem } from './item-codec';
@@ -42,34 +40,12 @@ export function sessionVersionGuard(
       };
 }
 
-export class DynamoSessionStore implements SessionStore {
+export class DynamoSessionStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly deadline: Deadline,
   ) {}
-
-  async get(siteId: string, sessionId: string): Promise<VersionedSession | undefined> {
-    const output = await withinDeadline(this.deadline, `GetItem ${this.tableName}`, (abortSignal) =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { pk: { S: sessionKey(siteId, sessionId) } },
-          ConsistentRead: true,
-        }),
-        { abortSignal },
-      ),
-    );
-    return output.Item === undefined ? undefined : this.versioned(output.Item);
-  }
-
-  /** The pipeline's port: the outcome without the stored item. */
-  async put(
-    item: SessionItem,
-    expectedVersion: number | undefined,
-  ): Promise<'written' | 'conflict'> {
-    return (await this.putGuarded(item, expectedVersion)).kind;
-  }
 
   /** Writes `item` if the stored version is `expectedVersion`; else returns what is stored. */
   async putGuarded(

@@ -167,7 +167,7 @@ export class ConsumerFunction extends Construct {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
     allow(['dynamodb:BatchWriteItem'], [props.eventsTable.tableArn, props.badRowsTable.tableArn]);
     // Conditional PutItem; a refused condition returns the stored item (ALL_OLD), so the
-    // consumer never reads Sessions (the store's GetItem serves tests only).
+    // consumer never reads Sessions.
     allow(['dynamodb:PutItem'], [props.sessionsTable.tableArn]);
     allow(['dynamodb:PutItem'], [props.activeSessionsTable.tableArn]);
     allow(['s3:PutObject'], [props.failureBucket.arnForObjects(`${BAD_ROW_PAYLOAD_PREFIX}*`)]);
