@@ -88,7 +88,7 @@ const Breakdown = (description: string) =>
   Type.Array(BreakdownRowSchema, { maxItems: BREAKDOWN_ROWS, description });
 
 /** A custom event name or an outbound link: the active sessions that sent it, and how often. */
-export const ActivityRowSchema = Type.Object(
+const ActivityRowSchema = Type.Object(
   {
     name: Type.String({ description: 'custom event name, or outbound link URL' }),
     sessions: Type.Integer({ minimum: 1, description: 'active human sessions that sent it' }),
@@ -98,7 +98,7 @@ export const ActivityRowSchema = Type.Object(
 );
 
 /** Engagement on one page: sessions that reported it, their average engaged time and scroll. */
-export const PageEngagementRowSchema = Type.Object(
+const PageEngagementRowSchema = Type.Object(
   {
     name: Type.String({ description: 'page path' }),
     sessions: Type.Integer({

@@ -91,7 +91,7 @@ export function renderAnswer(answer) {
  * An average engaged time: "12 s", "3 min 05 s".
  * @param {number} ms
  */
-export function duration(ms) {
+function duration(ms) {
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
