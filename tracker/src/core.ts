@@ -80,7 +80,8 @@ let session: [string, number, number] | undefined;
 let queue: Fields[] = [];
 let inflight: unknown;
 let timer: ReturnType<typeof setTimeout> | undefined;
-let pending: ReturnType<typeof setTimeout> | undefined;
+/** The last view's event until its title is read (the router sets it after the URL). */
+let titled: Fields | undefined;
 let tries = 0;
 let retryAt = 0;
 /** The last counted path, and the URL of the current page view (engagement belongs to it). */
@@ -125,7 +126,7 @@ function save(): void {
  * views and engagement stay far under the 8 KB event limit by their capped fields; custom
  * events are measured in extras.ts.
  */
-export function send(type: string, fields: Fields, u = url): void {
+export function send(type: string, fields: Fields, u = url): Fields | undefined {
   if (out) return;
   const t = now();
   if (!session || t - session[2] > 18e5) session = [rid(), 0, t]; // 30 min: WINDOWS.sessionGapMs
@@ -144,6 +145,7 @@ export function send(type: string, fields: Fields, u = url): void {
   save();
   if (queue.length > 9) flush();
   else timer = timer || setTimeout(flush, 1e3);
+  return e;
 }
 
 /** Puts refused events back in front (same objects: same eventIds) and retries later. */
@@ -164,6 +166,7 @@ function retry(events: Fields[], after?: string | null): void {
  */
 export function flush(beacon?: unknown): void {
   timer = clearTimeout(timer)!;
+  title();
   if (!queue.length || (inflight && !beacon) || !n.onLine || now() < retryAt) return;
   let count = 0;
   let bytes = 0;
@@ -224,7 +227,6 @@ function report(): void {
 
 /** Counts a view of the current location, after reporting the previous view's engagement. */
 function view(): void {
-  pending = clearTimeout(pending)!;
   report();
   path = pathKey();
   url = x.skip?.(loc.pathname) ? '' : (c.hash ? loc.href : loc.href.split('#')[0]!).slice(0, 2048);
@@ -232,26 +234,30 @@ function view(): void {
   engaged = depth = sentDepth = 0;
   tick();
   scrolled();
-  send('pageview', {
-    title: d.title.slice(0, 512),
+  titled = send('pageview', {
     referrer: d.referrer.slice(0, 2048) || undefined,
     screen: { w: screen.width, h: screen.height },
     lang: n.language,
   });
 }
 
-/** A history or hash change: a new view when the path changed, sent once the title had a moment to follow. */
+/**
+ * The last view's title, read as late as possible — at the next navigation (before the router
+ * has set the new page's title) or when its batch is sent — as SPA routers set it after the URL.
+ */
+function title(): void {
+  if (titled) titled['title'] = d.title.slice(0, 512);
+  titled = undefined;
+}
+
+/** A history or hash change: a new view when the path changed. */
 function navigated(): void {
   if (pathKey() == path || c.manual) return;
-  path = pathKey();
-  report();
-  url = '';
-  clearTimeout(pending);
-  pending = setTimeout(view, 100);
+  title();
+  view();
 }
 
 function hide(e: Event): void {
-  if (pending) view();
   report();
   // Hidden time is not engaged, and a page frozen in the bfcache must not count its stay there.
   since = 0;
@@ -318,7 +324,7 @@ export function start(
     // The page that was left may still be writing its last events to the tab's storage: the
     // session (and its next seq) is read once those have landed.
     if ((e as PageTransitionEvent).persisted && !c.manual)
-      pending = setTimeout(() => {
+      setTimeout(() => {
         load();
         view();
       }, 100);
