@@ -2,9 +2,4 @@
  * The SDK's Node-version warning, handled once for `npm start` and the admin CLI alike: defined
  * in handlers/node-support.ts (which cli/ may import too, DESIGN.md section 2).
  */
-export {
-  SDK_NEXT_NODE_MAJOR,
-  SDK_NODE_WARNING_SWITCH,
-  nodeSupportNotice,
-  silenceSdkNodeWarning,
-} from '../handlers/node-support';
+export { nodeSupportNotice, silenceSdkNodeWarning } from '../handlers/node-support';
