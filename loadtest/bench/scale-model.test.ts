@@ -4,8 +4,10 @@
  * the rollup split aside, which the model shows as needed until it is built.
  */
 import { writeUnits } from '../../handlers/adapters/item-size';
+import { parseShardPlan } from '../../schemas/shard-plan';
 import {
   ASSUMPTIONS,
+  HOT_SITE_SHARDS,
   TARGET,
   builtDesign,
   defaultDesign,
@@ -140,14 +142,19 @@ describe('scale model at the target: 100,000 events/s, one site at 30,000', () =
     expect(shares.filter((l) => !l.underHalf)).toEqual([]);
   });
 
-  it('shows what is not built yet — the rollup bucket split — and that with it every share is ≤ 0.5', () => {
+  it('needs nothing beyond the documented hot-site setting, and with what it needs every share is ≤ 0.5', () => {
     const needs = neededBeyondBuilt(s);
-    expect(Object.keys(needs)).toEqual(['rollupShards']);
-    expect(needs.rollupShards).toBeGreaterThan(1);
-    const built = scaleRow(TARGET, builtDesign(s), s);
-    expect(built.bindingLimit).toMatch(/^RealtimeRollups: hot bucket/);
-    expect(built.maxShareOfLimit).toBeGreaterThan(1);
+    // Only the rollup split may still be missing; the setting already asks for enough of it.
+    expect(Object.keys(needs).filter((k) => k !== 'rollupShards')).toEqual([]);
+    expect(needs.rollupShards ?? 0).toBeLessThanOrEqual(HOT_SITE_SHARDS.rollupKeys);
+    expect(() => parseShardPlan(4, { hot: HOT_SITE_SHARDS })).not.toThrow();
     const withNeeds = scaleRow(TARGET, { ...builtDesign(s), ...needs }, s);
     expect(withNeeds.maxShareOfLimit).toBeLessThanOrEqual(TARGET_SHARE);
+  });
+
+  it('shows the split’s effect: without rollup keys one bucket item takes every writer shard', () => {
+    const unsplit = scaleRow(TARGET, { ...builtDesign(s), rollupShards: 1 }, s);
+    expect(unsplit.bindingLimit).toMatch(/^RealtimeRollups: hot bucket/);
+    expect(unsplit.maxShareOfLimit).toBeGreaterThan(1);
   });
 });

@@ -7,7 +7,7 @@
  * Last line: JSON at the target.
  */
 import { CONSUMER_MAPPING_SETTINGS, DEFAULT_ACTIVE_SESSION_SHARDS } from '../../infra/resources';
-import { MAX_ACTIVE_SESSION_SHARDS } from '../../pipeline/items';
+import type { SiteShards } from '../../schemas/shard-plan';
 import { SITE_DAY_SPLITS } from '../../pipeline/site-day-index';
 import { measureInputs, type MeasuredInputs } from './scale-inputs';
 import {
@@ -17,8 +17,10 @@ import {
   type Design,
   type ScaleRow,
   type Sizes,
+  TARGET_SHARE,
   firstLimitAt,
   kinesisShardsFor,
+  loadsAt,
   neededCount,
   scaleRow,
 } from './scale-model';
@@ -28,8 +30,16 @@ export const REFERENCE_EVENTS_PER_S = 1000;
 export const HOT_SITE_SHARE = 0.3;
 export const TARGET = { eventsPerSecond: 100_000, hotSiteShare: HOT_SITE_SHARE } as const;
 
-/** The documented hot-site setting (README "Scale"): the site's ActiveSessions shards. */
-export const HOT_SITE_ACTIVE_SESSION_SHARDS = MAX_ACTIVE_SESSION_SHARDS;
+/** The documented hot-site setting (README "Scale": `-c siteShards=<site>=64/32`). */
+export const HOT_SITE_SHARDS: SiteShards = { activeSessionShards: 64, rollupKeys: 32 };
+export const HOT_SITE_ACTIVE_SESSION_SHARDS = HOT_SITE_SHARDS.activeSessionShards;
+
+/**
+ * Whether the rollup and query Lambdas take each site's rollup keys from the shard plan (the
+ * keys themselves are built: pipeline/realtime/rollup-keys.ts). Until both do, the split is
+ * shown as NEEDED, not built (CONTRACT.md, issue 18).
+ */
+export const ROLLUP_KEYS_FROM_PLAN = false;
 
 export const ASSUMPTIONS: Assumptions = {
   transactionsPerItemPerS: 40, // assumed: one ~25 ms transaction at a time
@@ -74,28 +84,46 @@ export function defaultDesign(eventsPerSecond: number, s: Sizes): Design {
 }
 
 /**
- * What is BUILT, at its documented hot-site setting: the site's ActiveSessions shards
- * (`activeSessionShardsBySite`), the bySiteDay index split (SITE_DAY_SPLITS, every site), Kinesis
- * shards (on-demand, or `shardCount` provisioned) and a Lambda quota of 2,000 (a quota request).
- * The rollup bucket split is not built (CONTRACT.md: ANALYTICS): 1.
+ * What is BUILT, at its documented hot-site setting: the site's ActiveSessions shards and rollup
+ * keys (`siteShards`; the rollup keys only once ROLLUP_KEYS_FROM_PLAN), the bySiteDay index split
+ * (SITE_DAY_SPLITS, every site), Kinesis shards (on-demand, or `shardCount` provisioned) and a
+ * Lambda quota of 2,000 (a quota request).
  */
 export function builtDesign(s: Sizes): Design {
   return {
-    activeSessionShards: HOT_SITE_ACTIVE_SESSION_SHARDS,
-    rollupShards: 1,
+    activeSessionShards: HOT_SITE_SHARDS.activeSessionShards,
+    rollupShards: ROLLUP_KEYS_FROM_PLAN ? HOT_SITE_SHARDS.rollupKeys : 1,
     siteDayShards: SITE_DAY_SPLITS,
     kinesisShards: kinesisShardsFor(TARGET.eventsPerSecond, s),
     accountConcurrency: 2000,
   };
 }
 
-/** What is NOT built yet: the parameters and the counts the model needs at the target. */
+/** Counts the model tries for each parameter, smallest first. */
+const CANDIDATES: Readonly<Record<keyof Design, readonly number[]>> = {
+  activeSessionShards: Array.from({ length: 128 }, (_, i) => i + 1),
+  // Rollup keys divide the site's shards (schemas/shard-plan.ts).
+  rollupShards: [1, 2, 4, 8, 16, 32, 64],
+  siteDayShards: Array.from({ length: 32 }, (_, i) => i + 1),
+  kinesisShards: Array.from({ length: 2000 }, (_, i) => i + 1),
+  accountConcurrency: [1000, 2000, 3000, 5000, 10_000],
+};
+
+/**
+ * What is NOT built yet: each parameter whose loads the built design leaves over half their
+ * limit at the target, with the count the model needs.
+ */
 export function neededBeyondBuilt(s: Sizes): Partial<Design> {
   const built = builtDesign(s);
+  const over = new Set(
+    loadsAt(TARGET, built, s)
+      .filter((l) => l.governedBy !== undefined && l.rate / l.limit > TARGET_SHARE)
+      .map((l) => l.governedBy as keyof Design),
+  );
   const needs: Partial<Record<keyof Design, number>> = {};
-  const rollupShards = neededCount(TARGET, built, s, 'rollupShards', [1, 2, 4, 8, 16, 32, 64]);
-  if (rollupShards !== undefined && rollupShards !== built.rollupShards) {
-    needs.rollupShards = rollupShards;
+  for (const parameter of over) {
+    const count = neededCount(TARGET, built, s, parameter, CANDIDATES[parameter]);
+    needs[parameter] = count ?? Number.POSITIVE_INFINITY;
   }
   return needs;
 }
