@@ -3,6 +3,7 @@
  * proxy result. The authorizer's `context.siteId` says which site the token was granted for.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { rollupKeysOf } from '../../schemas/shard-plan';
 import { createAwsClients } from '../aws-clients';
 import { readQueryConfig } from '../config';
 import { createActiveSessionsReader } from './active-sessions-reader';
@@ -24,6 +25,7 @@ function apiOnce(): QueryApi {
       rollups: createRollupReader({
         dynamodb: clients.dynamodb,
         tableName: config.realtimeRollupsTable,
+        rollupKeysOf: (siteId) => rollupKeysOf(config.shardPlan, siteId),
       }),
       shardCount: config.shardPlan,
       // 0 when API Gateway's stage cache (3 s, keyed by siteId + token) sits in front of this

@@ -12,6 +12,7 @@ import { installRequestMeter } from '../faults/request-meter';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
 import { startLocalRollup, type LocalRollup } from '../../localstack/rollup/local-rollup';
 import { minuteKey } from '../adapters/dynamo-realtime-rollups';
+import { ENV } from '../env-names';
 import { activeSessionItem, seedActiveSessions } from './__fixtures__/active-session-items';
 import { queryApiOnTables } from './test-support/query-api-on-tables';
 import type { QueryApi } from './query-api';
@@ -110,11 +111,16 @@ beforeAll(async () => {
     item('site-b', 's-b1', 1, { visitorId: 'vy' }),
   ]);
   rollup = await startLocalRollup({
-    env: stack.env,
+    // The rollup takes the split from the stage's shard plan, as on AWS (handlers/config.ts).
+    env: {
+      ...stack.env,
+      [ENV.siteShards]: JSON.stringify({
+        'site-a': { activeSessionShards: SHARDS, rollupKeys: rollupKeysOf('site-a') },
+      }),
+    },
     clients: stack.clients,
     failureBucket: stack.names.buckets.failures,
     timing: { pollIntervalMs: 50, shardDiscoveryIntervalMs: 1_000 },
-    rollupKeysOf,
   });
   api = apiOn();
   // The stream reaches the rollup within moments; wait until both sites' items are counted.

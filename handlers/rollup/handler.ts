@@ -5,6 +5,7 @@
  */
 import type { AwsClients } from '../aws-clients';
 import type { RollupConfig } from '../config';
+import { rollupKeysOf } from '../../schemas/shard-plan';
 import { DynamoRealtimeRollups } from '../adapters/dynamo-realtime-rollups';
 import { type RollupBatchHandler, createRollupBatchHandler } from './rollup-batch';
 
@@ -12,7 +13,7 @@ export interface RollupOptions {
   /** Time budget when invoked without a Lambda context (default 30 s). */
   readonly defaultBudgetMs?: number;
   readonly log?: (line: string) => void;
-  /** Rollup keys per site (pipeline/realtime/rollup-keys.ts); default 1, the unsplit key. */
+  /** Rollup keys per site (pipeline/realtime/rollup-keys.ts); default: the config's shard plan. */
   readonly rollupKeysOf?: (siteId: string) => number;
 }
 
@@ -24,6 +25,8 @@ export function createRollup(
   return createRollupBatchHandler({
     rollups: new DynamoRealtimeRollups(clients.dynamodb, config.realtimeRollupsTable),
     activeSessionsTable: config.activeSessionsTable,
+    // The stage's shard plan splits a hot site's buckets (pipeline/realtime/rollup-keys.ts).
+    rollupKeysOf: (siteId) => rollupKeysOf(config.shardPlan, siteId),
     ...options,
   });
 }

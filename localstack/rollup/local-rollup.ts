@@ -35,7 +35,7 @@ export interface LocalRollupOptions {
   readonly wrap?: (handler: RollupBatchHandler) => RollupBatchHandler;
   /** Where the function's warnings go. @default console.warn */
   readonly log?: (line: string) => void;
-  /** Rollup keys per site (pipeline/realtime/rollup-keys.ts). @default 1 for every site */
+  /** Rollup keys per site (pipeline/realtime/rollup-keys.ts). @default the env's shard plan */
   readonly rollupKeysOf?: (siteId: string) => number;
 }
 
