@@ -5,17 +5,24 @@
  */
 import { parseArgs } from 'node:util';
 import { createAwsClients } from '../handlers/aws-clients';
-import { silenceSdkNodeWarning } from '../localstack/node-support';
-import type { Command, OptionSpec } from './command';
+import { silenceSdkNodeWarning } from '../handlers/node-support';
+import type { Command, OptionSpec, OptionValues } from './command';
 import {
   badRowsListCommand,
   badRowsReplayCommand,
   badRowsShowCommand,
 } from './commands/bad-rows-commands';
 import { copyBackCommand } from './commands/copy-back-command';
+import { keysAddCommand, keysRevokeCommand } from './commands/keys-commands';
 import { readTokensIssueCommand, readTokensRevokeCommand } from './commands/read-tokens-commands';
 import { rebuildCommand } from './commands/rebuild-command';
 import { redriveCommand } from './commands/redrive-command';
+import {
+  sitesAddCommand,
+  sitesDisableCommand,
+  sitesListCommand,
+  sitesSetOriginsCommand,
+} from './commands/sites-commands';
 import { targetCommand } from './commands/target-command';
 import { CliUsageError } from './errors';
 import { type Target, resolveTarget } from './target';
@@ -29,6 +36,12 @@ export const COMMANDS: readonly Command[] = [
   badRowsReplayCommand,
   rebuildCommand,
   copyBackCommand,
+  sitesAddCommand,
+  sitesListCommand,
+  sitesSetOriginsCommand,
+  sitesDisableCommand,
+  keysAddCommand,
+  keysRevokeCommand,
   readTokensIssueCommand,
   readTokensRevokeCommand,
 ];
@@ -90,14 +103,14 @@ export async function runAdmin(argv: readonly string[], options: RunOptions = {}
     );
   }
   const { command, rest } = found;
-  let values: Record<string, string | boolean | undefined>;
+  let values: OptionValues;
   try {
     ({ values } = parseArgs({
       args: rest,
       options: { ...GLOBAL_OPTIONS, ...command.options },
       allowPositionals: false,
       strict: true,
-    }) as { values: Record<string, string | boolean | undefined> });
+    }) as { values: OptionValues });
   } catch (error) {
     throw new CliUsageError(
       `${command.name}: ${error instanceof Error ? error.message : String(error)}\n` +

@@ -9,7 +9,15 @@ import type { AwsClients } from '../handlers/aws-clients';
 import type { Target } from './target';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** Values as util.parseArgs gives them; read an option declared `multiple: true` with listOption. */
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
+
+/** The values of an option declared `multiple: true` (parseArgs gives them as a list). */
+export function listOption(values: OptionValues, name: string): string[] {
+  const value: unknown = values[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
 
 export interface CommandContext {
   readonly target: Target;

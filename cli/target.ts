@@ -16,7 +16,11 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AwsConfig, type ConsumerConfig, readConsumerConfig } from '../handlers/config';
-import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS } from '../infra/admin-outputs';
+import {
+  ADMIN_OUTPUTS,
+  ADMIN_TABLE_OUTPUTS,
+  ADMIN_USAGE_PLAN_OUTPUTS,
+} from '../infra/admin-outputs';
 import {
   TABLE_KEYS,
   type TableDefinition,
@@ -25,7 +29,8 @@ import {
   tableDefinitions,
 } from '../infra/resources';
 import { handlerEnv } from '../localstack/handler-env';
-import { readLocalConfig } from '../localstack/local-config';
+import { readLocalStackLocation } from '../handlers/local-stack-location';
+import type { TierName } from '../schemas/registry';
 import { CliTargetError, explainAwsError } from './errors';
 
 export interface Target {
@@ -38,6 +43,30 @@ export interface Target {
   readonly consumer: ConsumerConfig;
   /** Key shapes the tables must have (infra/resources.ts), checked before any work. */
   readonly definitions: Readonly<Record<TableKey, TableDefinition>>;
+  /** Where users reach this LiveInsight: for the links and tags commands print (when known). */
+  readonly links?: TargetLinks;
+  /** A deployed stage: its name and its stack's outputs (API Gateway keys need them). */
+  readonly stage?: StageOutputs;
+}
+
+export interface TargetLinks {
+  /** Base URL of the ingest API (`POST <apiUrl>/events`). */
+  readonly apiUrl?: string;
+  /** The live dashboard's page (`?siteId=…#token=…` is added). */
+  readonly dashboardUrl?: string;
+  /** The local edge's own URL (locally: API, dashboard and tracker script are served there). */
+  readonly edgeUrl?: string;
+  /** The tracker build served (locally from demo.json, on a stage from its outputs). */
+  readonly tracker?: { readonly scriptUrl: string; readonly integrity: string | undefined };
+}
+
+export interface StageOutputs {
+  readonly name: string;
+  readonly region: string;
+  /** The output's value; a CliTargetError naming the output and the stack when it is missing. */
+  output(key: string): string;
+  /** The id of the tier's usage plan (API Gateway keys are attached to it). */
+  usagePlanId(tier: TierName): string;
 }
 
 export interface TargetOptions {
@@ -48,7 +77,7 @@ export interface TargetOptions {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** `demo.json` as far as the CLI needs it (DESIGN.md section 3a). */
-function parseDemoEndpoint(text: string, path: string): string {
+function parseDemo(text: string, path: string): { endpoint: string; links: TargetLinks } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -57,20 +86,41 @@ function parseDemoEndpoint(text: string, path: string): string {
       cause: error,
     });
   }
-  const endpoint =
-    parsed !== null && typeof parsed === 'object'
-      ? (parsed as Record<string, unknown>)['awsEndpoint']
-      : undefined;
+  const demo: Record<string, unknown> =
+    parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  const endpoint = demo['awsEndpoint'];
   if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) {
     throw new CliTargetError(
       `${path} has awsEndpoint ${JSON.stringify(endpoint)} (expected the local stack's http URL)`,
     );
   }
-  return endpoint;
+  const url = (key: string): string | undefined => {
+    const value = demo[key];
+    return typeof value === 'string' && /^https?:\/\//.test(value) ? value : undefined;
+  };
+  const edgeUrl = url('edgeUrl');
+  const dashboardUrl = url('dashboardUrl');
+  const scriptUrl = url('trackerScriptUrl');
+  const integrity = demo['trackerIntegrity'];
+  return {
+    endpoint,
+    links: {
+      ...(edgeUrl === undefined ? {} : { edgeUrl, apiUrl: edgeUrl }),
+      ...(dashboardUrl === undefined ? {} : { dashboardUrl }),
+      ...(scriptUrl === undefined
+        ? {}
+        : {
+            tracker: {
+              scriptUrl,
+              integrity: typeof integrity === 'string' ? integrity : undefined,
+            },
+          }),
+    },
+  };
 }
 
 export async function localTarget(env: Env = process.env): Promise<Target> {
-  const config = readLocalConfig(env);
+  const config = readLocalStackLocation(env);
   const path = join(config.stateDir, 'demo.json');
   let text: string;
   try {
@@ -82,7 +132,7 @@ export async function localTarget(env: Env = process.env): Promise<Target> {
       { cause: error },
     );
   }
-  const endpoint = parseDemoEndpoint(text, path);
+  const { endpoint, links } = parseDemo(text, path);
   const resources = resourceDefinitions(config.stage);
   const consumer = readConsumerConfig(handlerEnv(endpoint, 'us-east-1', resources));
   return {
@@ -92,6 +142,7 @@ export async function localTarget(env: Env = process.env): Promise<Target> {
     failureBucket: resources.names.buckets.failures,
     consumer,
     definitions: definitionsOf(config.stage),
+    links,
   };
 }
 
@@ -157,10 +208,33 @@ export async function stageTarget(stage: string): Promise<Target> {
         },
       },
       definitions: definitionsOf(stage),
+      links: stageLinks(outputs),
+      stage: {
+        name: stage,
+        region,
+        output,
+        usagePlanId: (tier) => output(ADMIN_USAGE_PLAN_OUTPUTS[tier]),
+      },
     };
   } finally {
     cloudFormation.destroy();
   }
+}
+
+/** What a stage's outputs say about its pages; a stage deployed before them lacks some. */
+function stageLinks(outputs: ReadonlyMap<string, string>): TargetLinks {
+  const apiUrl = outputs.get(ADMIN_OUTPUTS.apiUrl);
+  const dashboardUrl = outputs.get(ADMIN_OUTPUTS.dashboardUrl);
+  const scriptUrl = outputs.get(ADMIN_OUTPUTS.trackerScriptUrl);
+  return {
+    ...(apiUrl === undefined ? {} : { apiUrl }),
+    ...(dashboardUrl === undefined ? {} : { dashboardUrl }),
+    ...(scriptUrl === undefined
+      ? {}
+      : {
+          tracker: { scriptUrl, integrity: outputs.get(ADMIN_OUTPUTS.trackerIntegrity) },
+        }),
+  };
 }
 
 export function resolveTarget(options: TargetOptions, env: Env = process.env): Promise<Target> {

@@ -30,6 +30,9 @@ export const ADMIN_OUTPUTS = {
   apiId: 'IngestApiId',
   /** The live dashboard: `sites add` and `read-tokens issue` print its link with a read token. */
   dashboardUrl: 'DashboardUrl',
+  /** The tracker's versioned URL and SRI hash (dashboard hosting): `sites add`'s script tag. */
+  trackerScriptUrl: 'TrackerScriptUrl',
+  trackerIntegrity: 'TrackerIntegrity',
 } as const;
 
 /**

@@ -6,6 +6,7 @@
 import { issueReadToken, revokeReadToken } from '../../handlers/authorizer/dynamo-read-tokens';
 import type { Command } from '../command';
 import { CliUsageError } from '../errors';
+import { dashboardLine } from '../onboarding-links';
 import { verifyTables } from '../target';
 
 const MAX_DAYS = 365;
@@ -44,7 +45,7 @@ export const readTokensIssueCommand: Command = {
       ...(days === undefined ? {} : { ttlSeconds: days * 86_400 }),
     });
     print(`read token of ${site} (${target.label}): ${token}`);
-    print(`dashboard: <dashboard URL>?siteId=${encodeURIComponent(site)}#token=${token}`);
+    print(dashboardLine(target, site, token));
   },
 };
 
