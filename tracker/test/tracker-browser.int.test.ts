@@ -451,6 +451,22 @@ describe('tracker in Chromium: delivery', () => {
   );
 
   it.concurrent(
+    'after a network error (the connection dropped) sends the same events again, once accepted',
+    async () => {
+      const site = newSite();
+      servers.answerNext(site.id, () => ({ status: 0 }));
+      const page = await newPage();
+      await page.goto(site.page('/dropped'));
+      await acceptedWhere(site, 1);
+      const [dropped, retried] = site.requests();
+      expect(dropped!.status).toBe(0);
+      expect(retried!.events).toEqual(dropped!.events);
+      expect(site.requests()).toHaveLength(2);
+      expectNoDuplicates(site);
+    },
+  );
+
+  it.concurrent(
     'after a 207 resends exactly the refused events, with the same eventIds',
     async () => {
       const site = newSite();

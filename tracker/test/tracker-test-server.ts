@@ -34,6 +34,7 @@ export interface IngestRequest {
 }
 
 export interface Answer {
+  /** 0: no answer at all, the connection is dropped (the browser sees a network error). */
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
@@ -143,7 +144,7 @@ export async function startTrackerTestServers(
       const refused = new Set<number>(
         answer.status === 207
           ? (failed ?? []).map((entry) => entry.index)
-          : answer.status >= 300
+          : answer.status >= 300 || answer.status === 0
             ? batch.events.map((_, index) => index)
             : [],
       );
@@ -158,6 +159,10 @@ export async function startTrackerTestServers(
         status: answer.status,
         at: Date.now(),
       });
+      if (answer.status === 0) {
+        request.socket.destroy();
+        return;
+      }
       response.writeHead(answer.status, {
         'content-type': 'application/json',
         ...CORS,
