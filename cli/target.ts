@@ -30,6 +30,7 @@ import {
 } from '../infra/resources';
 import { handlerEnv } from '../localstack/handler-env';
 import { readLocalStackLocation } from '../handlers/local-stack-location';
+import { parseShardPlan } from '../schemas/shard-plan';
 import type { TierName } from '../schemas/registry';
 import { CliTargetError, explainAwsError } from './errors';
 
@@ -188,6 +189,8 @@ export async function stageTarget(stage: string): Promise<Target> {
       TABLE_KEYS.map((key) => [key, output(ADMIN_TABLE_OUTPUTS[key])]),
     ) as Record<TableKey, string>;
     const shards = Number(output(ADMIN_OUTPUTS.activeSessionShards));
+    // A stage deployed before per-site counts has no such output: every site has `shards`.
+    const siteShards = outputs.get(ADMIN_OUTPUTS.siteShards) ?? '{}';
     const aws: AwsConfig = { endpoint: undefined, region };
     return {
       label: `stage ${stage} (${region})`,
@@ -202,6 +205,7 @@ export async function stageTarget(stage: string): Promise<Target> {
         badRowsTable: tables.badRows,
         failureBucket: output(ADMIN_OUTPUTS.failureBucket),
         activeSessionShards: shards,
+        shardPlan: parseShardPlan(shards, JSON.parse(siteShards) as unknown),
         visitorSalt: {
           kind: 'secrets-manager',
           secretId: output(ADMIN_OUTPUTS.visitorSaltSecretArn),

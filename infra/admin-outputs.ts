@@ -24,6 +24,8 @@ export const ADMIN_OUTPUTS = {
   visitorSaltSecretArn: 'VisitorSaltSecretArn',
   /** Partition shards of ActiveSessions (the consumer's projection key). */
   activeSessionShards: 'ActiveSessionShards',
+  /** Sites with their own ActiveSessions shards and rollup keys, JSON (schemas/shard-plan.ts). */
+  siteShards: 'SiteShards',
   /** The REST API (ingest and query): `sites add` prints the script tag's API URL from it. */
   apiUrl: 'ApiUrl',
   /** The REST API's id, for the operator's messages about its API keys. */
