@@ -26,10 +26,8 @@ export function isTierName(value: string): value is TierName {
 // Statuses
 
 export const SITE_STATUSES = ['active', 'disabled'] as const;
-export type SiteStatus = (typeof SITE_STATUSES)[number];
 
 export const INGEST_KEY_STATUSES = ['active', 'revoked'] as const;
-export type IngestKeyStatus = (typeof INGEST_KEY_STATUSES)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Allowed origins: exact `scheme://host[:port]` (what a browser sends in `Origin`), or the single
