@@ -6,7 +6,7 @@
  * DynamoDB Local in memory starts empty, and with LIVEINSIGHT_DATA_DIR the record is simply
  * renewed. Then every other token the local product issued for that site (label `npm start`) is
  * revoked, so restarts never leave a trail of valid tokens behind, also when the state dir was
- * deleted while the data dir kept the table. Tokens issued by hand (`npm run read-tokens`, other
+ * deleted while the data dir kept the table. Tokens issued by hand (`npm run admin -- read-tokens issue`, other
  * labels) are left alone.
  *
  * Demo tokens live 30 days from the last start rather than the year a token issued by hand gets:
