@@ -5,7 +5,9 @@
  * alone, and the consumer then keeps counting each new event exactly once on top of the rebuilt
  * state. The rollup function runs on the ActiveSessions stream throughout, as in the product:
  * its `/realtime` answer follows the corruption, and after the rebuild it answers as the direct
- * count over the rebuilt items does — page views per minute included.
+ * count over the rebuilt items does — page views per minute included. The site's buckets are split
+ * over two rollup keys (a hot site's layout, pipeline/realtime/rollup-keys.ts), so the rebuild's
+ * correction must find the key the rollup counted each session under.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoRealtimeRollups } from '../handlers/adapters/dynamo-realtime-rollups';
@@ -22,6 +24,7 @@ import {
 import { type LocalRollup, startLocalRollup } from '../localstack/rollup/local-rollup';
 import { aggregateRealtime } from '../pipeline/realtime/aggregate';
 import { bucketRange } from '../pipeline/realtime/rollup';
+import { rollupKeysOfSite } from '../pipeline/realtime/rollup-keys';
 import { answerFromRollup } from '../pipeline/realtime/rollup-answer';
 import { epochMinute } from '../pipeline/session-aggregate';
 import type { EdgeRecord, SessionItem } from '../schemas';
@@ -45,6 +48,9 @@ const env = useConsumerTestStack({
   },
 });
 
+/** The site's rollup keys: split, as a hot site's are (the stage's shard plan). */
+const ROLLUP_KEYS = 2;
+
 // The rollup function on the ActiveSessions stream, as npm start runs it.
 beforeAll(async () => {
   rollup = await startLocalRollup({
@@ -52,6 +58,7 @@ beforeAll(async () => {
     clients: env.stack.clients,
     failureBucket: env.stack.names.buckets.failures,
     timing: { pollIntervalMs: 50 },
+    rollupKeysOf: (siteId) => (siteId === SITE_ID ? ROLLUP_KEYS : 1),
   });
 });
 
@@ -74,7 +81,18 @@ const deliver = async (records: readonly EdgeRecord[], first: number) =>
 const rebuild = async (...extra: string[]) => {
   const lines: string[] = [];
   await runAdmin(['rebuild', '--site', SITE_ID, ...extra], {
-    target: stackTarget(env.stack, env.consumer.config),
+    target: stackTarget(env.stack, {
+      ...env.consumer.config,
+      shardPlan: {
+        defaultShards: env.consumer.config.activeSessionShards,
+        sites: {
+          [SITE_ID]: {
+            activeSessionShards: env.consumer.config.activeSessionShards,
+            rollupKeys: ROLLUP_KEYS,
+          },
+        },
+      },
+    }),
     commands: [rebuildCommand],
     print: (line) => lines.push(line),
   });
@@ -102,7 +120,11 @@ async function rollupAnswers(items: TableSnapshot['activeSessions'], nowMs: numb
   const { from, to } = bucketRange(nowMs);
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const buckets = await reader.readBuckets(SITE_ID, from, to);
+    const buckets = (
+      await Promise.all(
+        rollupKeysOfSite(SITE_ID, ROLLUP_KEYS).map((key) => reader.readBuckets(key, from, to)),
+      )
+    ).flat();
     const got = figures(answerFromRollup(buckets, { siteId: SITE_ID, nowMs }));
     if (JSON.stringify(got) === JSON.stringify(want) || Date.now() > deadline) {
       expect(got).toEqual(want);

@@ -13,6 +13,7 @@ import {
 import { expectExactlyOnce } from '../handlers/consumer/test-support/exactly-once';
 import { kinesisEvent, kinesisRecords } from '../handlers/consumer/test-support/scenario';
 import { restrictTo, snapshot } from '../handlers/consumer/test-support/table-snapshot';
+import { ENV } from '../handlers/env-names';
 import { type TestStack, useTestStack } from '../localstack/testing/use-test-stack';
 import type { EdgeRecord, SessionItem } from '../schemas';
 import { runAdmin } from './admin';
@@ -32,7 +33,18 @@ let consumer: ConsumerUnderTest;
 
 beforeAll(async () => {
   stack = await useTestStack({ name: 'rebuild-property' });
-  consumer = consumerUnderTest(stack);
+  // The site has its own ActiveSessions shard count (the stage's shard plan), twice the default:
+  // the rebuild must place its projections where the consumer does.
+  const shards = Number(stack.env[ENV.activeSessionShards]) * 2;
+  consumer = consumerUnderTest({
+    ...stack,
+    env: {
+      ...stack.env,
+      [ENV.siteShards]: JSON.stringify({
+        [SITE_ID]: { activeSessionShards: shards, rollupKeys: 1 },
+      }),
+    },
+  });
 });
 afterAll(async () => {
   consumer.dispose();

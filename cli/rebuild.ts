@@ -55,6 +55,7 @@ import { applyEvents } from '../pipeline/apply-events';
 import { sessionKey, toActiveSessionItem, toSessionItem } from '../pipeline/items';
 import { rebuildCorrection } from '../pipeline/realtime/rebuild-correction';
 import { visibleFrom } from '../pipeline/realtime/rollup';
+import { rollupKeyOf } from '../pipeline/realtime/rollup-keys';
 import { mergeSiteDayPages, siteDayKeys } from '../pipeline/site-day-index';
 import { utcDay } from '../pipeline/utc-day';
 import {
@@ -66,6 +67,7 @@ import {
   SessionItemSchema,
   type SessionState,
 } from '../schemas';
+import { type ShardPlan, activeSessionShardsOf, rollupKeysOf } from '../schemas/shard-plan';
 import { canonicalJson } from './canonical-json';
 import { CliTargetError, CliUsageError, explainAwsError } from './errors';
 
@@ -93,7 +95,12 @@ export interface RebuildOptions {
   readonly toMs: number;
   /** Sessions named explicitly (e.g. whose Sessions item was deleted); replaces the range. */
   readonly sessionIds?: readonly string[];
-  readonly activeSessionShards: number;
+  /**
+   * The stage's shard plan (or one shard count for every site): the site's ActiveSessions shards
+   * place its projections, its rollup keys the rollup correction — as the consumer and the
+   * rollup function place them.
+   */
+  readonly shards: ShardPlan | number;
   readonly dryRun: boolean;
   /** Wall clock (epoch ms): which sessions are still active. */
   readonly now: number;
@@ -318,7 +325,10 @@ async function rebuildActive(
   report: RebuildReport,
 ): Promise<void> {
   const table = tables.activeSessions;
-  const projection = toActiveSessionItem(state, options.activeSessionShards);
+  const projection = toActiveSessionItem(
+    state,
+    activeSessionShardsOf(options.shards, options.siteId),
+  );
   const key = { pk: { S: projection.pk }, sk: { S: projection.sk } };
   const current = await send(
     () => dynamodb.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true })),
@@ -421,7 +431,13 @@ async function correctRollup(
       {
         firstEventId: `rebuild#${image}`,
         lastSequence: '0',
-        deltas: new Map([[options.siteId, delta]]),
+        // The key the rollup function counted the stored image under (its item's shard).
+        deltas: new Map([
+          [
+            rollupKeyOf(options.siteId, stored.pk, rollupKeysOf(options.shards, options.siteId)),
+            delta,
+          ],
+        ]),
       },
       deadlineFrom(ROLLUP_CORRECTION_BUDGET_MS),
       options.now,

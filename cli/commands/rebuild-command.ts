@@ -78,7 +78,7 @@ export const rebuildCommand: Command = {
         fromMs,
         toMs,
         ...(sessionIds === undefined ? {} : { sessionIds }),
-        activeSessionShards: target.consumer.activeSessionShards,
+        shards: target.consumer.shardPlan ?? target.consumer.activeSessionShards,
         dryRun,
         now,
         print,

@@ -18,7 +18,7 @@ export interface Accepted {
 export function expectExactlyOnce(
   stored: TableSnapshot,
   accepted: Accepted,
-  config: Pick<ConsumerConfig, 'visitorSalt' | 'activeSessionShards'>,
+  config: Pick<ConsumerConfig, 'visitorSalt' | 'activeSessionShards' | 'shardPlan'>,
 ): void {
   if (config.visitorSalt.kind !== 'value') {
     throw new Error(
@@ -28,7 +28,7 @@ export function expectExactlyOnce(
   const expected = expectedState(
     accepted.events,
     config.visitorSalt.secret,
-    config.activeSessionShards,
+    config.shardPlan ?? config.activeSessionShards,
   );
   const storedIds = stored.events.map((item) => item.eventId).sort();
   // One in, one out: accepted = stored + bad, nothing lost, nothing twice.

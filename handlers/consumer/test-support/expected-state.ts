@@ -5,6 +5,7 @@
  */
 import { foldEvents } from '../../../pipeline/session-aggregate';
 import { toActiveSessionItem } from '../../../pipeline/items';
+import { type ShardPlan, activeSessionShardsOf } from '../../../schemas/shard-plan';
 import { processBatch } from '../../../pipeline/process-batch';
 import type { ActiveSessionItem, EdgeRecord, EnrichedEvent, SessionState } from '../../../schemas';
 import { dailySalt } from '../../adapters/daily-salt';
@@ -21,7 +22,8 @@ export interface ExpectedState {
 export function expectedState(
   accepted: readonly EdgeRecord[],
   saltSecret: string,
-  activeSessionShards: number,
+  /** The stage's shard plan, or one shard count for every site (as the consumer takes it). */
+  shards: ShardPlan | number,
 ): ExpectedState {
   const distinct = new Map<string, EdgeRecord>();
   for (const record of accepted)
@@ -40,7 +42,7 @@ export function expectedState(
   const sessions = new Map([...bySession].map(([pk, events]) => [pk, foldEvents(events)]));
   const activeSessions = new Map(
     [...sessions.values()].map((state) => {
-      const item = toActiveSessionItem(state, activeSessionShards);
+      const item = toActiveSessionItem(state, activeSessionShardsOf(shards, state.siteId));
       return [`${item.pk}/${item.sk}`, item];
     }),
   );
