@@ -1,7 +1,7 @@
 /**
  * Custom event names the browser tracker sends by itself (issue 14, CONTRACT.md): the dashboard
  * shows them, the tracker sends them. The tracker (browser code, which imports schemas' types
- * only) keeps a copy in tracker/src/extras.ts; tracker/test/tracker-events.test.ts holds the
+ * only) keeps a copy in tracker/src/event-names.ts; tracker/test/contract-copies.test.ts holds the
  * two equal.
  */
 export const TRACKER_EVENT_NAMES = {

@@ -12,6 +12,8 @@
  * pipeline/session-aggregate.ts); a session ends after 30 minutes without an event.
  */
 
+import { MAX_TITLE, MAX_URL, SESSION_GAP_MS } from './contract';
+
 /**
  * The options: the script tag's data-* attributes as `dataset` names them (a present boolean
  * attribute is `''` or `true`), or the ESM build's init() argument. tracker/README.md lists them.
@@ -129,7 +131,7 @@ function save(): void {
 export function send(type: string, fields: Fields, u = url): Fields | undefined {
   if (out) return;
   const t = now();
-  if (!session || t - session[2] > 18e5) session = [rid(), 0, t]; // 30 min: WINDOWS.sessionGapMs
+  if (!session || t - session[2] > SESSION_GAP_MS) session = [rid(), 0, t];
   session[2] = t;
   const e: Fields = {
     eventId: rid(),
@@ -171,7 +173,7 @@ export function flush(beacon?: unknown): void {
   let count = 0;
   let bytes = 0;
   // ≤ 10,000 UTF-16 units, ≤ 30 KB of UTF-8: a fetch and a beacon in flight stay within the
-  // 64 KiB keepalive budget. Every event is shorter (custom events are held under 7 KB).
+  // 64 KiB keepalive budget. Every event is shorter (custom events are held under 7 KB: CUSTOM_BYTES).
   for (const e of queue) if ((bytes += JSON.stringify(e).length) < 1e4) count++;
   const batch = queue.splice(0, count);
   save();
@@ -229,13 +231,15 @@ function report(): void {
 function view(): void {
   report();
   path = pathKey();
-  url = x.skip?.(loc.pathname) ? '' : (c.hash ? loc.href : loc.href.split('#')[0]!).slice(0, 2048);
+  url = x.skip?.(loc.pathname)
+    ? ''
+    : (c.hash ? loc.href : loc.href.split('#')[0]!).slice(0, MAX_URL);
   if (!url) return;
   engaged = depth = sentDepth = 0;
   tick();
   scrolled();
   titled = send('pageview', {
-    referrer: d.referrer.slice(0, 2048) || undefined,
+    referrer: d.referrer.slice(0, MAX_URL) || undefined,
     screen: { w: screen.width, h: screen.height },
     lang: n.language,
   });
@@ -246,7 +250,7 @@ function view(): void {
  * has set the new page's title) or when its batch is sent — as SPA routers set it after the URL.
  */
 function title(): void {
-  if (titled) titled['title'] = d.title.slice(0, 512);
+  if (titled) titled['title'] = d.title.slice(0, MAX_TITLE);
   titled = undefined;
 }
 

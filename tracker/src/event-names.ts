@@ -1,4 +1,4 @@
-/** The names the tracker sends by itself; equal to schemas/tracker-events.ts (tracker/test/tracker-events.test.ts). */
+/** The names the tracker sends by itself; equal to schemas/tracker-events.ts (tracker/test/contract-copies.test.ts). */
 export const EVENT_NAMES = {
   outbound: 'Outbound Link: Click',
   download: 'File Download',

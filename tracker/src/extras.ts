@@ -5,6 +5,15 @@
  * hide sends it by beacon), elements tagged `data-li-event="Name"` (+ `data-li-props='{"key":"value"}'`),
  * and the include/exclude path filter.
  */
+import {
+  CUSTOM_BYTES,
+  MAX_MAGNITUDE,
+  MAX_NAME,
+  MAX_PROP_STRING,
+  MAX_PROPS,
+  MIN_MAGNITUDE,
+  PROP_KEY,
+} from './contract';
 import { halt, log, on, send, type Extras, type TrackerOptions } from './core';
 import { EVENT_NAMES } from './event-names';
 
@@ -18,18 +27,20 @@ declare global {
 
 /** Checks the contract (schemas/ingest.ts): name 1–128 chars; ≤ 30 props, keys PROP_KEY_PATTERN, values ≤ 500 chars, boolean, or a number DynamoDB holds. */
 function custom(name: unknown, options?: { props?: Props }): void {
-  if (typeof name != 'string' || !name || name.length > 128) return void log(`bad name ${name}`);
+  if (typeof name != 'string' || !name || name.length > MAX_NAME)
+    return void log(`bad name ${name}`);
   const props: Props = {};
   let count = 0;
   for (const [k, v] of Object.entries(options?.props || {})) {
     const a = Math.abs(v as number);
     if (
-      count < 30 &&
-      /^[\w.:-]{1,64}$/.test(k) &&
+      count < MAX_PROPS &&
+      PROP_KEY.test(k) &&
       (typeof v == 'string'
-        ? v.length <= 500
+        ? v.length <= MAX_PROP_STRING
         : // v === +v: a number, not NaN; DynamoDB holds 0 and magnitudes 1e-130 to 1e125.
-          typeof v == 'boolean' || (v === +(v as number) && !(a > 1e125 || (a && a < 1e-130))))
+          typeof v == 'boolean' ||
+          (v === +(v as number) && !(a > MAX_MAGNITUDE || (a && a < MIN_MAGNITUDE))))
     ) {
       props[k] = v;
       count++;
@@ -37,7 +48,7 @@ function custom(name: unknown, options?: { props?: Props }): void {
   }
   const e = { name, props: count ? props : undefined };
   // LIMITS.maxEventBytes is 8 KB for the whole event: 7 KB of name and props leave room for the rest.
-  if (new Blob([JSON.stringify(e)]).size > 7168) log(`over 8 KB: ${name}`);
+  if (new Blob([JSON.stringify(e)]).size > CUSTOM_BYTES) log(`over 8 KB: ${name}`);
   else send('custom', e, location.href.split('#')[0]);
 }
 
@@ -57,7 +68,7 @@ function clicked(e: Event): void {
     );
   if (file || a.host != location.host)
     custom(file ? EVENT_NAMES.download : EVENT_NAMES.outbound, {
-      props: { url: a.href.slice(0, 500) },
+      props: { url: a.href.slice(0, MAX_PROP_STRING) },
     });
 }
 
