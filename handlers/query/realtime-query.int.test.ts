@@ -10,6 +10,7 @@ import { RealtimeAnswerSchema, type RealtimeAnswer } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { installRequestMeter } from '../faults/request-meter';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
+import { waitFor } from '../../localstack/testing/wait-for';
 import { startLocalRollup, type LocalRollup } from '../../localstack/rollup/local-rollup';
 import { minuteKey } from '../adapters/dynamo-realtime-rollups';
 import { ENV } from '../env-names';
@@ -124,14 +125,16 @@ beforeAll(async () => {
   });
   api = apiOn();
   // The stream reaches the rollup within moments; wait until both sites' items are counted.
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const [a, b] = await Promise.all([realtimeOf('site-a'), realtimeOf('site-b')]);
-    if (a.activeSessions === 6 && a.bots.sessions === 1 && b.activeSessions === 2) break;
-    if (Date.now() > deadline)
-      throw new Error(`the rollup never caught up: ${JSON.stringify([a, b])}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let seen: unknown;
+  await waitFor(
+    async () => {
+      const [a, b] = await Promise.all([realtimeOf('site-a'), realtimeOf('site-b')]);
+      seen = [a, b];
+      return a.activeSessions === 6 && a.bots.sessions === 1 && b.activeSessions === 2;
+    },
+    () => `the rollup to catch up: ${JSON.stringify(seen)}`,
+    { timeoutMs: 20_000, intervalMs: 50 },
+  );
 });
 
 afterAll(async () => {

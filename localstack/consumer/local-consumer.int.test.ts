@@ -4,7 +4,7 @@
  * Lambda's polling pace), and the part stops cleanly.
  */
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { waitFor } from '../event-source-mapping/test-support/wait-for';
+import { waitFor } from '../testing/wait-for';
 import { type TestStack, useTestStack } from '../testing/use-test-stack';
 import { interleavedSessions } from '../../handlers/consumer/test-support/scenario';
 import { snapshot } from '../../handlers/consumer/test-support/table-snapshot';

@@ -24,7 +24,7 @@ import {
   type DynamoDBMappingOptions,
   type EventSourceMappingHandle,
 } from './index';
-import { waitFor } from './test-support/wait-for';
+import { waitFor } from '../testing/wait-for';
 
 const FAST = { pollIntervalMs: 20, shardDiscoveryIntervalMs: 100, retryBackoffMs: () => 10 };
 

@@ -3,7 +3,7 @@
 import { MemoryStream } from './test-support/memory-stream';
 import { scriptedHandler } from './test-support/scripted-handler';
 import { startMemoryMapping, stopStartedMappings } from './test-support/start-memory-mapping';
-import { waitFor } from './test-support/wait-for';
+import { waitFor } from '../testing/wait-for';
 
 afterEach(stopStartedMappings);
 

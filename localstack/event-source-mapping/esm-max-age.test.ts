@@ -8,7 +8,7 @@ import {
   startMemoryMapping,
   stopStartedMappings,
 } from './test-support/start-memory-mapping';
-import { waitFor } from './test-support/wait-for';
+import { waitFor } from '../testing/wait-for';
 
 afterEach(stopStartedMappings);
 

@@ -4,7 +4,7 @@ import { MemoryFailureDestination } from './test-support/memory-failure-destinat
 import { MemoryStream } from './test-support/memory-stream';
 import { scriptedHandler } from './test-support/scripted-handler';
 import { startMemoryMapping, stopStartedMappings } from './test-support/start-memory-mapping';
-import { waitFor } from './test-support/wait-for';
+import { waitFor } from '../testing/wait-for';
 
 afterEach(stopStartedMappings);
 

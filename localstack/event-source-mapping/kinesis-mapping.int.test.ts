@@ -25,7 +25,7 @@ import {
   type EventSourceMappingHandle,
   type KinesisMappingOptions,
 } from './index';
-import { waitFor } from './test-support/wait-for';
+import { waitFor } from '../testing/wait-for';
 
 const FAST = { pollIntervalMs: 20, shardDiscoveryIntervalMs: 100, retryBackoffMs: () => 10 };
 

@@ -10,6 +10,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { toItem } from '../../handlers/adapters/item-codec';
 import { recentT0, sessionItemAt } from '../../handlers/processor/__fixtures__/stream-events';
 import { type TestStack, useTestStack } from '../testing/use-test-stack';
+import { waitFor } from '../testing/wait-for';
 import { JsonLinesTail } from './json-lines-tail';
 import { type LocalProcessor, startLocalProcessor } from './local-processor';
 
@@ -50,12 +51,11 @@ describe('startLocalProcessor', () => {
     );
 
     const running = processor;
-    const deadline = Date.now() + 20_000;
-    while (running.sink.summary().total.pageViews30Min !== 1) {
-      if (Date.now() > deadline)
-        throw new Error(`no page view after 20 s: ${JSON.stringify(running.sink.stats())}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      () => running.sink.summary().total.pageViews30Min === 1,
+      () => `one page view; sink ${JSON.stringify(running.sink.stats())}`,
+      { timeoutMs: 20_000, intervalMs: 50 },
+    );
     const latencyMs = Date.now() - started;
     const summary = running.sink.summary();
     expect(summary.sites.map((site) => site.site)).toEqual(['demo-shop']);

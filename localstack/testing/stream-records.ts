@@ -10,6 +10,7 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AwsClients } from '../../handlers/aws-clients';
+import { waitFor } from './wait-for';
 
 async function readOnce(clients: AwsClients, streamArn: string): Promise<_Record[]> {
   const { StreamDescription } = await clients.dynamodbStreams.send(
@@ -44,16 +45,15 @@ export async function readStreamRecords(
   const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = Table?.LatestStreamArn;
   if (streamArn === undefined) throw new Error(`Table ${tableName} has no stream (expected one)`);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const records = await readOnce(clients, streamArn);
-    if (until(records)) return records;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Stream of ${tableName} did not reach the expected state within ${timeoutMs} ms ` +
-          `(read ${records.length} records: ${records.map((r) => r.eventName).join(', ')})`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let records: _Record[] = [];
+  return waitFor(
+    async () => {
+      records = await readOnce(clients, streamArn);
+      return until(records) && records;
+    },
+    () =>
+      `the stream of ${tableName} to reach the expected state ` +
+      `(read ${records.length} records: ${records.map((r) => r.eventName).join(', ')})`,
+    { timeoutMs, intervalMs: 100 },
+  );
 }

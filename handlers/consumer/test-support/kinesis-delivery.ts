@@ -16,7 +16,7 @@ import {
   startEventSourceMapping,
   type EventSourceMappingHandle,
 } from '../../../localstack/event-source-mapping';
-import { waitFor } from '../../../localstack/event-source-mapping/test-support/wait-for';
+import { waitFor } from '../../../localstack/testing/wait-for';
 import type { TestStack } from '../../../localstack/testing/use-test-stack';
 import { comparePositions } from '../../../pipeline/kinesis-record';
 import type { ConsumerUnderTest } from './consumer-under-test';

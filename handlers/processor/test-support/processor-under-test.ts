@@ -16,6 +16,7 @@ import {
 } from '../../../localstack/event-source-mapping';
 import { LocalMetricsSink } from '../../../localstack/metrics-sink';
 import type { TestStack } from '../../../localstack/testing/use-test-stack';
+import { waitFor } from '../../../localstack/testing/wait-for';
 import { type AwsClients, createAwsClients } from '../../aws-clients';
 import { readProcessorConfig, type ProcessorConfig } from '../../config';
 import { type FaultInjector, installFaultInjector } from '../../faults/fault-injector';
@@ -101,20 +102,16 @@ export async function startProcessorUnderTest(
     faults,
     sink,
     invocations,
-    async waitFor(probe, description, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        await sink.poll();
-        const value = probe();
-        if (value !== undefined && value !== false) return value;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `timed out after ${timeoutMs} ms waiting for ${description}; ` +
-              `${invocations.length} invocation(s), sink ${JSON.stringify(sink.stats())}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    waitFor(probe, description, timeoutMs = 20_000) {
+      return waitFor(
+        async () => {
+          await sink.poll();
+          return probe();
+        },
+        () =>
+          `${description}; ${invocations.length} invocation(s), sink ${JSON.stringify(sink.stats())}`,
+        { timeoutMs, intervalMs: 50 },
+      );
     },
     async settle() {
       await sink.poll();
