@@ -119,25 +119,27 @@ export function manifestOf(built: BuiltFile): TrackerManifest {
 }
 
 /** The ESM build's type declarations: the public types of tracker/src/index.ts. */
-export const ESM_DECLARATIONS = `/** LiveInsight tracker, ESM build (tracker/README.md). */
+export const ESM_DECLARATIONS = `/** LiveInsight tracker, ESM build (tracker/README.md "Options"). */
 export interface TrackerOptions {
   readonly site: string;
   readonly key: string;
+  /** Base URL of the ingest API, no trailing slash. */
   readonly api: string;
   readonly hash?: boolean;
   readonly manual?: boolean;
-  readonly exclude?: readonly string[];
-  readonly include?: readonly string[];
+  /** Paths never counted, * = anything (an array or a comma-separated string). */
+  readonly exclude?: string | readonly string[];
+  readonly include?: string | readonly string[];
   readonly dnt?: boolean;
   readonly local?: boolean;
   readonly iframe?: boolean;
-  readonly automation?: boolean;
+  readonly allowAutomation?: boolean;
   readonly memory?: boolean;
   readonly notFound?: boolean;
   readonly debug?: boolean;
 }
 export type Li = ((name: string, options?: { props?: Record<string, string | number | boolean> }) => void) & {
-  q?: IArguments[];
+  q?: ArrayLike<unknown>[];
   l?: number;
 };
 /** Starts the tracker; undefined when one already runs on this page. */
