@@ -266,7 +266,7 @@ async function writeChunk(
 
 /** Count and checksum of every item of `table`, page by page. */
 /** Parallel Scan segments of a verification: each table is read by this many requests at once. */
-export const VERIFY_SEGMENTS = 4;
+const VERIFY_SEGMENTS = 4;
 
 /**
  * A table's item count and checksum, from a strongly consistent parallel Scan (`segments`

@@ -12,8 +12,8 @@ export const LOCAL_STACK_ENV = {
   stateDir: 'LIVEINSIGHT_STATE_DIR',
 } as const;
 
-export const DEFAULT_LOCAL_STAGE = 'liveinsight-dev';
-export const DEFAULT_LOCAL_STATE_DIR = '.liveinsight';
+const DEFAULT_LOCAL_STAGE = 'liveinsight-dev';
+const DEFAULT_LOCAL_STATE_DIR = '.liveinsight';
 
 export interface LocalStackLocation {
   readonly stage: string;
