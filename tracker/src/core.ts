@@ -227,8 +227,9 @@ function report(): void {
   }
 }
 
-/** Counts a view of the current location, after reporting the previous view's engagement. */
+/** Counts a view of the current location, after naming the previous view and reporting its engagement. */
 function view(): void {
+  title();
   report();
   path = pathKey();
   url = x.skip?.(loc.pathname)
@@ -256,9 +257,7 @@ function title(): void {
 
 /** A history or hash change: a new view when the path changed. */
 function navigated(): void {
-  if (pathKey() == path || c.manual) return;
-  title();
-  view();
+  if (pathKey() != path && !c.manual) view();
 }
 
 function hide(e: Event): void {
