@@ -6,10 +6,11 @@
  *   (LIVEINSIGHT_STAGE); the consumer is configured exactly as `npm start` configures its own
  *   (localstack/handler-env.ts), so replayed records get the same visitor ids;
  * - a deployed stage (`--stage <name>`): table and bucket names from the CloudFormation stack's
- *   outputs (infra/admin-outputs.ts), region and credentials from the SDK's standard chain.
+ *   outputs (ADMIN_OUTPUTS in infra/resources.ts), region and credentials from the SDK's standard chain.
  *
- * The local target imports the local product's config and env (localstack/) on purpose: one
- * reader of LIVEINSIGHT_STATE_DIR / LIVEINSIGHT_STAGE, one definition of the local salt.
+ * Where the local stack is comes from handlers/local-stack-location.ts (the one reader of
+ * LIVEINSIGHT_STATE_DIR / LIVEINSIGHT_STAGE); the local consumer env (and its salt) still from
+ * localstack/handler-env.ts until it moves to handlers/ (the one import left outside cli's layers).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,8 +21,6 @@ import {
   ADMIN_OUTPUTS,
   ADMIN_TABLE_OUTPUTS,
   ADMIN_USAGE_PLAN_OUTPUTS,
-} from '../infra/admin-outputs';
-import {
   TABLE_KEYS,
   type TableDefinition,
   type TableKey,
