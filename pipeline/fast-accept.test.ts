@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EdgeRecordSchema, isValid, type EdgeRecord } from '../schemas';
-import { isEdgeRecord } from './fast-accept';
+import { isEdgeRecord, withCodeUnitLengths } from './fast-accept';
 import {
   customEvent,
   edgeRecord,
@@ -39,6 +39,14 @@ describe('fast accept pre-check of edge records', () => {
 
     // Assess
     expect(risky.map((r) => r.path)).toEqual([]);
+  });
+
+  it('renames only the length limits of string schemas', () => {
+    const copy = JSON.stringify(withCodeUnitLengths(EdgeRecordSchema));
+
+    expect(copy).not.toMatch(/"(minLength|maxLength)"/);
+    expect(copy).toContain('"maxUnits":1024');
+    expect(copy).toContain('"maxProperties":30');
   });
 
   it('refuses a string too long in code points on both paths', () => {
