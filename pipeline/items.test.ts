@@ -1,3 +1,5 @@
+import { parseShardPlan } from '../schemas/shard-plan';
+import { siteDaySplit } from './site-day-index';
 import {
   ActiveSessionItemSchema,
   EnrichedEventSchema,
@@ -85,7 +87,7 @@ describe('Sessions item', () => {
 
     expect(item).toMatchObject({
       pk: 'demo-shop#sess_01234567',
-      siteDay: 'demo-shop#2025-11-13',
+      siteDay: `demo-shop#2025-11-13#${siteDaySplit('sess_01234567')}`,
       version: 3,
       expiresAt: seconds(state.lastSeen) + 90 * DAY,
     });
@@ -127,6 +129,20 @@ describe('ActiveSessions item', () => {
 
     expect(new Set(shards)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
     expect(activeSessionShard('sess_7_abcdef', 8)).toBe(shards[7]);
+  });
+
+  it('puts a site with its own count in the plan on that many shards, others on the default', () => {
+    const plan = parseShardPlan(4, { 'demo-shop': { activeSessionShards: 64, rollupKeys: 32 } });
+    const shards = new Set(
+      Array.from(
+        { length: 2000 },
+        (_, i) => toActiveSessionItem({ ...state, sessionId: `sess_${i}_abcdef` }, plan).pk,
+      ),
+    );
+    expect(shards.size).toBe(64);
+    expect(toActiveSessionItem({ ...state, siteId: 'blog' }, plan).pk).toBe(
+      `blog#${activeSessionShard(state.sessionId, 4)}`,
+    );
   });
 
   it.each([0, 65, 2.5])('refuses shard count %p', (shardCount) => {

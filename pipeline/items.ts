@@ -14,8 +14,14 @@ import {
   type SessionItem,
   type SessionState,
 } from '../schemas';
+import {
+  MAX_ACTIVE_SESSION_SHARDS,
+  activeSessionShardsOf,
+  type ShardPlan,
+} from '../schemas/shard-plan';
 import { originPosition } from './bad-rows';
 import { PipelineArgumentError } from './errors';
+import { siteDayKey } from './site-day-index';
 import { fnv1a32 } from './stable-hash';
 import { utcDay } from './utc-day';
 
@@ -25,8 +31,7 @@ const ACTIVE_SESSION_SECONDS = WINDOWS.activeSessionMs / 1000;
 /** Bad rows of one day spread over this many partitions (a bad-data storm must not make one hot). */
 export const BAD_ROW_BUCKETS = 8;
 
-/** The most ActiveSessions shards a site may use (the query Lambda reads them all per request). */
-export const MAX_ACTIVE_SESSION_SHARDS = 64;
+export { MAX_ACTIVE_SESSION_SHARDS };
 
 /** pk of Events and Sessions: a session's raw events sit in one partition, sorted by eventId. */
 export function sessionKey(siteId: string, sessionId: string): string {
@@ -91,7 +96,7 @@ export function toSessionItem(state: SessionState, version: number): SessionItem
   return {
     ...state,
     pk: sessionKey(state.siteId, state.sessionId),
-    siteDay: `${state.siteId}#${utcDay(state.startedAt)}`,
+    siteDay: siteDayKey(state.siteId, state.startedAt, state.sessionId),
     version,
     expiresAt: epochSeconds(state.lastSeen) + RETENTION.sessionsDays * DAY_SECONDS,
   };
@@ -103,8 +108,15 @@ export function sessionStateOf(item: SessionItem): SessionState {
   return state;
 }
 
-/** The realtime projection of a session: what `/realtime` and `/sessions/active` read. */
-export function toActiveSessionItem(state: SessionState, shardCount: number): ActiveSessionItem {
+/**
+ * The realtime projection of a session: what `/realtime` and `/sessions/active` read. `shards`:
+ * the stage's shard plan (the site's own count), or one count for every site.
+ */
+export function toActiveSessionItem(
+  state: SessionState,
+  shards: ShardPlan | number,
+): ActiveSessionItem {
+  const shardCount = activeSessionShardsOf(shards, state.siteId);
   return {
     pk: `${state.siteId}#${activeSessionShard(state.sessionId, shardCount)}`,
     sk: state.sessionId,
@@ -128,6 +140,12 @@ export function toActiveSessionItem(state: SessionState, shardCount: number): Ac
     country: state.country,
     isBot: state.isBot,
     pageviewMinutes: { ...state.pageviewMinutes },
+    // Bounded per session (pipeline/capped-names.ts); the rollup's custom-event, link and
+    // per-page engagement breakdowns come from them.
+    eventNames: state.eventNames,
+    outboundLinks: state.outboundLinks,
+    pageEngagedMs: state.pageEngagedMs,
+    pageScrollDepth: state.pageScrollDepth,
     // Last activity + 30 min: the TTL deletes it eventually; readers filter on it meanwhile.
     expiresAt: epochSeconds(state.lastSeen) + ACTIVE_SESSION_SECONDS,
   };
