@@ -12,9 +12,3 @@ declare module 'kinesalite' {
   function kinesalite(options: KinesaliteOptions): Server;
   export = kinesalite;
 }
-
-declare module 'kinesalite/db' {
-  import type { KinesaliteDb } from './kinesalite-fast-paths';
-  const db: KinesaliteDb;
-  export = db;
-}

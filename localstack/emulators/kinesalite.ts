@@ -1,8 +1,8 @@
 /**
  * kinesalite (npm): Kinesis on LevelDB in memory, validates requests like AWS (501 records or
  * 1 MB + 1 byte are refused). The default Kinesis engine. With `path`, LevelDB keeps streams and
- * records on disk, so a restart (or a crash of the process) loses nothing it acknowledged. Run through kinesalite-main.ts, which
- * swaps its bignumber.js sequence arithmetic for BigInt (half its CPU per PutRecords).
+ * records on disk, so a restart (or a crash of the process) loses nothing it acknowledged. Run
+ * through kinesalite-main.ts (its options as flags).
  */
 import { dirname } from 'node:path';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
