@@ -28,7 +28,6 @@ export function buildApp(
     stage: config.stage,
     streamMode: config.streamMode,
     shardCount: config.shardCount,
-    ingestSites: config.sites,
     monthlyBudgetUsd: config.monthlyBudgetUsd,
     apiGatewayCloudWatchRole: config.apiGatewayCloudWatchRole,
     runbookBaseUrl: config.runbookBaseUrl,

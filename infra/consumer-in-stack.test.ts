@@ -19,6 +19,7 @@ const template = Template.fromStack(
     rollupCode: prebuilt,
     queryCode: prebuilt,
     authorizerCode: prebuilt,
+    ingestAuthorizerCode: prebuilt,
   }),
 );
 

@@ -1,8 +1,7 @@
 /**
- * LiveInsight's stack: the data resources of infra/resources.ts (`this.data`) and the constructs
- * that use them, each receiving the tables, stream and buckets as objects — the ingest API, the
- * consumer, processor and rollup functions with their event-source mappings, the query API, the
- * dashboard hosting, the business dashboard, and the stage's operations and protection.
+ * LiveInsight's stack. Minimal for now: the data resources from infra/resources.ts; the ingest
+ * API, Lambdas, event-source mappings and dashboards add their constructs here, receiving the
+ * tables, stream and buckets as objects (`this.data`).
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -11,7 +10,7 @@ import { DataResources, type DataResourcesProps } from './constructs/data-resour
 import { BusinessDashboard } from './constructs/business-dashboard';
 import { ProcessorFunction, type ProcessorFunctionProps } from './constructs/processor-function';
 import { RollupFunction, type RollupFunctionProps } from './constructs/rollup-function';
-import { IngestApi, type IngestSite } from './constructs/ingest-api';
+import { IngestApi } from './constructs/ingest-api';
 import { DashboardHosting, type DashboardHostingProps } from './constructs/dashboard-hosting';
 import type { FunctionCode } from './constructs/bundled-function';
 import { QueryApi, queryStageOptions } from './constructs/query-api';
@@ -53,17 +52,16 @@ export interface LiveInsightStackProps extends StackProps, DataResourcesProps {
    */
   readonly businessDashboardName?: string;
   /**
-   * Sites whose browsers may send events, with their allowed origins (the ingest API's stage
-   * variables). Ingest keys are created outside CloudFormation (localstack/edge/README.md).
-   * @default []
-   */
-  readonly ingestSites?: readonly IngestSite[];
-  /**
    * The query and authorizer functions' code: bundled with esbuild at synth time, or prebuilt.
    * @default { kind: 'bundle' } for both
    */
   readonly queryCode?: FunctionCode;
   readonly authorizerCode?: FunctionCode;
+  /**
+   * The ingest key authorizer's code (handlers/ingest-authorizer/).
+   * @default { kind: 'bundle' }
+   */
+  readonly ingestAuthorizerCode?: FunctionCode;
   /**
    * The live dashboard's own domain names and ACM certificate (us-east-1).
    * @default the distribution's *.cloudfront.net name
@@ -185,7 +183,10 @@ export class LiveInsightStack extends Stack {
       restApiName: `${props.stage}-api`,
       stageName: props.stage,
       manageCloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
-      sites: props.ingestSites ?? [],
+      registryTable: this.data.tables.registry,
+      ...(props.ingestAuthorizerCode === undefined
+        ? {}
+        : { authorizerCode: props.ingestAuthorizerCode }),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       // The query API shares this REST API; its stage settings (cache cluster or none) go here.
       stageOptions: queryStageOptions(props.apiCache ?? true),

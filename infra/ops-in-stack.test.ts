@@ -37,6 +37,7 @@ const stack = new LiveInsightStack(new App(), 'OpsTest', {
   rollupCode: prebuilt,
   queryCode: prebuilt,
   authorizerCode: prebuilt,
+  ingestAuthorizerCode: prebuilt,
 });
 const template = Template.fromStack(stack);
 

@@ -87,7 +87,8 @@ describe('the deployed app (production stage)', () => {
 
   it('gives every function of ours a `live` alias that its mappings and integrations invoke', () => {
     const aliases = ofType('AWS::Lambda::Alias');
-    expect(aliases).toHaveLength(5);
+    // consumer, processor, rollup, query, read-token authorizer, ingest-key authorizer
+    expect(aliases).toHaveLength(6);
     for (const [, alias] of aliases) expect(alias['Name']).toBe('live');
     const aliasIds = new Set(aliases.map(([id]) => id));
 
@@ -108,7 +109,7 @@ describe('the deployed app (production stage)', () => {
   });
 
   it('deploys every alias as a 10 % / 5 minute canary that rolls back on alarms', () => {
-    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 5);
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 6);
     template.allResourcesProperties('AWS::CodeDeploy::DeploymentGroup', {
       DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
       AlarmConfiguration: Match.objectLike({ Enabled: true }),

@@ -20,6 +20,7 @@ const template = Template.fromStack(
     rollupCode: prebuilt,
     queryCode: prebuilt,
     authorizerCode: prebuilt,
+    ingestAuthorizerCode: prebuilt,
   }),
 );
 

@@ -61,8 +61,8 @@ describe('the app with the protection switches off (development stage)', () => {
   });
 
   it('keeps the aliases, canaries, PITR and the failures lifecycle (as configured)', () => {
-    template.resourceCountIs('AWS::Lambda::Alias', 5);
-    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 5);
+    template.resourceCountIs('AWS::Lambda::Alias', 6);
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 6);
     template.allResourcesProperties('AWS::DynamoDB::Table', {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });

@@ -15,7 +15,6 @@ describe('readStageConfig', () => {
       stage: STAGE_DEFAULTS.stage,
       alarmEmail: undefined,
       monthlyBudgetUsd: STAGE_DEFAULTS.monthlyBudgetUsd,
-      sites: [],
       streamMode: STAGE_DEFAULTS.streamMode,
       shardCount: STAGE_DEFAULTS.shardCount,
       apiGatewayCloudWatchRole: true,
@@ -36,7 +35,6 @@ describe('readStageConfig', () => {
         apiGatewayCloudWatchRole: 'false',
         consumerReader: 'shared-throughput',
         apiCache: 'false',
-        sites: 'shop=https://shop.example|https://www.shop.example:8443;blog=any',
       }),
     );
     const fromJson = readStageConfig(
@@ -49,26 +47,22 @@ describe('readStageConfig', () => {
         apiGatewayCloudWatchRole: false,
         consumerReader: 'shared-throughput',
         apiCache: false,
-        sites: [
-          {
-            siteId: 'shop',
-            allowedOrigins: ['https://shop.example', 'https://www.shop.example:8443'],
-          },
-          { siteId: 'blog', allowedOrigins: ['any'] },
-        ],
       }),
     );
     expect(fromCli).toEqual(fromJson);
-    expect(fromCli.sites).toHaveLength(2);
     expect(fromCli.apiGatewayCloudWatchRole).toBe(false);
     expect(fromCli.apiCache).toBe(false);
   });
 
-  it('reads sites given as a JSON string', () => {
-    const config = readStageConfig(
-      contextOf({ sites: '[{"siteId":"shop","allowedOrigins":["https://shop.example"]}]' }),
+  it('refuses a sites context, pointing at the registry (origins are data now)', () => {
+    const read = (): unknown =>
+      readStageConfig(
+        contextOf({ sites: '[{"siteId":"shop","allowedOrigins":["https://shop.example"]}]' }),
+      );
+    expect(read).toThrow(StageConfigError);
+    expect(read).toThrow(
+      /context sites is .* \(expected no sites context: .*npm run admin -- sites add/,
     );
-    expect(config.sites).toEqual([{ siteId: 'shop', allowedOrigins: ['https://shop.example'] }]);
   });
 
   it.each([
@@ -98,21 +92,6 @@ describe('readStageConfig', () => {
       'runbookBaseUrl',
       'http://wiki.example/ops',
       /context runbookBaseUrl is "http:\/\/wiki\.example\/ops" \(expected an https URL ending in "\/"/,
-    ],
-    ['sites', '{"siteId":"shop"}', /context sites is .* \(expected a JSON array/],
-    ['sites', '[not json', /context sites is "\[not json" \(expected a JSON array/],
-    ['sites', 'shop', /context sites is "shop" \(expected a JSON array/],
-    [
-      'sites',
-      'shop=https://shop.example/',
-      /context sites\[shop\]\.allowedOrigins is "https:\/\/shop\.example\/" \(expected an origin/,
-    ],
-    ['sites', 'sh op=any', /context sites\[\]\.siteId is "sh op"/],
-    ['sites', 'shop=any;shop=any', /context sites is .* \(expected each siteId once\)/],
-    [
-      'sites',
-      [{ siteId: 'shop', allowedOrigins: [] }],
-      /context sites\[shop\]\.allowedOrigins is \[\]/,
     ],
   ])('refuses %s = %j naming the key and the expected form', (key, value, message) => {
     const read = (): unknown => readStageConfig(contextOf({ [key]: value }));

@@ -11,7 +11,7 @@
  * | `stage` | 1–40 lowercase letters, digits, single hyphens | `liveinsight-dev` |
  * | `alarmEmail` | an e-mail address (alarms and budget notifications) | none: no subscription |
  * | `monthlyBudgetUsd` | a positive number of US dollars | 50 |
- * | `sites` | JSON `[{"siteId":"shop","allowedOrigins":["https://shop.example"]}]` or `shop=https://shop.example\|https://www.shop.example;blog=any` | none |
+ * | `sites` | refused: sites and their origins live in the registry table (`npm run admin -- sites add … --stage <stage>`), not in the deployment | — |
  * | `streamMode` | `on-demand` or `provisioned` | `provisioned` |
  * | `shardCount` | an integer 1–500 (provisioned only) | 1 |
  * | `apiGatewayCloudWatchRole` | `true` or `false`: create the account's API Gateway logging role (once per account and region) | `true` |
@@ -20,7 +20,6 @@
  * | `runbookBaseUrl` | an https URL ending in `/` where this repository's files are browsable (alarm descriptions link `<base>docs/operations/troubleshooting.md#…`) | none: repository-relative links |
  */
 import { CONSUMER_KINESIS_READER, assertValidPrefix, type KinesisReader } from './resources';
-import type { IngestSite } from './constructs/ingest-api';
 
 export type StreamMode = 'on-demand' | 'provisioned';
 
@@ -30,8 +29,6 @@ export interface StageConfig {
   /** Where alarm and budget notifications go; undefined: the SNS topic has no subscription. */
   readonly alarmEmail: string | undefined;
   readonly monthlyBudgetUsd: number;
-  /** Sites whose browsers may send events, with their allowed origins. */
-  readonly sites: readonly IngestSite[];
   readonly streamMode: StreamMode;
   /** Shards of a provisioned stream (ignored on-demand). */
   readonly shardCount: number;
@@ -56,7 +53,6 @@ export const STAGE_CONTEXT_KEYS = {
   stage: 'stage',
   alarmEmail: 'alarmEmail',
   monthlyBudgetUsd: 'monthlyBudgetUsd',
-  sites: 'sites',
   streamMode: 'streamMode',
   shardCount: 'shardCount',
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
@@ -64,6 +60,9 @@ export const STAGE_CONTEXT_KEYS = {
   consumerReader: 'consumerReader',
   apiCache: 'apiCache',
 } as const satisfies Record<keyof StageConfig, string>;
+
+/** A context key read only to refuse it (sites live in the registry table now). */
+export const REMOVED_SITES_CONTEXT_KEY = 'sites';
 
 export const STAGE_DEFAULTS = {
   stage: 'liveinsight-dev',
@@ -93,11 +92,6 @@ function describe(value: unknown): string {
 
 /** A pragmatic shape check (one @, a dot in the domain, no spaces); SNS confirms the rest. */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const SITE_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
-const ORIGIN_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/;
-const SITES_FORM =
-  'a JSON array [{"siteId":"shop","allowedOrigins":["https://shop.example"]}] or ' +
-  '"shop=https://shop.example|https://www.shop.example;blog=any"';
 
 function stageFrom(value: unknown): string {
   if (value === undefined) return STAGE_DEFAULTS.stage;
@@ -188,82 +182,19 @@ function runbookBaseUrlFrom(value: unknown): string {
   return value;
 }
 
-function siteFrom(value: unknown, whole: unknown): IngestSite {
-  const key = STAGE_CONTEXT_KEYS.sites;
-  if (typeof value !== 'object' || value === null)
-    throw new StageConfigError(key, whole, SITES_FORM);
-  const { siteId, allowedOrigins } = value as Record<string, unknown>;
-  if (typeof siteId !== 'string' || !SITE_ID_PATTERN.test(siteId)) {
-    throw new StageConfigError(
-      `${key}[].siteId`,
-      siteId,
-      '1–64 letters, digits or hyphens (the site id of its ingest keys)',
-    );
-  }
-  if (!Array.isArray(allowedOrigins) || allowedOrigins.length === 0) {
-    throw new StageConfigError(
-      `${key}[${siteId}].allowedOrigins`,
-      allowedOrigins,
-      'a non-empty array of origins ("https://host[:port]") or ["any"]',
-    );
-  }
-  const origins = allowedOrigins.map((origin: unknown) => {
-    if (origin === 'any' || (typeof origin === 'string' && ORIGIN_PATTERN.test(origin))) {
-      return origin;
-    }
-    throw new StageConfigError(
-      `${key}[${siteId}].allowedOrigins`,
-      origin,
-      'an origin "https://host[:port]" (no path, no trailing slash) or "any"',
-    );
-  });
-  return { siteId, allowedOrigins: origins };
-}
-
-/** `shop=https://a.example|https://b.example;blog=any`: the form that survives a shell. */
-function sitesFromShorthand(text: string): unknown[] {
-  return text
-    .split(';')
-    .filter((part) => part.trim() !== '')
-    .map((part) => {
-      const equals = part.indexOf('=');
-      if (equals < 1) throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, text, SITES_FORM);
-      return {
-        siteId: part.slice(0, equals).trim(),
-        allowedOrigins: part
-          .slice(equals + 1)
-          .split('|')
-          .map((origin) => origin.trim())
-          .filter((origin) => origin !== ''),
-      };
-    });
-}
-
-function sitesFrom(value: unknown): readonly IngestSite[] {
-  if (value === undefined || value === '') return [];
-  let list: unknown = value;
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (text.startsWith('[')) {
-      try {
-        list = JSON.parse(text) as unknown;
-      } catch {
-        throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, value, SITES_FORM);
-      }
-    } else {
-      list = sitesFromShorthand(text);
-    }
-  }
-  if (!Array.isArray(list)) throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, value, SITES_FORM);
-  const sites = list.map((site: unknown) => siteFrom(site, value));
-  const seen = new Set<string>();
-  for (const site of sites) {
-    if (seen.has(site.siteId)) {
-      throw new StageConfigError(STAGE_CONTEXT_KEYS.sites, value, 'each siteId once');
-    }
-    seen.add(site.siteId);
-  }
-  return sites;
+/**
+ * Sites used to be deployment context (their origins were stage variables). They are data in
+ * the registry table now, changed without a redeploy; a `sites` context is refused so a stale
+ * cdk.json or deploy command does not silently do nothing.
+ */
+function refuseSites(value: unknown): void {
+  if (value === undefined || value === '') return;
+  throw new StageConfigError(
+    REMOVED_SITES_CONTEXT_KEY,
+    value,
+    'no sites context: sites and their allowed origins live in the registry table; add them with ' +
+      '`npm run admin -- sites add <siteId> --origin <origin> --stage <stage>`',
+  );
 }
 
 /**
@@ -272,11 +203,11 @@ function sitesFrom(value: unknown): readonly IngestSite[] {
  */
 export function readStageConfig(context: (key: string) => unknown): StageConfig {
   const k = STAGE_CONTEXT_KEYS;
+  refuseSites(context(REMOVED_SITES_CONTEXT_KEY));
   return {
     stage: stageFrom(context(k.stage)),
     alarmEmail: emailFrom(context(k.alarmEmail)),
     monthlyBudgetUsd: budgetFrom(context(k.monthlyBudgetUsd)),
-    sites: sitesFrom(context(k.sites)),
     streamMode: streamModeFrom(context(k.streamMode)),
     shardCount: shardCountFrom(context(k.shardCount)),
     apiGatewayCloudWatchRole: booleanFrom(

@@ -23,8 +23,8 @@ export function ingestCommand(edgeUrl: string, siteId: string, ingestKey: string
     `"sessionId":"curl_${now}","seq":0,"type":"pageview","ts":'"$(date +%s000)"',` +
     `"url":"https://${siteId}.example/from-curl"}]}`;
   return (
-    `curl -X POST ${edgeUrl}/events -A '${BROWSER_USER_AGENT}' ` +
-    `-H 'content-type: application/json' -H 'x-api-key: ${ingestKey}' -d '${body}'`
+    `curl -X POST '${edgeUrl}/events?key=${ingestKey}' -A '${BROWSER_USER_AGENT}' ` +
+    `-H 'content-type: application/json' -d '${body}'`
   );
 }
 

@@ -10,7 +10,7 @@ import { startDemoTraffic, type DemoTrafficSite } from './demo-traffic/demo-traf
 import { ConsumerTotals } from './consumer/consumer-totals';
 import { startLocalConsumer } from './consumer/local-consumer';
 import { startEdgePart } from './edge/edge-part';
-import { DEMO_SITE, type IssuedKey } from './edge/site-registry';
+import { DEMO_SITE, seedDemoSites } from './bootstrap/demo-sites';
 import type { LocalConfig } from './local-config';
 import type { LocalProduct } from './local-product';
 import { startLocalProcessor } from './metrics-sink/local-processor';
@@ -20,12 +20,6 @@ import { dashboardUrl, queryPartRoutes } from './query/query-part';
 import { keepDemoReadTokens } from './query/read-tokens-kept';
 import { removeStaleCheckpoints } from './event-source-mapping/stale-checkpoints';
 import { ingestCommand, queryCommand } from './printed-commands';
-
-/** More demo sites beside the edge's seeded `demo-shop`; their keys are fixed and local-only. */
-const EXTRA_DEMO_SITES = [
-  { siteId: 'demo-blog', name: 'Demo blog (local)', secret: 'LocalDemoBlogKeyNotASecret000000' },
-  { siteId: 'demo-docs', name: 'Demo docs (local)', secret: 'LocalDemoDocsKeyNotASecret000000' },
-] as const;
 
 /** How many visits each demo site keeps running at once (the shop is the busy one). */
 const DEMO_CONCURRENCY: Readonly<Record<string, number>> = {
@@ -60,7 +54,6 @@ export async function startProductParts(
 
   const edgePart = await startEdgePart(product, {
     port: config.edgePort,
-    sitesFile: join(stateDir, 'sites.json'),
     routes: queryPartRoutes(product),
   });
   product.addPart(edgePart);
@@ -68,18 +61,15 @@ export async function startProductParts(
   // From here on, a dead emulator pauses ingest (503) and is announced (product-guard.ts).
   const guard = guardProduct(product, config, edge.kinesis, print);
   const origin = edge.url.replace(/\/$/, '');
-  const demoKey = edge.demo;
-  if (demoKey === undefined)
-    throw new Error('The edge did not seed the demo site (expected demo-shop and its key)');
-  const siteKeys: IssuedKey[] = [
-    demoKey,
-    ...EXTRA_DEMO_SITES.map((site) =>
-      edge.registry.ensureSite(
-        { siteId: site.siteId, name: site.name, origins: [origin] },
-        site.secret,
-      ),
-    ),
-  ];
+  // The demo sites and their fixed keys, with this edge's origins, in the registry table the
+  // edge's authorizer reads (before any traffic).
+  const siteKeys = await seedDemoSites(
+    product.clients.dynamodb,
+    product.resources.names.tables.registry,
+    origin,
+  );
+  const demoKey = siteKeys.find((site) => site.siteId === DEMO_SITE.siteId);
+  if (demoKey === undefined) throw new Error(`seedDemoSites did not seed ${DEMO_SITE.siteId}`);
   // The same tokens on every start while the state dir keeps them; earlier ones revoked.
   const { tokens: readTokens } = await keepDemoReadTokens(
     product,

@@ -17,10 +17,18 @@ export interface ValidationIssue {
 
 export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+  | {
+      readonly ok: false;
+      readonly issues: readonly ValidationIssue[];
+      /** Problems found beyond the first MAX_REPORTED_ISSUES (counted, not described). */
+      readonly more: number;
+    };
 
-/** Enough to fix a request in one go, few enough that a hostile payload can't make a huge answer. */
-export const MAX_REPORTED_ISSUES = 10;
+/**
+ * Enough to fix a request in one go (a 400 names every bad field of an ordinary batch), few
+ * enough that a hostile payload can't make a huge answer; the rest is counted.
+ */
+export const MAX_REPORTED_ISSUES = 20;
 
 const ajv = new Ajv({
   // Report every problem (capped below) so a client can fix a request in one round trip.
@@ -45,8 +53,13 @@ function validatorFor(schema: TSchema): ValidateFunction {
 export function parseWith<S extends TSchema>(schema: S, data: unknown): ParseResult<Static<S>> {
   const validate = validatorFor(schema);
   if (validate(data)) return { ok: true, value: data as Static<S> };
-  const errors = (validate.errors ?? []).slice(0, MAX_REPORTED_ISSUES);
-  return { ok: false, issues: errors.map((e) => describeError(e, data)) };
+  const all = validate.errors ?? [];
+  const errors = all.slice(0, MAX_REPORTED_ISSUES);
+  return {
+    ok: false,
+    issues: errors.map((e) => describeError(e, data)),
+    more: all.length - errors.length,
+  };
 }
 
 /** A type guard over the same compiled validator, for hot paths that need no error detail. */
@@ -54,9 +67,14 @@ export function isValid<S extends TSchema>(schema: S, data: unknown): data is St
   return validatorFor(schema)(data);
 }
 
-/** Renders issues as one line: `events[0].seq: expected integer, received string "7"`. */
-export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => `${i.field}: expected ${i.expected}, received ${i.received}`).join('; ');
+/**
+ * Renders issues as one line, `; `-separated: `events[0].seq: expected integer, received string
+ * "7"; events[1].ts: …`, ending with `; and N more problems` when some were only counted.
+ */
+export function formatIssues(issues: readonly ValidationIssue[], more = 0): string {
+  const described = issues.map((i) => `${i.field}: expected ${i.expected}, received ${i.received}`);
+  if (more > 0) described.push(`and ${more} more problem${more === 1 ? '' : 's'}`);
+  return described.join('; ');
 }
 
 function describeError(error: ErrorObject, root: unknown): ValidationIssue {

@@ -9,11 +9,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { INGEST_KEY_PARAMETER } from '../../schemas/ingest-request-form';
+import type { TierName } from '../../schemas/registry';
 
 export const EVENTS_PATH = '/events';
 
-/** Media type of the request model, the request templates and every answer. */
+/** Media type of every answer, and of requests from servers. */
 export const JSON_MEDIA_TYPE = 'application/json';
+
+/**
+ * What `navigator.sendBeacon(url, string)` and a header-less `fetch` send: a CORS-safelisted
+ * Content-Type, so a browser sends the POST without a preflight. The body is the same JSON.
+ */
+export const TEXT_MEDIA_TYPE = 'text/plain';
+
+/** Request media types with a model and a request template (any other: 415). */
+export const REQUEST_MEDIA_TYPES = [JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Mapping templates
@@ -44,65 +55,30 @@ export const STAGE_VARIABLES = {
   eventsStream: 'eventsStream',
 } as const;
 
-/** Stage variable names allow only letters, digits and underscores. */
-export function originsStageVariable(siteId: string): string {
-  return `origins_${siteId.replace(/-/g, '_')}`;
-}
-
-/** In a site's allow-list, this entry admits every origin (stage variable values can't hold `*`). */
-export const ANY_ORIGIN = 'any';
-
-/** API Gateway's rules for stage variable values: these characters, at most 512 of them. */
-const STAGE_VALUE_PATTERN = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
-const ORIGIN_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/;
-
 export class IngestApiSpecError extends Error {
   override readonly name = 'IngestApiSpecError';
 }
 
-/** The stage variable value for a site's allow-list; throws on what API Gateway would refuse. */
-export function originsStageValue(siteId: string, origins: readonly string[]): string {
-  for (const origin of origins) {
-    if (origin !== ANY_ORIGIN && !ORIGIN_PATTERN.test(origin)) {
-      throw new IngestApiSpecError(
-        `Allowed origin ${JSON.stringify(origin)} of site ${siteId} is invalid (expected ` +
-          `scheme://host[:port] without a path, e.g. "https://shop.example.com", or "${ANY_ORIGIN}")`,
-      );
-    }
-  }
-  const value = origins.join(',');
-  if (!STAGE_VALUE_PATTERN.test(value)) {
-    throw new IngestApiSpecError(
-      `Allowed origins of site ${siteId} make a stage variable of ${value.length} characters ` +
-        '(expected 1–512 characters; list fewer origins)',
-    );
-  }
-  return value;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Ingest keys: li_<siteId>_<secret>. The site a key belongs to is part of its value, which
-// API Gateway exposes to the request template as $context.identity.apiKey (events-request.vtl).
+// The key check: a Lambda REQUEST authorizer (handlers/ingest-authorizer/; locally the edge runs
+// the same pure decision, pipeline/ingest-authorization.ts) reads the key from the query string,
+// looks it up in the registry table and hands the site to the request template in
+// $context.authorizer. Sites' origins live in the registry, not in stage variables.
 
-export const INGEST_KEY_PREFIX = 'li_';
-/** 32 characters of [A-Za-z0-9]: about 190 bits, and no `_` to confuse the site boundary. */
-export const INGEST_KEY_SECRET_PATTERN = /^[A-Za-z0-9]{32}$/;
+export { INGEST_KEY_PARAMETER };
 
-export function formatIngestKey(siteId: string, secret: string): string {
-  if (!INGEST_KEY_SECRET_PATTERN.test(secret)) {
-    throw new IngestApiSpecError(
-      `Ingest key secret of ${secret.length} characters is invalid (expected 32 letters or digits)`,
-    );
-  }
-  return `${INGEST_KEY_PREFIX}${siteId}_${secret}`;
-}
+/** The authorizer's identity source: API Gateway's cache key, and required (else 401, no call). */
+export const INGEST_KEY_IDENTITY_SOURCE = `method.request.querystring.${INGEST_KEY_PARAMETER}`;
 
-/** The site a key names, read the way events-request.vtl reads it; undefined if malformed. */
-export function siteOfIngestKey(key: string): string | undefined {
-  const end = key.lastIndexOf('_');
-  if (!key.startsWith(INGEST_KEY_PREFIX) || end <= INGEST_KEY_PREFIX.length) return undefined;
-  return key.substring(INGEST_KEY_PREFIX.length, end);
-}
+/**
+ * How long API Gateway (and the local edge) reuses an authorizer answer for the same key. A key
+ * revoked, a site disabled or an origin changed in the registry takes effect within this time;
+ * an unknown key's Deny is cached as well, which spares the registry from repeated guesses.
+ */
+export const AUTHORIZER_CACHE_TTL_SECONDS = 300;
+
+/** Keys of `$context.authorizer` the request template reads (pipeline/ingest-authorization.ts). */
+export const AUTHORIZER_CONTEXT_KEYS = ['siteId', 'keyId', 'tier', 'origins'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Headers. Values are static (API Gateway: a quoted literal) or copied from the method
@@ -138,7 +114,9 @@ export const CORS_HEADERS = {
 
 export const PREFLIGHT_HEADERS = {
   'Access-Control-Allow-Methods': 'POST,OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type,X-Api-Key',
+  // Only a server-style application/json POST from a browser is preflighted now; the key is in
+  // the query string, so no other header is needed.
+  'Access-Control-Allow-Headers': 'Content-Type',
   'Access-Control-Max-Age': '7200',
 } as const;
 
@@ -197,8 +175,11 @@ export const GATEWAY_RESPONSE_TYPES = [
   'DEFAULT_4XX',
   'DEFAULT_5XX',
   'MISSING_AUTHENTICATION_TOKEN',
+  'UNAUTHORIZED',
   'INVALID_API_KEY',
   'ACCESS_DENIED',
+  'AUTHORIZER_FAILURE',
+  'AUTHORIZER_CONFIGURATION_ERROR',
   'THROTTLED',
   'QUOTA_EXCEEDED',
   'REQUEST_TOO_LARGE',
@@ -247,17 +228,50 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
     code: 'not_found',
     message: 'No such resource or method',
   },
+  // A Lambda authorizer's identity source is missing or empty: API Gateway answers without
+  // calling it. Gateway responses belong to the whole REST API, which the query API shares, so
+  // one message serves both: no ?key= on POST /events (the old x-api-key header form lands
+  // here, hence its mention), or no read token on a read. An explicit response keeps the 401
+  // (DEFAULT_4XX would otherwise set 400 on it).
+  UNAUTHORIZED: {
+    type: 'UNAUTHORIZED',
+    statusCode: 401,
+    code: 'unauthorized',
+    message:
+      'Credentials are missing: POST /events takes the ingest key as ?key=<ingest key> (the x-api-key header is not read); reads take Authorization: Bearer <read token> and ?siteId=<site id>',
+  },
+  // The authorizer's usageIdentifierKey is not an API key of a usage plan (AWS only).
   INVALID_API_KEY: {
     type: 'INVALID_API_KEY',
     statusCode: 403,
     code: 'invalid_api_key',
-    message: 'The x-api-key header is missing, unknown or revoked',
+    message: 'The ingest key is not on a usage plan',
   },
+  // An authorizer's Deny, for both APIs of the REST API: an unknown, revoked or malformed
+  // ingest key or a disabled site (POST /events), a read token that does not grant the site.
   ACCESS_DENIED: {
     type: 'ACCESS_DENIED',
     statusCode: 403,
     code: 'forbidden',
-    message: 'Access denied',
+    message:
+      'Access denied: the ingest key (?key=) is unknown or revoked or its site is disabled, or the read token does not grant this site',
+  },
+  // The authorizer failed (the registry could not be read): nothing was stored, retry.
+  AUTHORIZER_FAILURE: {
+    type: 'AUTHORIZER_FAILURE',
+    statusCode: 503,
+    code: 'key_check_unavailable',
+    message: 'The ingest key could not be checked; nothing was stored, retry the whole batch',
+    details: '{"retryable":true}',
+    retryAfterSeconds: 1,
+  },
+  AUTHORIZER_CONFIGURATION_ERROR: {
+    type: 'AUTHORIZER_CONFIGURATION_ERROR',
+    statusCode: 503,
+    code: 'key_check_unavailable',
+    message: 'The ingest key could not be checked; nothing was stored, retry the whole batch',
+    details: '{"retryable":true}',
+    retryAfterSeconds: 1,
   },
   THROTTLED: {
     type: 'THROTTLED',
@@ -297,7 +311,7 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
     type: 'UNSUPPORTED_MEDIA_TYPE',
     statusCode: 415,
     code: 'unsupported_media_type',
-    message: 'Send the body as Content-Type: application/json',
+    message: 'Send the body as Content-Type: text/plain (browsers) or application/json',
   },
   INTEGRATION_FAILURE: {
     type: 'INTEGRATION_FAILURE',
@@ -375,15 +389,10 @@ export const USAGE_PLAN_TIERS = {
     throttle: { rateLimit: 5000, burstLimit: 10_000 },
     quotaPerDay: 200_000_000,
   },
-} as const satisfies Record<string, UsagePlanTier>;
+} as const satisfies Record<TierName, UsagePlanTier>;
 
-export type TierName = keyof typeof USAGE_PLAN_TIERS;
-export const TIER_NAMES = Object.keys(USAGE_PLAN_TIERS) as readonly TierName[];
-export const DEFAULT_TIER: TierName = 'standard';
-
-export function isTierName(value: string): value is TierName {
-  return (TIER_NAMES as readonly string[]).includes(value);
-}
+// Tier names are part of the registry's item shapes: one definition in schemas/registry.ts.
+export { DEFAULT_TIER, TIER_NAMES, isTierName, type TierName } from '../../schemas/registry';
 
 /**
  * Stage-wide ceiling of POST /events (and the stage's default for every method), shared by all

@@ -1,12 +1,18 @@
 /**
  * What API Gateway itself answers on the query API, as plain data read by both the CDK construct
  * (infra/constructs/query-api.ts) and the local edge (localstack/query/): the 401 a missing or
- * malformed read token gets. A Deny of the authorizer is the ingest API's ACCESS_DENIED (403).
+ * malformed read token gets. Gateway responses belong to the whole REST API, which the ingest
+ * API owns: the 401 is its UNAUTHORIZED and a Deny of the authorizer its ACCESS_DENIED (403).
  *
- * Why the query API adds its own UNAUTHORIZED response: the API's DEFAULT_4XX response sets
- * status 400, which API Gateway would otherwise apply to an authorizer's 401 as well.
+ * Why the query API adds UNAUTHORIZED when the API has none: the API's DEFAULT_4XX response
+ * sets status 400, which API Gateway would otherwise apply to an authorizer's 401 as well.
  */
-import { GATEWAY_RESPONSES, gatewayResponseHeaders, type HeaderMap } from './ingest-api-spec';
+import {
+  GATEWAY_RESPONSES,
+  gatewayResponseHeaders,
+  gatewayResponseTemplate,
+  type HeaderMap,
+} from './ingest-api-spec';
 
 /** Seconds `GET /realtime` answers are cached by the stage, per siteId and token (issue 8). */
 export const REALTIME_CACHE_SECONDS = 3;
@@ -35,21 +41,13 @@ export const QUERY_ROUTE_THROTTLES = {
  */
 export const AUTHORIZER_CACHE_SECONDS = 60;
 
-export const UNAUTHORIZED_RESPONSE = {
-  statusCode: 401,
-  code: 'unauthorized',
-  message:
-    'A read token is required: send Authorization: Bearer <read token> (not the ingest key) and ?siteId=<site id>',
-} as const;
+export const UNAUTHORIZED_RESPONSE = GATEWAY_RESPONSES.UNAUTHORIZED;
 
 /** The body template (API Gateway substitutes nothing in it). */
 export function unauthorizedTemplate(): string {
-  return JSON.stringify({
-    error: { code: UNAUTHORIZED_RESPONSE.code, message: UNAUTHORIZED_RESPONSE.message },
-  });
+  return gatewayResponseTemplate(UNAUTHORIZED_RESPONSE);
 }
 
-/** The same headers as every other gateway response without Retry-After (ACCESS_DENIED's). */
 export function unauthorizedHeaders(): HeaderMap {
-  return gatewayResponseHeaders(GATEWAY_RESPONSES.ACCESS_DENIED);
+  return gatewayResponseHeaders(UNAUTHORIZED_RESPONSE);
 }

@@ -1,11 +1,14 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { match } from 'ts-pattern';
 import { ingestRequestModel } from '../../schemas/draft04';
 import { INGEST_CASES, type IngestCase } from '../api/__fixtures__/ingest-cases';
+import { ENV } from '../../handlers/env-names';
 import {
   ACCESS_LOG_FIELDS,
+  AUTHORIZER_CACHE_TTL_SECONDS,
   EVENTS_METHOD_THROTTLE,
   GATEWAY_RESPONSES,
   SECURITY_HEADERS,
@@ -24,11 +27,17 @@ function synth(props: Partial<IngestApiProps> = {}, app = new App()) {
     streamName: 'liveinsight-test-events',
     encryption: kinesis.StreamEncryption.MANAGED,
   });
+  const registry = new dynamodb.Table(stack, 'Registry', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  });
   const ingest = new IngestApi(stack, 'Ingest', {
     eventsStream: stream,
-    sites: [
-      { siteId: 'shop', allowedOrigins: ['https://shop.example.com', 'http://localhost:3000'] },
-    ],
+    registryTable: registry,
+    // Prebuilt, not bundled: nothing here is about the bundle (liveinsight-stack.test.ts is).
+    authorizerCode: { kind: 'prebuilt', dir: __dirname },
     ...props,
   });
   return { stack, ingest, template: Template.fromStack(stack) };
@@ -70,6 +79,10 @@ describe('IngestApi (synthesized CloudFormation)', () => {
   it('deploys exactly the .vtl text the local edge renders', () => {
     const post = method(template, 'POST')['Integration'] as Json;
     const options = method(template, 'OPTIONS')['Integration'] as Json;
+    // One request template for both media types.
+    expect((post['RequestTemplates'] as Json)['text/plain']).toBe(
+      (post['RequestTemplates'] as Json)['application/json'],
+    );
     const deployed = [
       (post['RequestTemplates'] as Json)['application/json'],
       ...integrationResponses(template).map((r) => r.ResponseTemplates['application/json']),
@@ -86,7 +99,8 @@ describe('IngestApi (synthesized CloudFormation)', () => {
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
       ApiKeyRequired: true,
-      AuthorizationType: 'NONE',
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: Match.stringLikeRegexp('KeyAuthorizer') },
       Integration: {
         Type: 'AWS',
         IntegrationHttpMethod: 'POST',
@@ -113,6 +127,53 @@ describe('IngestApi (synthesized CloudFormation)', () => {
     });
   });
 
+  it('checks ?key= with a cached REQUEST authorizer whose key is the usage-plan key', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.querystring.key',
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
+      AuthorizerUri: Match.anyValue(),
+    });
+    expect(AUTHORIZER_CACHE_TTL_SECONDS).toBe(300);
+    // The authorizer is the function's live alias, reading the registry table named in its env.
+    const fn = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('ingest-key authorizer') },
+      }),
+    );
+    expect(fn).toHaveLength(1);
+    expect(
+      ((fn[0] as { Properties: Json }).Properties['Environment'] as { Variables: Json }).Variables[
+        ENV.registryTable
+      ],
+    ).toEqual({ Ref: expect.stringMatching(/^Registry/) as unknown });
+  });
+
+  it('grants the authorizer exactly BatchGetItem on the registry table', () => {
+    const policies = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: {
+          PolicyDocument: {
+            Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:BatchGetItem' })]),
+          },
+        },
+      }),
+    ) as { Properties: { PolicyDocument: { Statement: Json[] }; Roles: Json[] } }[];
+    expect(policies).toHaveLength(1);
+    const dynamo = policies[0]?.Properties.PolicyDocument.Statement.filter((statement) =>
+      JSON.stringify(statement['Action']).includes('dynamodb:'),
+    );
+    expect(dynamo).toEqual([
+      {
+        Action: 'dynamodb:BatchGetItem',
+        Effect: 'Allow',
+        Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^Registry/) as unknown, 'Arn'] }],
+      },
+    ]);
+    expect(JSON.stringify(policies[0]?.Properties.Roles)).toContain('AuthorizerFunctionRole');
+  });
+
   it('maps Kinesis 2xx to the 200/207 template and 4xx/5xx to the error template', () => {
     expect(integrationResponses(template).map((r) => [r.StatusCode, r.SelectionPattern])).toEqual([
       ['200', undefined],
@@ -120,7 +181,7 @@ describe('IngestApi (synthesized CloudFormation)', () => {
     ]);
   });
 
-  it('validates the body with the draft-04 model exported by schemas/', () => {
+  it('validates application/json and text/plain bodies with the draft-04 model exported by schemas/', () => {
     template.hasResourceProperties('AWS::ApiGateway::Model', {
       ContentType: 'application/json',
       Name: 'IngestRequest',
@@ -132,8 +193,10 @@ describe('IngestApi (synthesized CloudFormation)', () => {
     });
     const post = method(template, 'POST');
     expect(post['RequestValidatorId']).toBeDefined();
+    // API Gateway validates only media types that have a model: text/plain needs one too.
     expect(post['RequestModels']).toEqual({
       'application/json': { Ref: expect.stringMatching(/IngestRequestModel/) as unknown },
+      'text/plain': { Ref: expect.stringMatching(/IngestRequestModel/) as unknown },
     });
   });
 
@@ -191,9 +254,9 @@ describe('IngestApi (synthesized CloudFormation)', () => {
         }),
       ]),
     );
+    // Only the stream: sites' origins come from the registry through the authorizer.
     expect(props['Variables']).toEqual({
       eventsStream: { Ref: expect.stringMatching(/^Events/) as unknown },
-      origins_shop: 'https://shop.example.com,http://localhost:3000',
     });
   });
 
@@ -217,6 +280,16 @@ describe('API-Gateway-side cases (the table the local edge is tested against by 
   const preconditionOf = (type: GatewayResponseType): void =>
     match(type)
       .with('INVALID_API_KEY', () => expect(post['ApiKeyRequired']).toBe(true))
+      // No ?key=: the identity source is missing, API Gateway answers without the Lambda.
+      .with('UNAUTHORIZED', () =>
+        template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+          IdentitySource: 'method.request.querystring.key',
+        }),
+      )
+      // The authorizer's Deny, or its failure.
+      .with('ACCESS_DENIED', 'AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR', () =>
+        expect(post['AuthorizationType']).toBe('CUSTOM'),
+      )
       .with('BAD_REQUEST_PARAMETERS', () =>
         expect((post['RequestParameters'] as Json)['method.request.header.Content-Type']).toBe(
           true,
@@ -235,7 +308,10 @@ describe('API-Gateway-side cases (the table the local edge is tested against by 
       .with('UNSUPPORTED_MEDIA_TYPE', () =>
         expect(post['Integration']).toMatchObject({
           PassthroughBehavior: 'NEVER',
-          RequestTemplates: { 'application/json': expect.any(String) as unknown },
+          RequestTemplates: {
+            'application/json': expect.any(String) as unknown,
+            'text/plain': expect.any(String) as unknown,
+          },
         }),
       )
       .with('MISSING_AUTHENTICATION_TOKEN', () =>
@@ -261,7 +337,6 @@ describe('API-Gateway-side cases (the table the local edge is tested against by 
         'REQUEST_TOO_LARGE',
         'DEFAULT_4XX',
         'DEFAULT_5XX',
-        'ACCESS_DENIED',
         'INTEGRATION_FAILURE',
         'INTEGRATION_TIMEOUT',
         'API_CONFIGURATION_ERROR',
@@ -330,19 +405,6 @@ describe('IngestApi props', () => {
   });
 
   it.each([
-    [
-      {
-        sites: [
-          { siteId: 'a-site', allowedOrigins: ['https://a.example'] },
-          { siteId: 'a-site', allowedOrigins: [] },
-        ],
-      },
-      /a-site twice/,
-    ],
-    [
-      { sites: [{ siteId: 'a-site', allowedOrigins: ['https://a.example/path'] }] },
-      /scheme:\/\/host\[:port\]/,
-    ],
     [{ methodThrottle: { rateLimit: 0, burstLimit: 1 } }, /methodThrottle is .*rateLimit > 0/],
   ])('refuses %j naming the problem', (props, message) => {
     expect(() => synth(props as Partial<IngestApiProps>)).toThrow(message);

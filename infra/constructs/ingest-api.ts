@@ -5,42 +5,50 @@
  * the edge too) and the plain-data spec (gateway responses, headers, usage plans, throttling,
  * access-log fields) that the local edge reads as well.
  *
- * What API Gateway enforces itself: the API key (INVALID_API_KEY), the usage plan of the key's
- * tier and the stage's method throttle (THROTTLED / QUOTA_EXCEEDED), the draft-04 request model
- * and the required Content-Type (BAD_REQUEST_BODY / BAD_REQUEST_PARAMETERS). What the request
- * template enforces: the key's site = the body's siteId, the site's Origin allow-list (stage
- * variables origins_<site>), the 1 MB body limit in UTF-8 bytes. See localstack/edge/README.md.
+ * What API Gateway enforces itself: the key in `?key=` through a cached Lambda REQUEST
+ * authorizer reading the registry table (UNAUTHORIZED / ACCESS_DENIED), the usage plan of the
+ * key the authorizer returns as usageIdentifierKey (API key source AUTHORIZER: INVALID_API_KEY,
+ * THROTTLED / QUOTA_EXCEEDED) and the stage's method throttle, the draft-04 request model for
+ * application/json and text/plain and the required Content-Type (BAD_REQUEST_BODY /
+ * BAD_REQUEST_PARAMETERS). What the request template enforces: the authorizer's site = the
+ * body's siteId, the site's Origin allow-list ($context.authorizer.origins), the 1 MB body limit
+ * in UTF-8 bytes. See localstack/edge/README.md.
  *
  * Ingest keys are not created here: a key's value is `li_<siteId>_<secret>` and must stay out of
- * the CloudFormation template. Create them with the AWS CLI (README) and add them to the usage
- * plan of the site's tier (`usagePlans[tier]`).
+ * the CloudFormation template. The admin CLI creates each key as an API Gateway API key on the
+ * usage plan of its tier (`usagePlans[tier]`) and as a registry item.
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ENV } from '../../handlers/env-names';
 import { ingestRequestModel } from '../../schemas/draft04';
+import { bundledFunction, type BundledFunction, type FunctionCode } from './bundled-function';
 import {
+  AUTHORIZER_CACHE_TTL_SECONDS,
   EVENTS_INTEGRATION_RESPONSES,
   EVENTS_METHOD_STATUSES,
   EVENTS_METHOD_THROTTLE,
   EVENTS_PATH,
   GATEWAY_RESPONSES,
   GATEWAY_RESPONSE_TYPES,
+  INGEST_KEY_PARAMETER,
   JSON_MEDIA_TYPE,
   OVERRIDDEN_HEADERS,
   PREFLIGHT_INTEGRATION_RESPONSES,
+  REQUEST_MEDIA_TYPES,
   STAGE_VARIABLES,
   TIER_NAMES,
   USAGE_PLAN_TIERS,
   accessLogFormat,
   gatewayResponseHeaders,
   gatewayResponseTemplate,
-  originsStageValue,
-  originsStageVariable,
   readTemplate,
   type HeaderMap,
   type HeaderValue,
@@ -50,22 +58,16 @@ import {
   type UsagePlanTier,
 } from '../api/ingest-api-spec';
 
-export interface IngestSite {
-  /** The site id, as in ingest keys `li_<siteId>_<secret>` and in request bodies. */
-  readonly siteId: string;
-  /** Browser origins allowed to send (scheme://host[:port]); `any` admits every origin. */
-  readonly allowedOrigins: readonly string[];
-}
-
 export interface IngestApiProps {
   /** The stream PutRecords writes to; the API's role is granted write on it. */
   readonly eventsStream: kinesis.IStream;
+  /** The site and key registry (schemas/registry.ts) the ingest authorizer reads. */
+  readonly registryTable: dynamodb.ITable;
   /**
-   * Sites whose browsers may send, with their allowed origins (stage variables). A site not
-   * listed can still send from servers (requests without an Origin header).
-   * @default []
+   * Code of the ingest authorizer function.
+   * @default { kind: 'bundle' } (handlers/ingest-authorizer/index.ts)
    */
-  readonly sites?: readonly IngestSite[];
+  readonly authorizerCode?: FunctionCode;
   /** @default 'prod' */
   readonly stageName?: string;
   /** @default 'liveinsight-ingest' */
@@ -109,6 +111,21 @@ export interface IngestApiProps {
   /** @default RemovalPolicy.RETAIN for the access logs */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+export const INGEST_AUTHORIZER_ENTRY = join(
+  __dirname,
+  '..',
+  '..',
+  'handlers',
+  'ingest-authorizer',
+  'index.ts',
+);
+
+/**
+ * 256 MB: one BatchGetItem and a hash per call. 5 s: API Gateway waits for the authorizer on the
+ * request path; with the result cache it runs about once per key per TTL.
+ */
+const INGEST_AUTHORIZER_TUNING = { memoryMb: 256, timeoutSeconds: 5 } as const;
 
 export class IngestApiPropsError extends Error {
   override readonly name = 'IngestApiPropsError';
@@ -174,6 +191,9 @@ export class IngestApi extends Construct {
   /** The role API Gateway assumes to call Kinesis. */
   readonly integrationRole: iam.Role;
   readonly accessLogs: logs.LogGroup;
+  /** The key check of POST /events (a REQUEST authorizer with a result cache). */
+  readonly authorizer: apigateway.RequestAuthorizer;
+  readonly authorizerFunction: BundledFunction;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
@@ -188,21 +208,9 @@ export class IngestApi extends Construct {
         );
       }
     }
-    const sites = props.sites ?? [];
-    const siteIds = new Set<string>();
     const variables: Record<string, string> = {
       [STAGE_VARIABLES.eventsStream]: props.eventsStream.streamName,
     };
-    for (const site of sites) {
-      if (siteIds.has(site.siteId)) {
-        throw new IngestApiPropsError(`sites lists ${site.siteId} twice (expected each site once)`);
-      }
-      siteIds.add(site.siteId);
-      variables[originsStageVariable(site.siteId)] = originsStageValue(
-        site.siteId,
-        site.allowedOrigins,
-      );
-    }
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -214,7 +222,9 @@ export class IngestApi extends Construct {
       restApiName: props.restApiName ?? 'liveinsight-ingest',
       description: 'LiveInsight ingest: POST /events to Kinesis PutRecords (no Lambda)',
       endpointTypes: [props.endpointType ?? apigateway.EndpointType.EDGE],
-      apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
+      // The authorizer returns the key (usageIdentifierKey): usage plans apply per ingest key
+      // without a custom header, so a browser's POST stays a CORS-simple request.
+      apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER,
       cloudWatchRole: props.manageCloudWatchRole ?? true,
       deployOptions: {
         ...extra,
@@ -247,6 +257,24 @@ export class IngestApi extends Construct {
     });
     props.eventsStream.grantWrite(this.integrationRole);
 
+    this.authorizerFunction = bundledFunction(this, 'AuthorizerFunction', {
+      memorySize: INGEST_AUTHORIZER_TUNING.memoryMb,
+      timeout: Duration.seconds(INGEST_AUTHORIZER_TUNING.timeoutSeconds),
+      entry: INGEST_AUTHORIZER_ENTRY,
+      code: props.authorizerCode ?? { kind: 'bundle' },
+      description: 'LiveInsight ingest-key authorizer of POST /events (registry table)',
+      environment: { [ENV.registryTable]: props.registryTable.tableName },
+      ...(props.accessLogRetention === undefined ? {} : { logRetention: props.accessLogRetention }),
+    });
+    // Exactly the one call the reader makes (handlers/adapters/dynamo-registry-reader.ts).
+    props.registryTable.grant(this.authorizerFunction.function, 'dynamodb:BatchGetItem');
+    this.authorizer = new apigateway.RequestAuthorizer(this, 'KeyAuthorizer', {
+      handler: this.authorizerFunction.live.alias,
+      // The cache key; a request without it is refused by API Gateway (UNAUTHORIZED) unseen.
+      identitySources: [apigateway.IdentitySource.queryString(INGEST_KEY_PARAMETER)],
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
+    });
+
     const model = this.api.addModel('IngestRequestModel', {
       contentType: JSON_MEDIA_TYPE,
       modelName: 'IngestRequest',
@@ -271,15 +299,21 @@ export class IngestApi extends Construct {
           requestParameters: {
             'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
           },
-          requestTemplates: { [JSON_MEDIA_TYPE]: readTemplate('events-request') },
+          // The same template for both: a text/plain body is the same JSON batch.
+          requestTemplates: Object.fromEntries(
+            REQUEST_MEDIA_TYPES.map((type) => [type, readTemplate('events-request')]),
+          ),
           integrationResponses: EVENTS_INTEGRATION_RESPONSES.map(integrationResponse),
         },
       }),
       {
         apiKeyRequired: true,
-        authorizationType: apigateway.AuthorizationType.NONE,
+        authorizer: this.authorizer,
+        authorizationType: apigateway.AuthorizationType.CUSTOM,
         requestValidator: validator,
-        requestModels: { [JSON_MEDIA_TYPE]: model },
+        // API Gateway validates a body only against the model of its media type (none: no
+        // validation), so text/plain gets the same model as application/json.
+        requestModels: Object.fromEntries(REQUEST_MEDIA_TYPES.map((type) => [type, model])),
         requestParameters: {
           'method.request.header.Content-Type': true,
           'method.request.header.Origin': false,

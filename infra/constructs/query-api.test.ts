@@ -90,7 +90,7 @@ describe('QueryApi', () => {
       StatusCode: '401',
       ResponseTemplates: {
         'application/json': Match.stringLikeRegexp(
-          '^\\{"error":\\{"code":"unauthorized","message":"A read token is required',
+          '^\\{"error":\\{"code":"unauthorized","message":"Credentials are missing: .*Authorization: Bearer <read token>',
         ),
       },
       ResponseParameters: Match.objectLike({

@@ -219,18 +219,20 @@ export class QueryApi extends Construct {
       resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
-    // The authorizer's 401 (no usable token); see infra/api/query-api-spec.ts for why.
-    props.api.addGatewayResponse('GatewayResponseUNAUTHORIZED', {
-      type: apigateway.ResponseType.UNAUTHORIZED,
-      statusCode: String(UNAUTHORIZED_RESPONSE.statusCode),
-      responseHeaders: Object.fromEntries(
-        Object.entries(unauthorizedHeaders()).map(([name, value]) => [
-          name,
-          value.kind === 'static' ? `'${value.value}'` : `method.request.header.${value.name}`,
-        ]),
-      ),
-      templates: { 'application/json': unauthorizedTemplate() },
-    });
+    // The authorizer's 401 (no usable token); see infra/api/query-api-spec.ts for why. The
+    // IngestApi on the same REST API already adds this very response (one per API).
+    if (props.api.node.tryFindChild('GatewayResponseUNAUTHORIZED') === undefined)
+      props.api.addGatewayResponse('GatewayResponseUNAUTHORIZED', {
+        type: apigateway.ResponseType.UNAUTHORIZED,
+        statusCode: String(UNAUTHORIZED_RESPONSE.statusCode),
+        responseHeaders: Object.fromEntries(
+          Object.entries(unauthorizedHeaders()).map(([name, value]) => [
+            name,
+            value.kind === 'static' ? `'${value.value}'` : `method.request.header.${value.name}`,
+          ]),
+        ),
+        templates: { 'application/json': unauthorizedTemplate() },
+      });
 
     const cors: apigateway.CorsOptions | undefined =
       props.dashboardOrigin === undefined

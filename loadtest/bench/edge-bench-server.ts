@@ -9,7 +9,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { USAGE_PLAN_TIERS } from '../../infra/api/ingest-api-spec';
 import { startEdge } from '../../localstack/edge/server';
-import { DEMO_SITE, SiteRegistry, memoryRegistryStore } from '../../localstack/edge/site-registry';
+import { DEMO_SITE } from '../../localstack/bootstrap/demo-sites';
+import { memoryRegistryReader } from '../../pipeline/ingest-authorization';
+import { formatIngestKey } from '../../pipeline/ingest-key';
 
 /** The bench measures the edge's own cost at 1,000 rps: throttles sit far above that. */
 const LIFTED = { rateLimit: 1_000_000, burstLimit: 1_000_000 };
@@ -38,11 +40,13 @@ async function main(): Promise<void> {
     );
   }
   // The load sends Origin http://localhost:3000, as the demo page on the default port would.
-  const registry = new SiteRegistry(memoryRegistryStore());
-  registry.ensureSite(
-    { siteId: DEMO_SITE.siteId, origins: ['http://localhost:3000'] },
-    DEMO_SITE.secret,
-  );
+  const ingestKey = formatIngestKey(DEMO_SITE.siteId, DEMO_SITE.secret);
+  const registry = memoryRegistryReader();
+  registry.putSite({
+    siteId: DEMO_SITE.siteId,
+    origins: ['http://localhost:3000'],
+    keys: [ingestKey],
+  });
   const edge = await startEdge({
     port: 0,
     streamName,
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
     },
     logError: (error) => process.stderr.write(`edge error: ${String(error)}\n`),
   });
-  report({ port: edge.port, ingestKey: edge.demo?.ingestKey ?? '' });
+  report({ port: edge.port, ingestKey });
   process.on('disconnect', () => {
     void edge.stop().then(() => process.exit(0));
   });

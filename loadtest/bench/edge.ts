@@ -181,10 +181,9 @@ interface Target {
 
 function ingestTarget(url: string, ingestKey: string): Target {
   return {
-    url: `${url}/events`,
+    url: `${url}/events?key=${encodeURIComponent(ingestKey)}`,
     headers: {
-      'content-type': 'application/json',
-      'x-api-key': ingestKey,
+      'content-type': 'text/plain;charset=UTF-8',
       origin: 'http://localhost:3000',
     },
     body: (ingestBody) => ingestBody,

@@ -26,7 +26,8 @@ import {
 } from '../../infra/resources';
 import { bootstrapResources } from '../../localstack/bootstrap/bootstrap';
 import { startEdge, type RunningEdge } from '../../localstack/edge/server';
-import { SiteRegistry, memoryRegistryStore } from '../../localstack/edge/site-registry';
+import { memoryRegistryReader } from '../../pipeline/ingest-authorization';
+import { newIngestKey } from '../../pipeline/ingest-key';
 import { handlerEnv } from '../../localstack/handler-env';
 import { startLocalStack, type LocalStack } from '../../localstack/local-stack';
 import { queryRoutes } from '../../localstack/query/query-routes';
@@ -73,27 +74,29 @@ async function measure(
   for (let i = 0; i < count; i += 1) {
     await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 400)));
     const sessionId = `fresh-${label}-${randomBytes(6).toString('hex')}`;
-    const response = await fetch(`${target.url}/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-api-key': target.ingestKey,
-        'user-agent': `Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 bench/${i}`,
+    const response = await fetch(
+      `${target.url}/events?key=${encodeURIComponent(target.ingestKey)}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': `Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 bench/${i}`,
+        },
+        body: JSON.stringify({
+          siteId: SITE,
+          events: [
+            {
+              eventId: `${sessionId}-e0-padding`,
+              sessionId,
+              seq: 0,
+              type: 'pageview',
+              ts: Date.now(),
+              url: 'https://bench.example.com/fresh',
+            },
+          ],
+        }),
       },
-      body: JSON.stringify({
-        siteId: SITE,
-        events: [
-          {
-            eventId: `${sessionId}-e0-padding`,
-            sessionId,
-            seq: 0,
-            type: 'pageview',
-            ts: Date.now(),
-            url: 'https://bench.example.com/fresh',
-          },
-        ],
-      }),
-    });
+    );
     const accepted = performance.now();
     if (response.status !== 200) {
       throw new Error(
@@ -137,9 +140,9 @@ async function main(): Promise<void> {
     );
     const resources = resourceDefinitions(`bench-fresh-${randomBytes(3).toString('hex')}`);
     await bootstrapResources(clients, resources);
-    const registry = new SiteRegistry(memoryRegistryStore());
-    registry.addSite({ siteId: SITE, origins: ['any'], tier: 'standard' });
-    const ingestKey = registry.addKey(SITE).ingestKey;
+    const ingestKey = newIngestKey(SITE).key;
+    const registry = memoryRegistryReader();
+    registry.putSite({ siteId: SITE, origins: ['*'], tier: 'standard', keys: [ingestKey] });
     const readToken = await issueReadToken(
       clients.dynamodb,
       resources.names.tables.readTokens,
@@ -154,7 +157,6 @@ async function main(): Promise<void> {
       streamName: resources.names.eventsStream,
       aws: { endpoint: stack.endpoint, region: stack.region },
       registry,
-      seedDemoSite: false,
       routes: queryRoutes({
         dynamodb: clients.dynamodb,
         activeSessionsTable: resources.names.tables.activeSessions,

@@ -13,6 +13,7 @@ import { WINDOWS } from '../../schemas/limits';
 import { installFaultInjector } from '../../handlers/faults/fault-injector';
 import { ConsumerTotals } from '../../localstack/consumer/consumer-totals';
 import { startLocalConsumer } from '../../localstack/consumer/local-consumer';
+import { seedDemoSites } from '../../localstack/bootstrap/demo-sites';
 import { startEdgePart } from '../../localstack/edge/edge-part';
 import { type LocalConfig, readLocalConfig } from '../../localstack/local-config';
 import { startLocalProduct } from '../../localstack/local-product';
@@ -105,18 +106,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const config = soakConfig(options.dataDir);
   const product = await startLocalProduct({ config, log: print });
   try {
-    const edgePart = await startEdgePart(product, {
-      port: 0,
-      sitesFile: join(config.stateDir, 'sites.json'),
-    });
+    const edgePart = await startEdgePart(product, { port: 0 });
     product.addPart(edgePart);
     const edge = edgePart.edge;
     const guard = guardProduct(product, config, edge.kinesis, print);
     const origin = edge.url.replace(/\/$/, '');
-    const key = edge.registry.ensureSite(
-      { siteId: SOAK_SITE, name: 'Soak (local)', origins: [origin] },
-      SOAK_SECRET,
+    const [key] = await seedDemoSites(
+      product.clients.dynamodb,
+      product.resources.names.tables.registry,
+      origin,
+      Date.now(),
+      [{ siteId: SOAK_SITE, name: 'Soak (local)', secret: SOAK_SECRET }],
     );
+    if (key === undefined) throw new Error(`the soak site ${SOAK_SITE} was not seeded`);
 
     const totals = new ConsumerTotals();
     const consumer = await startLocalConsumer({

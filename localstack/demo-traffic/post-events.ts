@@ -23,6 +23,7 @@ export interface PostOptions {
 
 export function postEvents(options: PostOptions): Promise<EdgeAnswer> {
   const url = new URL('/events', options.edgeUrl);
+  url.searchParams.set('key', options.ingestKey);
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -31,9 +32,9 @@ export function postEvents(options: PostOptions): Promise<EdgeAnswer> {
         localAddress: options.sourceIp,
         timeout: options.timeoutMs ?? 10_000,
         headers: {
-          'content-type': 'application/json',
+          // What the tracker sends: a CORS-simple request, key in the query.
+          'content-type': 'text/plain;charset=UTF-8',
           'content-length': Buffer.byteLength(options.body),
-          'x-api-key': options.ingestKey,
           origin: options.origin,
           'user-agent': options.userAgent,
           ...(options.country === '' ? {} : { 'cloudfront-viewer-country': options.country }),

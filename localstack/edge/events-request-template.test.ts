@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { EdgeRecordSchema } from '../../schemas/edge-record';
 import { parseWith } from '../../schemas/validator';
 import {
-  SECRET,
+  AUTHORIZER,
   STAGE,
   contextFields,
   event,
@@ -125,53 +125,45 @@ describe('events-request.vtl (rendered as API Gateway would)', () => {
   });
 
   it.each([
-    ['a key of another site', `li_other-shop_${SECRET}`, 'site-mismatch'],
-    ['a key without the li_ prefix', `xx_demo-shop_${SECRET}`, 'site-mismatch'],
-    ['a key without a site', `li_${SECRET}`, 'site-mismatch'],
-  ])('turns %s into a PutRecords Kinesis must refuse', (_name, apiKey, verdict) => {
-    const out = renderRequest(ingestBody([event()]), { identity: { apiKey } });
+    ['a key of another site', { ...AUTHORIZER, siteId: 'other-shop' }],
+    ['no authorizer context', {}],
+    ['an empty site', { ...AUTHORIZER, siteId: '' }],
+  ])('turns %s into a PutRecords Kinesis must refuse', (_name, authorizer) => {
+    const out = renderRequest(ingestBody([event()]), { authorizer });
 
-    expect(out).toEqual({ StreamName: `liveinsight:reject:${verdict}`, Records: [] });
+    expect(out).toEqual({ StreamName: 'liveinsight:reject:site-mismatch', Records: [] });
   });
 
   it.each([
-    ['an allowed origin', 'https://shop.example.com', STAGE, STAGE.eventsStream],
-    ['no Origin (not a browser)', undefined, STAGE, STAGE.eventsStream],
+    ['an allowed origin', 'https://shop.example.com', AUTHORIZER.origins, STAGE.eventsStream],
+    ['no Origin (not a browser)', undefined, AUTHORIZER.origins, STAGE.eventsStream],
     [
       'an origin off the list',
       'https://evil.example',
-      STAGE,
+      AUTHORIZER.origins,
       'liveinsight:reject:origin-not-allowed',
     ],
     [
       'a prefix of an allowed origin',
       'https://shop.example.co',
-      STAGE,
+      AUTHORIZER.origins,
       'liveinsight:reject:origin-not-allowed',
     ],
+    ['any origin when the list says *', 'https://evil.example', '*', STAGE.eventsStream],
     [
-      'any origin when the list says any',
-      'https://evil.example',
-      { ...STAGE, origins_demo_shop: 'any' },
-      STAGE.eventsStream,
-    ],
-    [
-      'any origin when the site has no list',
+      'no origin when the site lists none',
       'https://shop.example.com',
-      { eventsStream: STAGE.eventsStream },
+      '',
       'liveinsight:reject:origin-not-allowed',
     ],
-  ])(
-    'checks the Origin against the site allow-list: %s',
-    (_name, origin, stageVariables, stream) => {
-      const out = renderRequest(ingestBody([event()]), {
-        header: origin === undefined ? {} : { Origin: origin },
-        stageVariables,
-      });
+  ])('checks the Origin against the site allow-list: %s', (_name, origin, origins, stream) => {
+    const out = renderRequest(ingestBody([event()]), {
+      header: origin === undefined ? {} : { Origin: origin },
+      authorizer: { ...AUTHORIZER, origins },
+    });
 
-      expect(out.StreamName).toBe(stream);
-    },
-  );
+    expect(out.StreamName).toBe(stream);
+  });
 
   describe('the 1 MB limit counts UTF-8 bytes, not characters', () => {
     const base = JSON.stringify(ingestBody([event({ title: '' })]));

@@ -8,7 +8,7 @@ import { ErrorBodySchema } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { KinesisBackend } from './kinesis-backend';
 import { type RunningEdge, startEdge } from './server';
-import { SiteRegistry, memoryRegistryStore } from './site-registry';
+import { memoryRegistryReader } from '../../pipeline/ingest-authorization';
 import { type SocketAnswer, exchangeRaw } from './test-support/raw-socket';
 
 let edge: RunningEdge;
@@ -20,8 +20,7 @@ beforeAll(async () => {
     port: 0,
     streamName: 'unused',
     kinesis,
-    registry: new SiteRegistry(memoryRegistryStore()),
-    seedDemoSite: false,
+    registry: memoryRegistryReader(),
     accessLog: () => undefined,
     logError: () => undefined,
   });

@@ -1,7 +1,8 @@
 /**
  * POST /events and OPTIONS /events as API Gateway runs them, step by step (the order of
- * LocalStack's API Gateway, which is checked against AWS): API key → usage plan and method
- * throttle → required parameters → body against the draft-04 model → mapping template →
+ * LocalStack's API Gateway, which is checked against AWS): the REQUEST authorizer (identity
+ * source `?key=`, cached per key) → usage plan of the key it returned and method throttle →
+ * required parameters → body against the draft-04 model of its media type → mapping template →
  * integration (Kinesis PutRecords) → integration response template. Everything a template
  * decides comes from the same .vtl files CDK deploys; everything API Gateway decides without a
  * template (gateway responses, static headers, limits) comes from infra/api/ingest-api-spec.ts.
@@ -14,8 +15,11 @@ import {
   ACCESS_LOG_FIELDS,
   EVENTS_INTEGRATION_RESPONSES,
   EVENTS_PATH,
+  INGEST_KEY_PARAMETER,
   JSON_MEDIA_TYPE,
   PREFLIGHT_INTEGRATION_RESPONSES,
+  REQUEST_MEDIA_TYPES,
+  STAGE_VARIABLES,
   readTemplate,
   type AccessLogField,
   type GatewayResponseType,
@@ -24,7 +28,9 @@ import {
 } from '../../infra/api/ingest-api-spec';
 import { ingestRequestModel } from '../../schemas/draft04';
 import { IngestRequestSchema } from '../../schemas/ingest';
+import { authorizerContext } from '../../pipeline/ingest-authorization';
 import { formatIssues, parseWith } from '../../schemas/validator';
+import type { AuthorizerCache } from './authorizer-cache';
 import {
   edgeErrorResponse,
   evaluateHeaders,
@@ -34,7 +40,6 @@ import {
 } from './http-answer';
 import type { EndpointResponse, KinesisBackend } from './kinesis-backend';
 import type { EdgeRequest, EdgeResponse, Route } from './router';
-import type { SiteRegistry } from './site-registry';
 import type { UsageLimiter } from './usage-limiter';
 import { firstInvalidUtf8, hexBytes } from './utf8-check';
 import { CompiledTemplate } from './vtl/render-template';
@@ -43,7 +48,8 @@ import { createVtlContext, type VtlContext } from './vtl/vtl-context';
 import { type RequestParameters, VtlInput } from './vtl/vtl-input';
 
 export interface IngestApiOptions {
-  readonly registry: SiteRegistry;
+  /** The REQUEST authorizer with API Gateway's result cache. */
+  readonly authorizer: AuthorizerCache;
   readonly limiter: UsageLimiter;
   /** The integration's Kinesis (one attempt per request, as API Gateway makes). */
   readonly kinesis: KinesisBackend;
@@ -56,9 +62,6 @@ export interface IngestApiOptions {
   /** Failures API Gateway would log (a template that throws, an unreachable stream). */
   readonly logError?: (error: unknown, requestId: string) => void;
 }
-
-/** How often the registry file is checked for changes made by the CLI. */
-const REGISTRY_REFRESH_MS = 1000;
 
 type AccessLogEntry = Partial<Record<AccessLogField, string>>;
 
@@ -97,8 +100,13 @@ export function selectIntegrationResponse(
   );
 }
 
+/** The media type without parameters (`text/plain;charset=UTF-8` → `text/plain`). */
 function mediaType(contentType: string | undefined): string | undefined {
   return contentType?.split(';')[0]?.trim().toLowerCase();
+}
+
+function isRequestMediaType(media: string | undefined): boolean {
+  return (REQUEST_MEDIA_TYPES as readonly (string | undefined)[]).includes(media);
 }
 
 export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
@@ -106,8 +114,10 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
   const stage = options.stage ?? 'local';
   const templates = compileAll();
   // API Gateway validates with the draft-04 model; the TypeBox schema only words the details.
-  const validateModel = new Ajv4({ allErrors: false, strict: false }).compile(ingestRequestModel());
-  let refreshedAt = 0;
+  // allErrors: a 400 names every bad field, not the first one (the details are bounded below).
+  const validateModel = new Ajv4({ allErrors: true, strict: false }).compile(ingestRequestModel());
+  // API Gateway's stage variables: only the stream now (sites' origins are in the registry).
+  const stageVariables = { [STAGE_VARIABLES.eventsStream]: options.streamName };
 
   const logError =
     options.logError ??
@@ -123,7 +133,7 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
 
   function contextFor(
     request: EdgeRequest,
-    key: { apiKey: string; apiKeyId: string } | undefined,
+    key: { apiKey: string; apiKeyId: string; authorizer: Record<string, string> } | undefined,
   ): VtlContext {
     return createVtlContext({
       requestId: request.requestId,
@@ -143,6 +153,7 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
         apiKey: key?.apiKey ?? null,
         apiKeyId: key?.apiKeyId ?? null,
       },
+      ...(key === undefined ? {} : { authorizer: key.authorizer }),
     });
   }
 
@@ -218,7 +229,7 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
       body = templates[spec.template].render({
         context,
         input: new VtlInput(endpoint.body, parameters(request)),
-        stageVariables: options.registry.stageVariables(options.streamName),
+        stageVariables,
       });
     } catch (error) {
       logError(error, request.requestId);
@@ -242,19 +253,26 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
 
   async function postEvents(request: EdgeRequest): Promise<EdgeResponse> {
     const now = clock();
-    if (now - refreshedAt >= REGISTRY_REFRESH_MS) {
-      refreshedAt = now;
-      options.registry.refresh();
+
+    // 1. The REQUEST authorizer. Its identity source must be present and non-empty, else API
+    //    Gateway answers UNAUTHORIZED without calling it (the old x-api-key form ends here).
+    const apiKey = request.query[INGEST_KEY_PARAMETER];
+    if (apiKey === undefined || apiKey === '') return refused(request, 'UNAUTHORIZED');
+    let authorization;
+    try {
+      authorization = await options.authorizer.authorize(apiKey);
+    } catch (error) {
+      logError(error, request.requestId);
+      return refused(request, 'AUTHORIZER_FAILURE', {}, { message: 'Authorizer failed' });
     }
+    if (authorization.kind === 'deny') {
+      return refused(request, 'ACCESS_DENIED', {}, { message: authorization.reason });
+    }
+    const entry: AccessLogEntry = { apiKeyId: authorization.keyId };
 
-    // 1. API key (API Gateway: INVALID_API_KEY for a missing, unknown or disabled key).
-    const apiKey = requestHeader(request, 'x-api-key');
-    const found = apiKey === undefined ? undefined : options.registry.findKey(apiKey);
-    if (apiKey === undefined || found === undefined) return refused(request, 'INVALID_API_KEY');
-    const entry: AccessLogEntry = { apiKeyId: found.key.keyId };
-
-    // 2. Usage plan (per key), quota, method throttle (per stage).
-    const admission = options.limiter.admit(found.key.keyId, found.site.tier, now);
+    // 2. Usage plan of the key the authorizer returned (usageIdentifierKey), quota, method
+    //    throttle (per stage).
+    const admission = options.limiter.admit(authorization.keyId, authorization.tier, now);
     const limited = match(admission)
       .with({ kind: 'admitted' }, () => undefined)
       .with({ kind: 'throttled' }, () => refused(request, 'THROTTLED', entry))
@@ -262,11 +280,18 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
       .exhaustive();
     if (limited !== undefined) return limited;
 
-    // 3. Required request parameters, then the body against the model.
-    if (requestHeader(request, 'content-type') === undefined) {
+    // 3. Required request parameters, then the body against the model of its media type. API
+    //    Gateway validates only media types that have a model (application/json, text/plain);
+    //    any other has no template either and is refused at step 4.
+    const contentType = requestHeader(request, 'content-type');
+    if (contentType === undefined) {
       return refused(request, 'BAD_REQUEST_PARAMETERS', entry, {
         message: 'Missing required request parameters: [Content-Type]',
       });
+    }
+    // 4. Integration request: only media types with a template (passthrough NEVER).
+    if (!isRequestMediaType(mediaType(contentType))) {
+      return refused(request, 'UNSUPPORTED_MEDIA_TYPE', entry);
     }
     // API Gateway decodes the body as UTF-8 and silently turns bytes that are not UTF-8 into
     // U+FFFD; the local edge refuses them and says where (README: known differences).
@@ -287,21 +312,21 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
         message: 'Invalid request body',
         validationErrorString: described.ok
           ? JSON.stringify(validateModel.errors ?? [])
-          : formatIssues(described.issues),
+          : formatIssues(described.issues, described.more),
       });
     }
 
-    // 4. Integration request: only application/json has a template (passthrough NEVER).
-    if (mediaType(requestHeader(request, 'content-type')) !== JSON_MEDIA_TYPE) {
-      return refused(request, 'UNSUPPORTED_MEDIA_TYPE', entry);
-    }
-    const context = contextFor(request, { apiKey, apiKeyId: found.key.keyId });
+    const context = contextFor(request, {
+      apiKey,
+      apiKeyId: authorization.keyId,
+      authorizer: { ...authorizerContext(authorization) },
+    });
     let rendered: string;
     try {
       rendered = templates['events-request'].render({
         context,
         input: new VtlInput(text, parameters(request), body),
-        stageVariables: options.registry.stageVariables(options.streamName),
+        stageVariables,
       });
     } catch (error) {
       logError(error, request.requestId);
@@ -335,7 +360,7 @@ export function ingestApiRoutes(options: IngestApiOptions): readonly Route[] {
       const rendered = templates['preflight-request'].render({
         context,
         input: new VtlInput(request.body.toString('utf8'), parameters(request)),
-        stageVariables: options.registry.stageVariables(options.streamName),
+        stageVariables,
       });
       const status = (JSON.parse(rendered) as { statusCode?: unknown }).statusCode;
       if (typeof status !== 'number') {

@@ -8,7 +8,7 @@ import { INGEST_CORPUS } from '../../schemas/__fixtures__/ingest-corpus';
 import { ErrorBodySchema } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { type TestStack, useTestStack } from '../testing/use-test-stack';
-import { caseBody, caseHeaders, caseLimits } from './test-support/case-requests';
+import { caseBody, caseHeaders, caseLimits, casePath } from './test-support/case-requests';
 import { type Harness, startHarness } from './test-support/edge-harness';
 import { rawRequest } from './test-support/raw-request';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => stack?.dispose());
 
 function send(edge: Harness, c: IngestCase) {
-  return rawRequest(`${edge.edge.url}${c.path ?? '/events'}`, {
+  return rawRequest(`${edge.edge.url}${casePath(c, edge.keys)}`, {
     method: 'POST',
     headers: caseHeaders(c, edge.keys),
     body: caseBody(c.body),

@@ -14,11 +14,11 @@ import {
   rawHttpAnswer,
 } from './client-error-answer';
 import { edgeErrorBody, gatewayResponse } from './http-answer';
+import type { RegistryReader } from '../../pipeline/ingest-authorization';
+import { AuthorizerCache, DEFAULT_AUTHORIZER_CACHE_TTL_MS } from './authorizer-cache';
 import { ingestApiRoutes } from './ingest-api';
 import { KinesisBackend } from './kinesis-backend';
-import { DEFAULT_SITES_FILE, fileRegistryStore } from './registry-file-store';
 import { EdgeRouter, type EdgeRequest, type EdgeResponse, type Route } from './router';
-import { DEMO_SITE, SiteRegistry, demoOrigins, type IssuedKey } from './site-registry';
 import { DEFAULT_USAGE_LIMITS, UsageLimiter, type UsageLimits } from './usage-limiter';
 
 export const DEFAULT_EDGE_PORT = 3000;
@@ -36,11 +36,16 @@ export interface EdgeOptions {
   readonly aws?: AwsConfig;
   /** The Kinesis integration to use (tests add fault middleware to it); the caller destroys it. */
   readonly kinesis?: KinesisBackend;
-  /** The registry to use, or the file to keep it in (default .liveinsight/sites.json). */
-  readonly registry?: SiteRegistry;
-  readonly sitesFile?: string;
-  /** Seed the demo site and its fixed key (default true). */
-  readonly seedDemoSite?: boolean;
+  /**
+   * The site and key registry the authorizer reads: the registry table
+   * (handlers/adapters/dynamo-registry-reader.ts), or memoryRegistryReader() in tests and benches.
+   */
+  readonly registry: RegistryReader;
+  /**
+   * How long an authorizer answer is reused per key (default: the deployed
+   * AUTHORIZER_CACHE_TTL_SECONDS). Tests only: a short TTL lets a revocation show at once.
+   */
+  readonly authorizerCacheTtlMs?: number;
   /** Usage plans and method throttle (default: the deployed ones). */
   readonly limits?: UsageLimits;
   readonly stage?: string;
@@ -54,9 +59,6 @@ export interface EdgeOptions {
 export interface RunningEdge {
   readonly url: string;
   readonly port: number;
-  readonly registry: SiteRegistry;
-  /** The demo site's key, when seeded. */
-  readonly demo: IssuedKey | undefined;
   /** The ingest API's Kinesis integration (tests add fault middleware to it). */
   readonly kinesis: KinesisBackend;
   stop(): Promise<void>;
@@ -113,17 +115,6 @@ function sourceIpOf(message: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-/**
- * The demo site with its fixed key; its allow-list always holds this edge's own origins, so the
- * demo page works whatever port the edge runs on.
- */
-function seedDemoSite(registry: SiteRegistry, port: number): IssuedKey {
-  return registry.ensureSite(
-    { siteId: DEMO_SITE.siteId, name: DEMO_SITE.name, origins: demoOrigins(port) },
-    DEMO_SITE.secret,
-  );
-}
-
 function send(res: ServerResponse, response: EdgeResponse): void {
   res.writeHead(response.status, response.headers);
   res.end(response.body);
@@ -134,9 +125,11 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const port = options.port ?? DEFAULT_EDGE_PORT;
   const host = options.host ?? '127.0.0.1';
 
-  const registry =
-    options.registry ??
-    new SiteRegistry(fileRegistryStore(options.sitesFile ?? DEFAULT_SITES_FILE), clock);
+  const authorizer = new AuthorizerCache(
+    options.registry,
+    options.authorizerCacheTtlMs ?? DEFAULT_AUTHORIZER_CACHE_TTL_MS,
+    clock,
+  );
   let ownClients: { destroy(): void } | undefined;
   let kinesis = options.kinesis;
   if (kinesis === undefined) {
@@ -153,7 +146,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const router = new EdgeRouter()
     .mount(
       ingestApiRoutes({
-        registry,
+        authorizer,
         limiter: new UsageLimiter(options.limits ?? DEFAULT_USAGE_LIMITS, clock()),
         kinesis,
         streamName: options.streamName,
@@ -277,14 +270,10 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   }
   const bound = (server.address() as AddressInfo).port;
 
-  const demo = (options.seedDemoSite ?? true) ? seedDemoSite(registry, bound) : undefined;
-
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     port: bound,
-    registry,
-    demo,
     kinesis,
     stop() {
       stopping ??= new Promise<void>((resolve) => {

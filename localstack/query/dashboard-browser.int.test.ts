@@ -43,11 +43,10 @@ function event(sessionId: string, seq: number, type: string, path: string, extra
 }
 
 async function send(userAgent: string, events: object[], country?: string): Promise<void> {
-  const response = await fetch(`${q.url}/events`, {
+  const response = await fetch(`${q.url}/events?key=${q.sites.a.ingestKey}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-api-key': q.sites.a.ingestKey,
       'user-agent': userAgent,
       ...(country === undefined ? {} : { 'cloudfront-viewer-country': country }),
     },

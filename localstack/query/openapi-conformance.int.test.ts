@@ -84,9 +84,9 @@ function post(ingestKey: string, body: unknown, contentType = 'application/json'
   return {
     method: 'POST',
     path: '/events',
+    query: `?key=${encodeURIComponent(ingestKey)}`,
     headers: {
       'content-type': contentType,
-      'x-api-key': ingestKey,
       'user-agent': 'conformance/1.0',
     },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -182,7 +182,7 @@ describe('openapi.json matches the running local edge', () => {
     expect(
       (
         await conforming(
-          post(a.ingestKey, { siteId: a.siteId, events: [pageview(7)] }, 'text/plain'),
+          post(a.ingestKey, { siteId: a.siteId, events: [pageview(7)] }, 'application/xml'),
         )
       ).status,
     ).toBe(415);

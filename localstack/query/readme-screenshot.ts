@@ -16,7 +16,7 @@ import { resourceDefinitions } from '../../infra/resources';
 import { realtimeWorkload } from '../demo-traffic/realtime-workload';
 import { bootstrapResources } from '../bootstrap/bootstrap';
 import { startEdge, type RunningEdge } from '../edge/server';
-import { SiteRegistry, memoryRegistryStore } from '../edge/site-registry';
+import { memoryRegistryReader } from '../../pipeline/ingest-authorization';
 import { handlerEnv } from '../handler-env';
 import { readLocalConfig } from '../local-config';
 import { silenceSdkNodeWarning } from '../node-support';
@@ -90,8 +90,7 @@ async function main(): Promise<void> {
       port: 0,
       streamName: resources.names.eventsStream,
       aws: { endpoint: stack.endpoint, region: stack.region },
-      registry: new SiteRegistry(memoryRegistryStore()),
-      seedDemoSite: false,
+      registry: memoryRegistryReader(),
       routes: [
         ...queryRoutes({
           dynamodb: clients.dynamodb,

@@ -56,9 +56,9 @@ describeWithEmulators()('npm start', () => {
 
       // Act: one event of our own through the edge, then read it back through the query API.
       const sessionId = `smoke_${Date.now()}`;
-      const ingest = await fetch(`${demo.edgeUrl}/events`, {
+      const ingest = await fetch(`${demo.edgeUrl}/events?key=${demo.ingestKey}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': demo.ingestKey },
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
         body: JSON.stringify({
           siteId: demo.siteId,
           events: [

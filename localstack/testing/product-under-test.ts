@@ -102,9 +102,9 @@ export async function startProductUnderTest(
       return Number(found[1]);
     },
     async post(events) {
-      const answer = await fetch(`${demo.edgeUrl}/events`, {
+      const answer = await fetch(`${demo.edgeUrl}/events?key=${demo.ingestKey}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': demo.ingestKey },
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
         body: JSON.stringify({ siteId: demo.siteId, events }),
       });
       await answer.arrayBuffer();

@@ -7,8 +7,12 @@
  */
 import type { GatewayResponseType } from '../ingest-api-spec';
 
-/** Which of the harness's keys to send (`none`: no x-api-key header). */
-export type CaseKey = 'shop' | 'other-site' | 'revoked' | 'unknown' | 'none';
+/**
+ * Which of the harness's keys to send as `?key=` (`none`: no key; `header`: the shop's key in the
+ * old `x-api-key` header only).
+ */
+export type CaseKey =
+  'shop' | 'other-site' | 'revoked' | 'unknown' | 'malformed' | 'none' | 'header';
 
 export type CaseBody =
   | { readonly kind: 'events'; readonly count: number; readonly siteId?: string }
@@ -50,25 +54,40 @@ const one: CaseBody = { kind: 'events', count: 1 };
 
 export const INGEST_CASES: readonly IngestCase[] = [
   {
-    name: 'no x-api-key',
+    name: 'no ?key=',
     key: 'none',
     body: one,
-    expect: { status: 403, code: 'invalid_api_key' },
-    deployedBy: { kind: 'gateway-response', type: 'INVALID_API_KEY' },
+    expect: { status: 401, code: 'unauthorized' },
+    deployedBy: { kind: 'gateway-response', type: 'UNAUTHORIZED' },
+  },
+  {
+    // The previous form: refused with a message naming ?key= (README: migration).
+    name: 'the key in the old x-api-key header',
+    key: 'header',
+    body: one,
+    expect: { status: 401, code: 'unauthorized' },
+    deployedBy: { kind: 'gateway-response', type: 'UNAUTHORIZED' },
   },
   {
     name: 'an unknown key',
     key: 'unknown',
     body: one,
-    expect: { status: 403, code: 'invalid_api_key' },
-    deployedBy: { kind: 'gateway-response', type: 'INVALID_API_KEY' },
+    expect: { status: 403, code: 'forbidden' },
+    deployedBy: { kind: 'gateway-response', type: 'ACCESS_DENIED' },
+  },
+  {
+    name: 'a malformed key',
+    key: 'malformed',
+    body: one,
+    expect: { status: 403, code: 'forbidden' },
+    deployedBy: { kind: 'gateway-response', type: 'ACCESS_DENIED' },
   },
   {
     name: 'a revoked key',
     key: 'revoked',
     body: one,
-    expect: { status: 403, code: 'invalid_api_key' },
-    deployedBy: { kind: 'gateway-response', type: 'INVALID_API_KEY' },
+    expect: { status: 403, code: 'forbidden' },
+    deployedBy: { kind: 'gateway-response', type: 'ACCESS_DENIED' },
   },
   {
     name: "another site's key",
@@ -94,12 +113,29 @@ export const INGEST_CASES: readonly IngestCase[] = [
     deployedBy: { kind: 'gateway-response', type: 'BAD_REQUEST_PARAMETERS' },
   },
   {
-    name: 'a text/plain body',
+    // Another CORS-safelisted type: no model and no template for it.
+    name: 'an application/x-www-form-urlencoded body',
     key: 'shop',
     body: one,
-    headers: { 'content-type': 'text/plain' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     expect: { status: 415, code: 'unsupported_media_type' },
     deployedBy: { kind: 'gateway-response', type: 'UNSUPPORTED_MEDIA_TYPE' },
+  },
+  {
+    name: 'a text/plain body of 501 events',
+    key: 'shop',
+    body: { kind: 'events', count: 501 },
+    headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    expect: { status: 400, code: 'invalid_request' },
+    deployedBy: { kind: 'gateway-response', type: 'BAD_REQUEST_BODY' },
+  },
+  {
+    name: "a text/plain body with another site's key",
+    key: 'other-site',
+    body: one,
+    headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    expect: { status: 403, code: 'site_mismatch' },
+    deployedBy: { kind: 'template-verdict', verdict: 'site-mismatch' },
   },
   {
     name: 'a body that is not JSON',

@@ -8,7 +8,12 @@ export function prebuiltCode(
   dir: string,
 ): Pick<
   LiveInsightStackProps,
-  'consumerCode' | 'processorCode' | 'rollupCode' | 'queryCode' | 'authorizerCode'
+  | 'consumerCode'
+  | 'processorCode'
+  | 'rollupCode'
+  | 'queryCode'
+  | 'authorizerCode'
+  | 'ingestAuthorizerCode'
 > {
   const prebuilt = { kind: 'prebuilt', dir } as const;
   return {
@@ -17,5 +22,6 @@ export function prebuiltCode(
     rollupCode: prebuilt,
     queryCode: prebuilt,
     authorizerCode: prebuilt,
+    ingestAuthorizerCode: prebuilt,
   };
 }

@@ -66,10 +66,11 @@ export function postEvents(
     events: sessionEvents(deps.iterationId(), events, deps.now()),
   });
   deps.counters.sent(events);
+  // The browser form: key in the query, text/plain (a CORS-simple request, as the tracker sends).
   const answer = deps.post(
-    `${config.baseUrl}/events`,
+    `${config.baseUrl}/events?key=${encodeURIComponent(key)}`,
     body,
-    { 'content-type': 'application/json', 'x-api-key': key },
+    { 'content-type': 'text/plain;charset=UTF-8' },
     { name: 'POST /events', tenant },
   );
   const accepted = answer.status === 200 || answer.status === 207 ? acceptedOf(answer) : 0;
@@ -114,13 +115,11 @@ export function smokeIteration(config: LoadConfig, deps: LoadDeps): void {
 export function limitsIteration(config: LoadConfig, deps: LoadDeps): void {
   for (const c of limitCases(config.siteA, deps.iterationId(), deps.now())) {
     deps.counters.sent(c.events);
+    const key = c.goodKey ? config.keyA : 'no-such-key-on-any-stage';
     const answer = deps.post(
-      `${config.baseUrl}/events`,
+      `${config.baseUrl}/events?key=${encodeURIComponent(key)}`,
       c.body,
-      {
-        'content-type': 'application/json',
-        'x-api-key': c.goodKey ? config.keyA : 'no-such-key-on-any-stage',
-      },
+      { 'content-type': 'text/plain;charset=UTF-8' },
       { name: `limits: ${c.name}` },
     );
     deps.counters.accepted(answer.status === 200 ? acceptedOf(answer) : 0);

@@ -6,7 +6,7 @@ import type {
   IngestCase,
 } from '../../../infra/api/__fixtures__/ingest-cases';
 import { USAGE_PLAN_TIERS } from '../../../infra/api/ingest-api-spec';
-import { formatIngestKey } from '../../../infra/api/ingest-api-spec';
+import { formatIngestKey } from '../../../pipeline/ingest-key';
 import type { UsageLimits } from '../usage-limiter';
 import { events } from './edge-harness';
 
@@ -52,19 +52,33 @@ export function caseBody(body: CaseBody): string {
     .exhaustive();
 }
 
+function caseKey(c: IngestCase, keys: { shop: string; other: string; revoked: string }) {
+  return match(c.key)
+    .with('shop', 'header', () => keys.shop)
+    .with('other-site', () => keys.other)
+    .with('revoked', () => keys.revoked)
+    .with('unknown', () => formatIngestKey('shop', 'Unknown0Key0Never0Issued00000000'))
+    .with('malformed', () => 'li_shop_not-a-key')
+    .with('none', () => undefined)
+    .exhaustive();
+}
+
+/** The case's path with its `?key=` (none for `none` and `header`). */
+export function casePath(
+  c: IngestCase,
+  keys: { shop: string; other: string; revoked: string },
+): string {
+  const key = c.key === 'header' ? undefined : caseKey(c, keys);
+  const path = c.path ?? '/events';
+  return key === undefined ? path : `${path}?key=${encodeURIComponent(key)}`;
+}
+
 export function caseHeaders(
   c: IngestCase,
   keys: { shop: string; other: string; revoked: string },
 ): Record<string, string> {
-  const key = match(c.key)
-    .with('shop', () => keys.shop)
-    .with('other-site', () => keys.other)
-    .with('revoked', () => keys.revoked)
-    .with('unknown', () => formatIngestKey('shop', 'Unknown0Key0Never0Issued00000000'))
-    .with('none', () => undefined)
-    .exhaustive();
   return {
-    ...(key === undefined ? {} : { 'x-api-key': key }),
+    ...(c.key === 'header' ? { 'x-api-key': caseKey(c, keys) as string } : {}),
     ...(c.noContentType === true ? {} : { 'content-type': 'application/json' }),
     ...c.headers,
   };

@@ -2,24 +2,46 @@
  * Test harness for the local edge on a test stack: a registry with two sites and their keys, an
  * edge on a free port writing to the stack's stream, and a small client for requests.
  */
+import {
+  type MemoryRegistry,
+  type RegistryReader,
+  memoryRegistryReader,
+} from '../../../pipeline/ingest-authorization';
+import { formatIngestKey } from '../../../pipeline/ingest-key';
 import type { TrackerEvent } from '../../../schemas/ingest';
 import type { TestStack } from '../../testing/use-test-stack';
 import { KinesisBackend } from '../kinesis-backend';
 import { type RunningEdge, startEdge } from '../server';
-import { SiteRegistry, memoryRegistryStore } from '../site-registry';
 import type { UsageLimits } from '../usage-limiter';
 import { readStream, type StreamRecord } from './read-stream';
 
 export const SHOP_ORIGIN = 'https://shop.example.com';
 
+/** The harness's keys: fixed values, so a test can name them (they only exist in memory). */
+export const HARNESS_KEYS = {
+  shop: formatIngestKey('shop', 'HarnessShopKey000000000000000000'),
+  other: formatIngestKey('other-shop', 'HarnessOtherKey00000000000000000'),
+  revoked: formatIngestKey('shop', 'HarnessRevokedKey000000000000000'),
+} as const;
+
+/** `?key=` for the events URL; `null` sends none. */
+export function eventsPath(key: string | null): string {
+  return key === null ? '/events' : `/events?key=${encodeURIComponent(key)}`;
+}
+
 export interface Harness {
   readonly edge: RunningEdge;
-  readonly registry: SiteRegistry;
+  /** The registry the edge's authorizer reads: put items to revoke keys or change origins. */
+  readonly registry: MemoryRegistry;
   /** The edge's own Kinesis integration: tests put fault middleware on it. */
   readonly kinesis: KinesisBackend;
   readonly keys: { readonly shop: string; readonly other: string; readonly revoked: string };
   readonly accessLog: string[];
-  post(body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  /**
+   * POST /events?key=<shop key> as application/json (override the Content-Type in `headers`);
+   * `key` null sends no key.
+   */
+  post(body: unknown, headers?: Record<string, string>, key?: string | null): Promise<Answer>;
   /** Records on the stream written by the request with this id. */
   recordsOf(requestId: string): Promise<StreamRecord[]>;
   stop(): Promise<void>;
@@ -34,15 +56,27 @@ export interface Answer {
 
 export async function startHarness(
   stack: TestStack,
-  options: { limits?: UsageLimits; kinesis?: KinesisBackend; streamName?: string } = {},
+  options: {
+    limits?: UsageLimits;
+    kinesis?: KinesisBackend;
+    streamName?: string;
+    authorizerCacheTtlMs?: number;
+    /** The edge's clock (authorizer cache, limits, receivedAt); default Date.now. */
+    clock?: () => number;
+    /** What the authorizer reads instead of the registry itself (tests: inject failures). */
+    wrapRegistry?: (registry: MemoryRegistry) => RegistryReader;
+  } = {},
 ): Promise<Harness> {
-  const registry = new SiteRegistry(memoryRegistryStore());
-  registry.addSite({ siteId: 'shop', origins: [SHOP_ORIGIN], tier: 'standard' });
-  registry.addSite({ siteId: 'other-shop', origins: ['any'], tier: 'starter' });
-  const shop = registry.addKey('shop').ingestKey;
-  const other = registry.addKey('other-shop').ingestKey;
-  const revokedKey = registry.addKey('shop');
-  registry.revokeKey('shop', revokedKey.keyId);
+  const registry = memoryRegistryReader();
+  const { shop, other, revoked } = HARNESS_KEYS;
+  registry.putSite({
+    siteId: 'shop',
+    origins: [SHOP_ORIGIN],
+    tier: 'standard',
+    keys: [shop],
+    revokedKeys: [revoked],
+  });
+  registry.putSite({ siteId: 'other-shop', origins: ['*'], tier: 'starter', keys: [other] });
 
   const own =
     options.kinesis === undefined
@@ -54,19 +88,25 @@ export async function startHarness(
     port: 0,
     streamName: options.streamName ?? stack.names.eventsStream,
     kinesis,
-    registry,
-    seedDemoSite: false,
+    registry: options.wrapRegistry?.(registry) ?? registry,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.authorizerCacheTtlMs === undefined
+      ? {}
+      : { authorizerCacheTtlMs: options.authorizerCacheTtlMs }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     accessLog: (line) => accessLog.push(line),
     logError: () => undefined,
   });
 
-  async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-    const response = await fetch(`${edge.url}/events`, {
+  async function post(
+    body: unknown,
+    headers: Record<string, string> = {},
+    key: string | null = shop,
+  ): Promise<Answer> {
+    const response = await fetch(`${edge.url}${eventsPath(key)}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-api-key': shop,
         'user-agent': 'edge-test/1.0',
         ...headers,
       },
@@ -85,7 +125,7 @@ export async function startHarness(
     edge,
     registry,
     kinesis,
-    keys: { shop, other, revoked: revokedKey.ingestKey },
+    keys: { shop, other, revoked },
     accessLog,
     post,
     recordsOf: async (requestId) =>

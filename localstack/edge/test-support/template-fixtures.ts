@@ -12,7 +12,18 @@ import { type RequestParameters, VtlInput } from '../vtl/vtl-input';
 
 export const SECRET = 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6';
 
-export function contextFields(identity: Partial<ContextIdentity> = {}): RequestContextFields {
+/** `$context.authorizer` of the demo site's key, as the ingest authorizer hands it over. */
+export const AUTHORIZER = {
+  siteId: 'demo-shop',
+  keyId: 'k_0123abcd',
+  tier: 'standard',
+  origins: 'https://shop.example.com,http://localhost:3000',
+} as const;
+
+export function contextFields(
+  identity: Partial<ContextIdentity> = {},
+  authorizer: Readonly<Record<string, string>> = AUTHORIZER,
+): RequestContextFields {
   return {
     requestId: '6f1c2b9e-4a57-4c1e-9d3a-2f0e8c7b5a41',
     extendedRequestId: 'ext-1',
@@ -32,6 +43,7 @@ export function contextFields(identity: Partial<ContextIdentity> = {}): RequestC
       apiKeyId: 'key-1',
       ...identity,
     },
+    authorizer,
   };
 }
 
@@ -55,10 +67,7 @@ export function params(header: Record<string, string> = {}): RequestParameters {
   return { path: {}, querystring: {}, header };
 }
 
-export const STAGE = {
-  eventsStream: 'liveinsight-test-events',
-  origins_demo_shop: 'https://shop.example.com,http://localhost:3000',
-} as const;
+export const STAGE = { eventsStream: 'liveinsight-test-events' } as const;
 
 export interface Rendered {
   readonly body: string;
@@ -70,14 +79,18 @@ const compiled = new Map<TemplateName, CompiledTemplate>();
 export function render(
   name: TemplateName,
   input: { body: string; params?: RequestParameters },
-  options: { identity?: Partial<ContextIdentity>; stageVariables?: Record<string, string> } = {},
+  options: {
+    identity?: Partial<ContextIdentity>;
+    authorizer?: Readonly<Record<string, string>>;
+    stageVariables?: Record<string, string>;
+  } = {},
 ): Rendered {
   let template = compiled.get(name);
   if (template === undefined) {
     template = CompiledTemplate.compile(name, readTemplate(name));
     compiled.set(name, template);
   }
-  const context = createVtlContext(contextFields(options.identity));
+  const context = createVtlContext(contextFields(options.identity, options.authorizer));
   const body = template.render({
     context,
     input: new VtlInput(input.body, input.params ?? params()),

@@ -29,6 +29,11 @@ export interface RequestContextFields {
   readonly apiId: string;
   readonly accountId: string;
   readonly identity: ContextIdentity;
+  /**
+   * `$context.authorizer.<key>`: the context a Lambda authorizer returned (strings only, as API
+   * Gateway passes them); absent on methods without an authorizer.
+   */
+  readonly authorizer?: Readonly<Record<string, string>>;
 }
 
 export interface ResponseOverride {
@@ -120,6 +125,7 @@ export function createVtlContext(fields: RequestContextFields): VtlContext {
   const variables: Record<string, unknown> = {
     ...fields,
     identity: { ...fields.identity },
+    authorizer: { ...fields.authorizer },
     requestTime: clfTime(fields.requestTimeEpoch),
     requestOverride,
     responseOverride,

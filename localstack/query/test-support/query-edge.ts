@@ -13,7 +13,8 @@ import type { RealtimeAnswer } from '../../../schemas/query';
 import { startLocalRollup } from '../../rollup/local-rollup';
 import type { TestStack } from '../../testing/use-test-stack';
 import { type RunningEdge, startEdge } from '../../edge/server';
-import { SiteRegistry, memoryRegistryStore } from '../../edge/site-registry';
+import { memoryRegistryReader } from '../../../pipeline/ingest-authorization';
+import { newIngestKey } from '../../../pipeline/ingest-key';
 import type { UsageLimits } from '../../edge/usage-limiter';
 import { dashboardRoutes } from '../dashboard-routes';
 import { queryRoutes } from '../query-routes';
@@ -57,12 +58,13 @@ export async function startQueryEdge(
     { endpoint: stack.endpoint, region: stack.region },
     { maxAttempts: 1 },
   );
-  const registry = new SiteRegistry(memoryRegistryStore());
+  const registry = memoryRegistryReader();
   const site = async (siteId: string) => {
-    registry.addSite({ siteId, origins: ['any'], tier: 'standard' });
+    const ingestKey = newIngestKey(siteId).key;
+    registry.putSite({ siteId, origins: ['*'], tier: 'standard', keys: [ingestKey] });
     return {
       siteId,
-      ingestKey: registry.addKey(siteId).ingestKey,
+      ingestKey,
       readToken: await issueReadToken(clients.dynamodb, stack.names.tables.readTokens, siteId, {
         nowMs: Date.now(),
         label: 'test',
@@ -76,7 +78,6 @@ export async function startQueryEdge(
     streamName: stack.names.eventsStream,
     aws: { endpoint: stack.endpoint, region: stack.region },
     registry,
-    seedDemoSite: false,
     clock,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     logError: (error) => errors.push(error),
