@@ -1,5 +1,5 @@
 /** Typed factories for ActiveSessions projections, shaped like what the consumer writes. */
-import type { ActiveSessionView, RealtimeSessionView } from '../../../schemas/query';
+import type { RealtimeSessionView } from '../../../schemas/query';
 
 export const NOW_MS = Date.UTC(2026, 10, 21, 12, 0, 30);
 export const MINUTE_MS = 60_000;
@@ -28,26 +28,5 @@ export function realtimeView(
     pageviewMinutes: { [String(epochMinute(lastSeen))]: 1 },
     expiresAt: Math.floor(lastSeen / 1000) + 30 * 60,
     ...rest,
-  };
-}
-
-export function activeSessionView(
-  overrides: Partial<ActiveSessionView> & { sessionId: string },
-): ActiveSessionView {
-  const lastSeen = overrides.lastSeen ?? NOW_MS - 60_000;
-  return {
-    visitorId: `v-${overrides.sessionId}`,
-    startedAt: lastSeen - 120_000,
-    lastSeen,
-    pageviews: 2,
-    events: 3,
-    entryPage: '/',
-    currentPage: '/pricing',
-    source: 'google',
-    deviceType: 'mobile',
-    country: 'FR',
-    isBot: false,
-    expiresAt: Math.floor(lastSeen / 1000) + 30 * 60,
-    ...overrides,
   };
 }
