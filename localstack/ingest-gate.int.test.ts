@@ -3,8 +3,8 @@
  * error contract (retryable, Retry-After) and nothing reaches the stream; admitted again, events
  * are accepted; idle() waits for PutRecords calls that got past the gate.
  */
-import { delay } from '../handlers/faults/faults';
-import { installFaultInjector } from '../handlers/faults/fault-injector';
+import { delay } from '../handlers/test-support/faults';
+import { installFaultInjector } from '../handlers/test-support/fault-injector';
 import { type Harness, events, startHarness } from './edge/test-support/edge-harness';
 import { IngestGate } from './ingest-gate';
 import { type TestStack, useTestStack } from './testing/use-test-stack';

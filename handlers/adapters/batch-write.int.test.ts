@@ -1,15 +1,15 @@
 import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
-import { type FaultInjector, installFaultInjector } from '../faults/fault-injector';
+import { type FaultInjector, installFaultInjector } from '../test-support/fault-injector';
 import {
   InjectedCrash,
   crash,
   delay,
   throttlingException,
   unprocessedItems,
-} from '../faults/faults';
-import { type RequestMeter, installRequestMeter } from '../faults/request-meter';
+} from '../test-support/faults';
+import { type RequestMeter, installRequestMeter } from '../test-support/request-meter';
 import { type PutRequest, batchWriteAll } from './batch-write';
 import { DeadlineExceededError, deadlineFrom } from './deadline';
 import { WriteFailedError } from './write-errors';

@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { activeSessionShard } from '../../pipeline/items';
-import { itemWithPk } from '../faults/fault-injector';
+import { itemWithPk } from '../test-support/fault-injector';
 import {
   InjectedCrash,
   crash,
@@ -14,7 +14,7 @@ import {
   serverError,
   throttlingException,
   unprocessedItems,
-} from '../faults/faults';
+} from '../test-support/faults';
 import { expectExactlyOnce } from './test-support/exactly-once';
 import { lambdaContext } from './test-support/consumer-under-test';
 import { useConsumerTestStack } from './test-support/consumer-test-stack';

@@ -8,7 +8,7 @@
  */
 import type { EventSourceMappingHandle } from '../../localstack/event-source-mapping';
 import type { EdgeRecord } from '../../schemas';
-import { crash } from '../faults/faults';
+import { crash } from '../test-support/faults';
 import { useConsumerTestStack } from './test-support/consumer-test-stack';
 import { expectExactlyOnce } from './test-support/exactly-once';
 import {

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import type { EventSourceMappingHandle } from '../../localstack/event-source-mapping';
 import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
 import type { EdgeRecord } from '../../schemas';
-import type { FaultRule } from '../faults/fault-injector';
-import { crash, serverError, throttlingException, unprocessedItems } from '../faults/faults';
+import type { FaultRule } from '../test-support/fault-injector';
+import { crash, serverError, throttlingException, unprocessedItems } from '../test-support/faults';
 import { type ConsumerUnderTest, consumerUnderTest } from './test-support/consumer-under-test';
 import { expectExactlyOnce } from './test-support/exactly-once';
 import {

@@ -5,8 +5,8 @@
  * The refusal is injected: the contract and the codec keep real data away from these paths
  * (prototype-keys.int.test.ts and edge-to-tables.property.int.test.ts show that).
  */
-import { itemWithPk } from '../faults/fault-injector';
-import { validationException } from '../faults/faults';
+import { itemWithPk } from '../test-support/fault-injector';
+import { validationException } from '../test-support/faults';
 import { expectExactlyOnce } from './test-support/exactly-once';
 import { lambdaContext } from './test-support/consumer-under-test';
 import { useConsumerTestStack } from './test-support/consumer-test-stack';

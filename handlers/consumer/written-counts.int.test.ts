@@ -3,7 +3,7 @@
  * to their session, events written again that were already applied (a redelivery), bad rows —
  * and nothing while the writes fail, however many records it processed.
  */
-import { serverError } from '../faults/faults';
+import { serverError } from '../test-support/faults';
 import { lambdaContext } from './test-support/consumer-under-test';
 import { useConsumerTestStack } from './test-support/consumer-test-stack';
 import {

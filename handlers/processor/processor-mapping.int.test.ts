@@ -8,7 +8,7 @@ import { DeleteItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type TestStack, useTestStack } from '../../localstack/testing/use-test-stack';
 import { toItem } from '../adapters/item-codec';
-import { throttlingException } from '../faults/faults';
+import { throttlingException } from '../test-support/faults';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { MINUTE, activeSessionItemAt, recentT0, sessionItemAt } from './__fixtures__/stream-events';
 import { ones, range } from './__fixtures__/emf-table';

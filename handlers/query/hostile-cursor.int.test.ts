@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { encodeCursor } from '../../pipeline/realtime/cursor';
-import { installFaultInjector } from '../faults/fault-injector';
-import type { ErrorAnswerFault } from '../faults/faults';
+import { installFaultInjector } from '../test-support/fault-injector';
+import type { ErrorAnswerFault } from '../test-support/faults';
 import { ErrorBodySchema } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';

@@ -4,8 +4,8 @@
  * the real client as SDK middleware.
  */
 import { createAwsClients, type AwsClients } from '../aws-clients';
-import { installFaultInjector } from '../faults/fault-injector';
-import { serverError, throttlingException } from '../faults/faults';
+import { installFaultInjector } from '../test-support/fault-injector';
+import { serverError, throttlingException } from '../test-support/faults';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
 import { changeDelta } from '../../pipeline/realtime/rollup';
 import { DynamoRealtimeRollups } from '../adapters/dynamo-realtime-rollups';

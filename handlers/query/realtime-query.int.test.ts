@@ -8,7 +8,7 @@
 import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { RealtimeAnswerSchema, type RealtimeAnswer } from '../../schemas/query';
 import { parseWith } from '../../schemas/validator';
-import { installRequestMeter } from '../faults/request-meter';
+import { installRequestMeter } from '../test-support/request-meter';
 import { useTestStack, type TestStack } from '../../localstack/testing/use-test-stack';
 import { waitFor } from '../../localstack/testing/wait-for';
 import { startLocalRollup, type LocalRollup } from '../../localstack/rollup/local-rollup';

@@ -23,7 +23,7 @@ import type {
   InitializeHandlerOutput,
 } from '@smithy/types';
 import { type Item, itemSize, writeUnits } from '../../handlers/adapters/item-size';
-import { stackOf } from '../../handlers/faults/fault-injector';
+import { stackOf } from '../../handlers/test-support/fault-injector';
 
 /** One action of a transaction: the item's size before (0 when new) and after, in bytes. */
 export interface ActionSizes {

@@ -14,7 +14,7 @@
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createAwsClients, type AwsClients } from '../../handlers/aws-clients';
 import { fromItem } from '../../handlers/adapters/item-codec';
-import { installRequestMeter } from '../../handlers/faults/request-meter';
+import { installRequestMeter } from '../../handlers/test-support/request-meter';
 import { createRollupReader } from '../../handlers/query/rollup-reader';
 import { createRollupBatchHandler } from '../../handlers/rollup/rollup-batch';
 import type { ResourceDefinitions } from '../../infra/resources';

@@ -35,7 +35,7 @@ import { createAwsClients } from '../../handlers/aws-clients';
 import type { ConsumerConfig } from '../../handlers/config';
 import { createConsumer } from '../../handlers/consumer/handler';
 import type { BatchReport } from '../../handlers/consumer/consume-batch';
-import { type RequestMeter, installRequestMeter } from '../../handlers/faults/request-meter';
+import { type RequestMeter, installRequestMeter } from '../../handlers/test-support/request-meter';
 import { itemSize } from '../../handlers/adapters/item-size';
 import { type ResourceDefinitions, resourceDefinitions } from '../../infra/resources';
 import { bootstrapResources } from '../../localstack/bootstrap/bootstrap';

@@ -19,7 +19,7 @@ import { BatchWriteItemCommand, QueryCommand, type AttributeValue } from '@aws-s
 import { marshall } from '@aws-sdk/util-dynamodb';
 import pLimit from 'p-limit';
 import { createAwsClients, type AwsClients } from '../../handlers/aws-clients';
-import { installRequestMeter } from '../../handlers/faults/request-meter';
+import { installRequestMeter } from '../../handlers/test-support/request-meter';
 import { createActiveSessionsReader } from '../../handlers/query/active-sessions-reader';
 import { createQueryApi } from '../../handlers/query/query-api';
 import { createRollupReader } from '../../handlers/query/rollup-reader';

@@ -4,13 +4,13 @@
  * Kinesis integration, a SIGKILL to an emulator process) and counted where it really happened,
  * so the soak can show that each kind of fault took place — not merely that it was scheduled.
  */
-import type { FaultInjector } from '../../handlers/faults/fault-injector';
+import type { FaultInjector } from '../../handlers/test-support/fault-injector';
 import {
   crash,
   delay,
   provisionedThroughputExceeded,
   serverError,
-} from '../../handlers/faults/faults';
+} from '../../handlers/test-support/faults';
 import type { KinesisBackend } from '../../localstack/edge/kinesis-backend';
 import { failRecords } from '../../localstack/edge/test-support/fail-records';
 import type { LocalProduct } from '../../localstack/local-product';

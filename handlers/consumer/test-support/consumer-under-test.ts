@@ -7,8 +7,8 @@ import type { Context } from 'aws-lambda';
 import type { TestStack } from '../../../localstack/testing/use-test-stack';
 import { type AwsClients, createAwsClients } from '../../aws-clients';
 import { type ConsumerConfig, readConsumerConfig } from '../../config';
-import { type FaultInjector, installFaultInjector } from '../../faults/fault-injector';
-import { type RequestMeter, installRequestMeter } from '../../faults/request-meter';
+import { type FaultInjector, installFaultInjector } from '../../test-support/fault-injector';
+import { type RequestMeter, installRequestMeter } from '../../test-support/request-meter';
 import type { BatchReport } from '../consume-batch';
 import { type ConsumerHandler, createConsumer } from '../handler';
 

@@ -19,7 +19,7 @@ import type { TestStack } from '../../../localstack/testing/use-test-stack';
 import { waitFor } from '../../../localstack/testing/wait-for';
 import { type AwsClients, createAwsClients } from '../../aws-clients';
 import { readProcessorConfig, type ProcessorConfig } from '../../config';
-import { type FaultInjector, installFaultInjector } from '../../faults/fault-injector';
+import { type FaultInjector, installFaultInjector } from '../../test-support/fault-injector';
 import { createProcessor } from '../handler';
 import { fileMetricsWriter } from '../metrics-writer';
 import type { StreamBatchHandler } from '../../dynamodb-stream/stream-batch';
