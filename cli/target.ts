@@ -4,13 +4,13 @@
  * - the local stack (default): the endpoint `npm start` wrote to `demo.json` in its state folder
  *   (LIVEINSIGHT_STATE_DIR, default .liveinsight) — not an assumed port — and the prefix it runs
  *   (LIVEINSIGHT_STAGE); the consumer is configured exactly as `npm start` configures its own
- *   (localstack/handler-env.ts), so replayed records get the same visitor ids;
+ *   (handlers/handler-env.ts), so replayed records get the same visitor ids;
  * - a deployed stage (`--stage <name>`): table and bucket names from the CloudFormation stack's
  *   outputs (ADMIN_OUTPUTS in infra/resources.ts), region and credentials from the SDK's standard chain.
  *
  * Where the local stack is comes from handlers/local-stack-location.ts (the one reader of
- * LIVEINSIGHT_STATE_DIR / LIVEINSIGHT_STAGE); the local consumer env (and its salt) still from
- * localstack/handler-env.ts until it moves to handlers/ (the one import left outside cli's layers).
+ * LIVEINSIGHT_STATE_DIR / LIVEINSIGHT_STAGE), the local consumer env (and its salt) from
+ * handlers/handler-env.ts, as npm start configures its own.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ import {
   resourceDefinitions,
   tableDefinitions,
 } from '../infra/resources';
-import { handlerEnv } from '../localstack/handler-env';
+import { handlerEnv } from '../handlers/handler-env';
 import { readLocalStackLocation } from '../handlers/local-stack-location';
 import { parseShardPlan } from '../schemas/shard-plan';
 import type { TierName } from '../schemas/registry';
