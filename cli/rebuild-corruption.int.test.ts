@@ -231,7 +231,7 @@ test('a rebuild after corrupting session items restores them; the consumer goes 
   await rollupAnswers(final.activeSessions, Math.max(at, ...later.map((e) => e.receivedAt)));
 }, 60_000);
 
-test('a session that is over but stored as active is removed, and its page views leave the rollup', async () => {
+test('a session that is over but stored as active ends as the consumer left it, and its page views leave the rollup', async () => {
   const id = sessionIdOf(9);
   // Two hours ago: the session is over, its ActiveSessions item expired.
   const old = sessionEvents(
@@ -264,13 +264,19 @@ test('a session that is over but stored as active is removed, and its page views
   await rollupAnswers((await env.stored()).activeSessions, at);
 
   const { report } = await rebuild('--session', id);
-  expect(report).toMatchObject({ sessions: 1, activeRemoved: 1, rollupCorrected: 1 });
+  expect(report).toMatchObject({ sessions: 1, activeEnded: 1, rollupCorrected: 1 });
   const after = await env.stored();
-  expect([...after.activeSessions.values()].some((a) => a.sessionId === id)).toBe(false);
+  // As the consumer built it (expired), accepted = stored + bad, and out of /realtime.
+  expect([...after.activeSessions.values()].filter((a) => a.sessionId === id)).toEqual([item]);
+  expectExactlyOnce(
+    restrictTo(after, new Set([id]), new Set()),
+    { events: old, badRecords: 0 },
+    env.consumer.config,
+  );
   await rollupAnswers(after.activeSessions, at);
   expect((await rebuild('--session', id)).report).toMatchObject({
     activeExpired: 1,
-    activeRemoved: 0,
+    activeEnded: 0,
     rollupCorrected: 0,
   });
 }, 30_000);

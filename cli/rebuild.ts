@@ -31,15 +31,14 @@
  *   with the rollup's own writer, once: its marker is named by the stored image, so a rebuild
  *   killed between the correction and the write finds it done when it meets the same image
  *   again. The two changes add up in either order, so the stream's timing does not matter.
- * - A session the fold finds expired whose stored ActiveSessions item still claims it active
- *   (a corrupted expiry) has that item deleted (guarded by the `events` read), views corrected
- *   the same way; the stream's REMOVE takes its state out of the rollup.
+ * - A session the fold finds over whose stored ActiveSessions item still claims it active (a
+ *   corrupted expiry) gets its true, expired projection, as the consumer left it (views corrected
+ *   the same way); the stream's change takes its state out of the rollup, and TTL deletes it.
  */
 import { createHash } from 'node:crypto';
 import {
   type DynamoDBClient,
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -123,8 +122,8 @@ export interface RebuildReport {
   activeExpired: number;
   /** A newer projection (more events) was stored meanwhile: kept. */
   activeNewerKept: number;
-  /** Stored items of sessions that are over, still claiming them active: deleted. */
-  activeRemoved: number;
+  /** Stored items claiming a session active that is over: rewritten with its true expiry. */
+  activeEnded: number;
   /** Sessions whose excess page views were taken out of the realtime rollup. */
   rollupCorrected: number;
   /** Guarded Sessions writes refused because the consumer wrote meanwhile (then redone). */
@@ -144,7 +143,7 @@ export function emptyRebuildReport(): RebuildReport {
     activeUnchanged: 0,
     activeExpired: 0,
     activeNewerKept: 0,
-    activeRemoved: 0,
+    activeEnded: 0,
     rollupCorrected: 0,
     conflicts: 0,
   };
@@ -336,47 +335,27 @@ async function rebuildActive(
   );
   const stored =
     current.Item === undefined ? undefined : fromItem(ActiveSessionItemSchema, table, current.Item);
-  if (projection.expiresAt * 1000 <= options.now) {
-    // Over: no item to write (the TTL would delete it; readers ignore it) — unless the stored one
-    // still claims the session active, which every reader would count.
-    if (stored === undefined || stored.expiresAt * 1000 <= options.now) {
-      report.activeExpired += 1;
-      return;
-    }
-    if (!options.dryRun) {
-      await correctRollup(dynamodb, tables, options, stored, projection, report);
-      try {
-        await send(
-          () =>
-            dynamodb.send(
-              new DeleteItemCommand({
-                TableName: table,
-                Key: key,
-                ConditionExpression: '#events = :seen',
-                ExpressionAttributeNames: { '#events': 'events' },
-                ExpressionAttributeValues: { ':seen': { N: String(stored.events) } },
-              }),
-            ),
-          `delete ${table}`,
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        report.activeNewerKept += 1;
-        return;
-      }
-    }
-    report.activeRemoved += 1;
-    options.print?.(
-      `session ${projection.sessionId}: over since ${new Date(projection.expiresAt * 1000).toISOString()} but stored active until ${new Date(stored.expiresAt * 1000).toISOString()}: ${options.dryRun ? 'would be ' : ''}removed`,
-    );
+  const over = projection.expiresAt * 1000 <= options.now;
+  if (over && (stored === undefined || stored.expiresAt * 1000 <= options.now)) {
+    // Over, and no stored item says otherwise: nothing to write (TTL deletes it; readers ignore it).
+    report.activeExpired += 1;
     return;
   }
+  // A session that is over but stored as active (a wrong expiry, which every reader would count)
+  // gets its true projection, expired, as the consumer left it: the stream's change takes it out
+  // of the rollup, and TTL deletes it.
   if (stored !== undefined && canonicalJson(stored) === canonicalJson(projection)) {
     report.activeUnchanged += 1;
     return;
   }
+  if (over) {
+    options.print?.(
+      `session ${projection.sessionId}: over since ${new Date(projection.expiresAt * 1000).toISOString()} but stored active until ${new Date((stored?.expiresAt ?? 0) * 1000).toISOString()}${options.dryRun ? ' (dry run: not written)' : ''}`,
+    );
+  }
   if (options.dryRun) {
-    report.activeWritten += 1;
+    if (over) report.activeEnded += 1;
+    else report.activeWritten += 1;
     if (rebuildCorrection(stored, projection).size > 0) report.rollupCorrected += 1;
     return;
   }
@@ -403,7 +382,8 @@ async function rebuildActive(
         ),
       `put ${table}`,
     );
-    report.activeWritten += 1;
+    if (over) report.activeEnded += 1;
+    else report.activeWritten += 1;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     report.activeNewerKept += 1;

@@ -92,7 +92,7 @@ export const rebuildCommand: Command = {
     );
     print(
       `active sessions: written ${report.activeWritten}${verb && ' (would be)'}, unchanged ${report.activeUnchanged}, ` +
-        `expired (not written) ${report.activeExpired}, removed (over but stored active) ${report.activeRemoved}${verb && ' (would be)'}, ` +
+        `expired (not written) ${report.activeExpired}, ended (over but stored active) ${report.activeEnded}${verb && ' (would be)'}, ` +
         `newer kept ${report.activeNewerKept}; realtime rollup: page views corrected for ${report.rollupCorrected} session(s)${verb && ' (would be)'}`,
     );
     print(`report ${JSON.stringify({ command: 'rebuild', siteId, dryRun, ...report })}`);
