@@ -9,6 +9,7 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ingestRequestModel } from './draft04';
+import { INGEST_KEY_PARAMETER } from './ingest-request-form';
 import { LIMITS } from './limits';
 import {
   ActiveSessionsPageSchema,
@@ -122,11 +123,19 @@ export function openApiDocument(): { [key: string]: Json } {
           tags: ['ingest'],
           operationId: 'ingestEvents',
           summary: 'Send a batch of 1–500 tracker events',
+          description:
+            'Browsers send `POST /events?key=<ingest key>` with the batch as ' +
+            '`text/plain;charset=UTF-8` (what sendBeacon and a header-less fetch send: a ' +
+            'CORS-simple request, never preflighted); server-side senders use the same URL with ' +
+            '`application/json`. Same body, validation and answers for both.',
           security: [{ ingestKey: [] }],
           requestBody: {
             required: true,
-            description: `At most ${LIMITS.maxBodyBytes} bytes; each event at most ${LIMITS.maxEventBytes} bytes serialised.`,
-            content: jsonContent(ref('IngestRequest')),
+            description: `At most ${LIMITS.maxBodyBytes} bytes; each event at most ${LIMITS.maxEventBytes} bytes serialised. The same JSON as \`text/plain\` or \`application/json\`.`,
+            content: {
+              ...jsonContent(ref('IngestRequest')),
+              'text/plain': { schema: ref('IngestRequest') },
+            },
           },
           responses: {
             '200': {
@@ -138,22 +147,32 @@ export function openApiDocument(): { [key: string]: Json } {
               content: jsonContent(ref('IngestPartial')),
             },
             '400': errorResponse(
-              'The body breaks the contract (`invalid_request`; `details` names the field and ' +
-                'what was expected), or is not UTF-8 (`invalid_utf8`; `details.offset` is the ' +
+              'The body breaks the contract (`invalid_request`; `details` names every bad field ' +
+                'and what was expected, at most 20 and then how many more), or is not UTF-8 (`invalid_utf8`; `details.offset` is the ' +
                 'byte where it stops being UTF-8; local edge only — API Gateway stores such ' +
                 'bytes as U+FFFD).',
             ),
-            '403': errorResponse('Unknown or revoked ingest key, or a key of another site.'),
+            '401': errorResponse(
+              'No `?key=` (`unauthorized`); the `x-api-key` header is not read.',
+            ),
+            '403': errorResponse(
+              'Unknown, revoked or malformed ingest key, or its site disabled (`forbidden`); a key ' +
+                'of another site (`site_mismatch`); a browser Origin off the site’s list ' +
+                '(`origin_not_allowed`).',
+            ),
             '413': errorResponse(
               `The body is over ${LIMITS.maxBodyBytes} bytes (UTF-8 bytes, not characters).`,
             ),
-            '415': errorResponse('The body is not sent as Content-Type: application/json.'),
+            '415': errorResponse(
+              'The body is sent neither as Content-Type: text/plain nor as application/json.',
+            ),
             '429': errorResponse('Throttled (usage plan or stage) or daily quota used up.', {
               'Retry-After': retryAfter,
             }),
-            '503': errorResponse('The event stream could not be reached; nothing was stored.', {
-              'Retry-After': retryAfter,
-            }),
+            '503': errorResponse(
+              'The event stream (`stream_unavailable`) or the key registry (`key_check_unavailable`) could not be reached; nothing was stored.',
+              { 'Retry-After': retryAfter },
+            ),
             '504': errorResponse(
               'The event stream did not answer in time; retry the whole batch.',
               {
@@ -237,8 +256,8 @@ export function openApiDocument(): { [key: string]: Json } {
       securitySchemes: {
         ingestKey: {
           type: 'apiKey',
-          in: 'header',
-          name: 'x-api-key',
+          in: 'query',
+          name: INGEST_KEY_PARAMETER,
           description:
             'The site’s ingest key. Public (it ships in web pages): it identifies, it does not authenticate.',
         },
