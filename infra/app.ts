@@ -28,6 +28,8 @@ export function buildApp(
     stage: config.stage,
     streamMode: config.streamMode,
     shardCount: config.shardCount,
+    activeSessionShards: config.activeSessionShards,
+    siteShards: config.siteShards,
     monthlyBudgetUsd: config.monthlyBudgetUsd,
     apiGatewayCloudWatchRole: config.apiGatewayCloudWatchRole,
     runbookBaseUrl: config.runbookBaseUrl,

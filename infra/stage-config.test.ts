@@ -17,6 +17,8 @@ describe('readStageConfig', () => {
       monthlyBudgetUsd: STAGE_DEFAULTS.monthlyBudgetUsd,
       streamMode: STAGE_DEFAULTS.streamMode,
       shardCount: STAGE_DEFAULTS.shardCount,
+      activeSessionShards: STAGE_DEFAULTS.activeSessionShards,
+      siteShards: {},
       apiGatewayCloudWatchRole: true,
       runbookBaseUrl: '',
       consumerReader: 'enhanced-fan-out',

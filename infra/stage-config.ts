@@ -14,11 +14,21 @@
  * | `sites` | refused: sites and their origins live in the registry table (`npm run admin -- sites add … --stage <stage>`), not in the deployment | — |
  * | `streamMode` | `on-demand` or `provisioned` | `provisioned` |
  * | `shardCount` | an integer 1–500 (provisioned only) | 1 |
+ * | `activeSessionShards` | an integer 1–64: ActiveSessions partition keys of every site without its own count | 4 |
+ * | `siteShards` | `bigshop=64/32;blog=8` (site = ActiveSessions shards 1–64 [/ rollup keys dividing them]) or JSON `{"bigshop":{"activeSessionShards":64,"rollupKeys":32}}`; hot site at 30,000 events/s: `=64/32` (README "Scale") | none |
  * | `apiGatewayCloudWatchRole` | `true` or `false`: create the account's API Gateway logging role (once per account and region) | `true` |
  * | `consumerReader` | `enhanced-fan-out` (pushed, ≈ 70 ms) or `shared-throughput` (polled ≈ 1/s; no $0.015 per shard-hour consumer charge) | `enhanced-fan-out` |
  * | `apiCache` | `true` or `false`: the API stage's 0.5 GB cache cluster ($0.02 an hour) for `GET /realtime` and `/health`; off, the query function caches `/realtime` 3 s itself | `true` |
  * | `runbookBaseUrl` | an https URL ending in `/` where this repository's files are browsable (alarm descriptions link `<base>docs/operations/troubleshooting.md#…`) | none: repository-relative links |
  */
+import {
+  DEFAULT_ACTIVE_SESSION_SHARDS,
+  MAX_ACTIVE_SESSION_SHARDS,
+  ShardPlanError,
+  parseShardPlan,
+  parseSiteShardsShorthand,
+  type SiteShards,
+} from '../schemas/shard-plan';
 import { CONSUMER_KINESIS_READER, assertValidPrefix, type KinesisReader } from './resources';
 
 export type StreamMode = 'on-demand' | 'provisioned';
@@ -32,6 +42,10 @@ export interface StageConfig {
   readonly streamMode: StreamMode;
   /** Shards of a provisioned stream (ignored on-demand). */
   readonly shardCount: number;
+  /** ActiveSessions shards of every site without its own count (schemas/shard-plan.ts). */
+  readonly activeSessionShards: number;
+  /** Sites with their own ActiveSessions shards and rollup keys: the hot ones. */
+  readonly siteShards: Readonly<Record<string, SiteShards>>;
   /**
    * Create the account-level API Gateway → CloudWatch Logs role and its AWS::ApiGateway::Account
    * setting. One per account and region: a second stage in the same account sets this false.
@@ -55,6 +69,8 @@ export const STAGE_CONTEXT_KEYS = {
   monthlyBudgetUsd: 'monthlyBudgetUsd',
   streamMode: 'streamMode',
   shardCount: 'shardCount',
+  activeSessionShards: 'activeSessionShards',
+  siteShards: 'siteShards',
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
   runbookBaseUrl: 'runbookBaseUrl',
   consumerReader: 'consumerReader',
@@ -71,6 +87,7 @@ export const STAGE_DEFAULTS = {
   // before any data): the idle cost decides the default (docs/operations/cost.md).
   streamMode: 'provisioned',
   shardCount: 1,
+  activeSessionShards: DEFAULT_ACTIVE_SESSION_SHARDS,
   apiGatewayCloudWatchRole: true,
   apiCache: true,
 } as const satisfies Partial<StageConfig>;
@@ -153,6 +170,48 @@ function shardCountFrom(value: unknown): number {
   return parsed;
 }
 
+function activeSessionShardsFrom(value: unknown): number {
+  if (value === undefined) return STAGE_DEFAULTS.activeSessionShards;
+  const parsed = numberFrom(value);
+  if (
+    parsed === undefined ||
+    !Number.isInteger(parsed) ||
+    parsed < 1 ||
+    parsed > MAX_ACTIVE_SESSION_SHARDS
+  ) {
+    throw new StageConfigError(
+      STAGE_CONTEXT_KEYS.activeSessionShards,
+      value,
+      `an integer from 1 to ${MAX_ACTIVE_SESSION_SHARDS}`,
+    );
+  }
+  return parsed;
+}
+
+const SITE_SHARDS_FORM =
+  '"<siteId>=<shards 1–64>[/<rollup keys dividing them>]" parts joined by ";" (e.g. "bigshop=64/32") ' +
+  'or JSON {"bigshop":{"activeSessionShards":64,"rollupKeys":32}}';
+
+/** Validated with the same rules the functions apply to their env (parseShardPlan). */
+function siteShardsFrom(value: unknown, defaultShards: number): Record<string, SiteShards> {
+  const key = STAGE_CONTEXT_KEYS.siteShards;
+  if (value === undefined || value === '') return {};
+  try {
+    let sites: unknown = value;
+    if (typeof value === 'string') {
+      const text = value.trim();
+      sites = text.startsWith('{') ? (JSON.parse(text) as unknown) : parseSiteShardsShorthand(text);
+    }
+    return { ...parseShardPlan(defaultShards, sites).sites };
+  } catch (cause) {
+    if (cause instanceof ShardPlanError) {
+      throw new StageConfigError(`${key}: ${cause.field}`, cause.received, cause.expected);
+    }
+    if (cause instanceof SyntaxError) throw new StageConfigError(key, value, SITE_SHARDS_FORM);
+    throw cause;
+  }
+}
+
 function booleanFrom(key: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (value === true || value === 'true') return true;
@@ -204,12 +263,15 @@ function refuseSites(value: unknown): void {
 export function readStageConfig(context: (key: string) => unknown): StageConfig {
   const k = STAGE_CONTEXT_KEYS;
   refuseSites(context(REMOVED_SITES_CONTEXT_KEY));
+  const activeSessionShards = activeSessionShardsFrom(context(k.activeSessionShards));
   return {
     stage: stageFrom(context(k.stage)),
     alarmEmail: emailFrom(context(k.alarmEmail)),
     monthlyBudgetUsd: budgetFrom(context(k.monthlyBudgetUsd)),
     streamMode: streamModeFrom(context(k.streamMode)),
     shardCount: shardCountFrom(context(k.shardCount)),
+    activeSessionShards,
+    siteShards: siteShardsFrom(context(k.siteShards), activeSessionShards),
     apiGatewayCloudWatchRole: booleanFrom(
       k.apiGatewayCloudWatchRole,
       context(k.apiGatewayCloudWatchRole),
