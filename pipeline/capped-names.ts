@@ -76,6 +76,8 @@ export function addName(counts: NameCounts, name: string, n: number, combine: Co
 export function capNames(counts: NameCounts, combine: Combine): NameCounts | undefined {
   const names = Object.keys(counts);
   if (names.length === 0) return undefined;
+  // The common case, on the consumer's hot path: few names, nothing to cap or allocate.
+  if (names.length <= SESSION_NAMES_PER_MAP) return counts;
   const own = names.filter((name) => name !== OTHER_NAME);
   if (own.length <= SESSION_NAMES_PER_MAP) return counts;
   own.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
