@@ -13,7 +13,7 @@ const TSX_CJS = require.resolve('tsx/cjs');
 
 export interface CliProcess {
   readonly child: ChildProcess;
-  /** Its LIVEINSIGHT_STATE_DIR (demo.json, sites.json); removed with it unless `env` chose one. */
+  /** Its LIVEINSIGHT_STATE_DIR (demo.json, read-tokens.json); removed with it unless `env` chose one. */
   readonly stateDir: string;
   output(): string;
   /** Resolves with the output once `pattern` appears; rejects on exit or deadline. */
