@@ -252,7 +252,7 @@ function refuseSites(value: unknown): void {
     REMOVED_SITES_CONTEXT_KEY,
     value,
     'no sites context: sites and their allowed origins live in the registry table; add them with ' +
-      '`npm run admin -- sites add <siteId> --origin <origin> --stage <stage>`',
+      '`npm run admin -- sites add --site <id> --origin <origin> --stage <stage>`',
   );
 }
 
