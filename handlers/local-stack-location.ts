@@ -8,7 +8,7 @@
 export const LOCAL_STACK_ENV = {
   /** Resource name prefix for `npm start` (default `liveinsight-dev`). */
   stage: 'LIVEINSIGHT_STAGE',
-  /** Where `npm start` keeps its local state: sites, checkpoints, metrics, demo.json (default .liveinsight). */
+  /** Where `npm start` keeps its local state: read tokens, metrics, demo.json (default .liveinsight). */
   stateDir: 'LIVEINSIGHT_STATE_DIR',
 } as const;
 

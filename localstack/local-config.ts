@@ -29,7 +29,7 @@ export const LOCAL_ENV = {
   edgePort: 'LIVEINSIGHT_EDGE_PORT',
   /** `off` runs the product without demo traffic (default `on`). */
   demo: 'LIVEINSIGHT_DEMO',
-  /** Where `npm start` keeps its local state: sites, checkpoints, metrics, demo.json (default .liveinsight). */
+  /** Where `npm start` keeps its local state: read tokens, metrics, demo.json (default .liveinsight). */
   stateDir: LOCAL_STACK_ENV.stateDir,
   /**
    * On stop, how long the consumer may drain what the edge acknowledged before the rest is
