@@ -19,6 +19,13 @@ import { startLocalRollup } from './rollup/local-rollup';
 import { dashboardUrl, queryPartRoutes } from './query/query-part';
 import { keepDemoReadTokens } from './query/read-tokens-kept';
 import { removeStaleCheckpoints } from './event-source-mapping/stale-checkpoints';
+import { DASHBOARD_PATH_PREFIX } from './query/dashboard-path';
+import {
+  DEMO_PAGE_PATH,
+  TRACKER_SCRIPT_PATH,
+  trackerRoutes,
+  type DemoSiteTag,
+} from './tracker/tracker-routes';
 import { ingestCommand, queryCommand } from './printed-commands';
 
 /** How many visits each demo site keeps running at once (the shop is the busy one). */
@@ -35,6 +42,14 @@ export interface DemoDescriptor {
   readonly readToken: string;
   readonly edgeUrl: string;
   readonly awsEndpoint: string;
+  /** The demo site's script tag as this edge serves it (tracker/README.md). */
+  readonly scriptTag: string;
+  /** The demo single-page app that uses it. */
+  readonly demoPageUrl: string;
+  /** The script and its SRI as this edge serves them, and the dashboard page (no token): what cli/target.ts reads. */
+  readonly trackerScriptUrl: string;
+  readonly trackerIntegrity: string;
+  readonly dashboardUrl: string;
 }
 
 export interface ProductParts {
@@ -52,9 +67,12 @@ export async function startProductParts(
   const stateDir = config.stateDir;
   await mkdir(stateDir, { recursive: true });
 
+  let demoSite: DemoSiteTag | undefined = undefined; // set once the demo site is seeded
+  const tracker = trackerRoutes(() => demoSite);
   const edgePart = await startEdgePart(product, {
     port: config.edgePort,
-    routes: queryPartRoutes(product),
+    // /li.js and the demo SPA under /demo/ (its tag once the demo site is seeded, below).
+    routes: [...queryPartRoutes(product), ...tracker.routes],
   });
   product.addPart(edgePart);
   const edge = edgePart.edge;
@@ -116,12 +134,20 @@ export async function startProductParts(
   }
 
   const readToken = readTokens.get(DEMO_SITE.siteId) ?? '';
+  demoSite = { siteId: DEMO_SITE.siteId, ingestKey: demoKey.ingestKey, origin };
+  const scriptTag = tracker.tagFor(demoSite);
+  const demoPageUrl = `${origin}${DEMO_PAGE_PATH}`;
   const demo: DemoDescriptor = {
     siteId: DEMO_SITE.siteId,
     ingestKey: demoKey.ingestKey,
     readToken,
     edgeUrl: origin,
     awsEndpoint: product.endpoint,
+    scriptTag,
+    demoPageUrl,
+    trackerScriptUrl: `${origin}${TRACKER_SCRIPT_PATH}`,
+    trackerIntegrity: tracker.manifest.integrity,
+    dashboardUrl: `${origin}${DASHBOARD_PATH_PREFIX}`,
   };
   await writeFile(join(stateDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`);
 
@@ -185,6 +211,8 @@ export async function startProductParts(
   const banner = [
     '',
     `Dashboard     ${url}`,
+    `Demo page     ${demoPageUrl}  (a small SPA with the tracker: click around, watch the dashboard)`,
+    `Script tag    ${scriptTag}`,
     `Ingest        ${ingestCommand(origin, DEMO_SITE.siteId, demoKey.ingestKey)}`,
     `Query         ${queryCommand(origin, DEMO_SITE.siteId, readToken)}`,
     ...siteKeys.map(
