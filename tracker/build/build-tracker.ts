@@ -19,7 +19,7 @@ export const TRACKER_TARGET = 'es2020';
 
 /**
  * The builds, in gzip bytes: `budgetBytes` is the target of DESIGN.md section 6 / issue 14
- * (default ≤ 2.0 KB, core ≤ 1.5 KB), NOT MET yet (README "Size"); `ceilingBytes` is what the
+ * (default ≤ 2.0 KB, core ≤ 1.5 KB), NOT MET yet (tracker/README.md "Size"); `ceilingBytes` is what the
  * size test enforces today so the build can only shrink toward the target, never grow.
  */
 export const TRACKER_BUILDS = {
