@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { useTestStack, type TestStack } from '../testing/use-test-stack';
+import { waitFor } from '../testing/wait-for';
 import { dashboardUrl } from './dashboard-path';
 import { launchChromium, type Browser } from './test-support/chromium';
 import { startLiveConsumer, type LiveConsumer } from './test-support/live-consumer';
@@ -63,18 +64,17 @@ async function send(userAgent: string, events: object[], country?: string): Prom
 async function untilRealtime(
   predicate: (answer: Record<string, unknown>) => boolean,
 ): Promise<void> {
-  const deadline = Date.now() + 45_000;
   let last: unknown;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${q.url}/realtime?siteId=site-a`, {
-      headers: { authorization: `Bearer ${q.sites.a.readToken}` },
-    });
-    last = await response.json();
-    if (response.status === 200 && predicate(last as Record<string, unknown>)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(
-    `events did not reach /realtime within 45 s; last answer ${JSON.stringify(last)}`,
+  await waitFor(
+    async () => {
+      const response = await fetch(`${q.url}/realtime?siteId=site-a`, {
+        headers: { authorization: `Bearer ${q.sites.a.readToken}` },
+      });
+      last = await response.json();
+      return response.status === 200 && predicate(last as Record<string, unknown>);
+    },
+    () => `events to reach /realtime; last answer ${JSON.stringify(last)}`,
+    { timeoutMs: 45_000, intervalMs: 250 },
   );
 }
 

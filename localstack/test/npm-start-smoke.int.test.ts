@@ -10,6 +10,7 @@ import { parseWith } from '../../schemas';
 import { runStartCli } from '../testing/cli-process';
 import { descendantsOf, waitUntilGone } from '../testing/processes';
 import { describeWithEmulators } from '../testing/use-test-stack';
+import { waitFor } from '../testing/wait-for';
 
 const DemoJsonSchema = Type.Object({
   siteId: Type.String(),
@@ -19,24 +20,8 @@ const DemoJsonSchema = Type.Object({
   awsEndpoint: Type.String(),
 });
 
-async function pollUntil<T>(
-  what: string,
-  deadlineMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${what} did not happen within ${deadlineMs} ms (last error: ${String(last)})`);
-}
+/** Each probe is a request to the running product: every 250 ms, for up to 30 s. */
+const POLL = { timeoutMs: 30_000, intervalMs: 250 };
 
 describeWithEmulators()('npm start', () => {
   it('runs the product with demo traffic, serves every API and stops clean', async () => {
@@ -74,28 +59,30 @@ describeWithEmulators()('npm start', () => {
         }),
       });
       const auth = { authorization: `Bearer ${demo.readToken}` };
-      const ours = await pollUntil('our session in /sessions/active', 30_000, async () => {
-        let cursor: string | undefined;
-        do {
-          const page = await fetch(
-            `${demo.edgeUrl}/sessions/active?siteId=${demo.siteId}&limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
-            { headers: auth },
-          );
-          const body = (await page.json()) as {
-            sessions: { sessionId: string; currentPage: string }[];
-            nextCursor?: string;
-          };
-          const found = body.sessions.find((s) => s.sessionId === sessionId);
-          if (found !== undefined) return found;
-          cursor = body.nextCursor;
-        } while (cursor !== undefined);
-        return undefined;
-      });
+      const ours = await waitFor(
+        async () => {
+          let cursor: string | undefined;
+          do {
+            const page = await fetch(
+              `${demo.edgeUrl}/sessions/active?siteId=${demo.siteId}&limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+              { headers: auth },
+            );
+            const body = (await page.json()) as {
+              sessions: { sessionId: string; currentPage: string }[];
+              nextCursor?: string;
+            };
+            const found = body.sessions.find((s) => s.sessionId === sessionId);
+            if (found !== undefined) return found;
+            cursor = body.nextCursor;
+          } while (cursor !== undefined);
+          return undefined;
+        },
+        'our session in /sessions/active',
+        POLL,
+      );
       // /realtime reads the rollup's counters, which follow ActiveSessions through its stream: on
       // a busy machine they can lag the direct read above, so wait for the demo visitors and ours.
-      const figures = await pollUntil(
-        '/realtime counting ours and demo visitors',
-        30_000,
+      const figures = await waitFor(
         async () => {
           const realtime = await fetch(`${demo.edgeUrl}/realtime?siteId=${demo.siteId}`, {
             headers: auth,
@@ -104,6 +91,8 @@ describeWithEmulators()('npm start', () => {
           const body = (await realtime.json()) as { activeSessions: number };
           return body.activeSessions > 1 ? body : undefined;
         },
+        '/realtime counting ours and demo visitors',
+        POLL,
       );
       const dashboard = await fetch(`${demo.edgeUrl}/dashboard/`);
       const health = await fetch(`${demo.edgeUrl}/health`);

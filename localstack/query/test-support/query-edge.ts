@@ -12,6 +12,7 @@ import { answerFromRollup } from '../../../pipeline/realtime/rollup-answer';
 import type { RealtimeAnswer } from '../../../schemas/query';
 import { startLocalRollup } from '../../rollup/local-rollup';
 import type { TestStack } from '../../testing/use-test-stack';
+import { waitFor } from '../../testing/wait-for';
 import { type RunningEdge, startEdge } from '../../edge/server';
 import { memoryRegistryReader } from '../../../pipeline/ingest-authorization';
 import { newIngestKey } from '../../../pipeline/ingest-key';
@@ -116,20 +117,17 @@ export async function startQueryEdge(
       offset += ms;
     },
     errors,
-    async waitForRealtime(siteId, done) {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const nowMs = Date.now();
-        const answer = answerFromRollup(await counters.readBuckets(siteId, nowMs), {
-          siteId,
-          nowMs,
-        });
-        if (done(answer)) return answer;
-        if (Date.now() > deadline) {
-          throw new Error(`the rollup of ${siteId} never got there: ${JSON.stringify(answer)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    waitForRealtime(siteId, done) {
+      let answer: RealtimeAnswer | undefined;
+      return waitFor(
+        async () => {
+          const nowMs = Date.now();
+          answer = answerFromRollup(await counters.readBuckets(siteId, nowMs), { siteId, nowMs });
+          return done(answer) && answer;
+        },
+        () => `the rollup of ${siteId} to get there: ${JSON.stringify(answer)}`,
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
     },
     async stop() {
       await Promise.all([edge.stop(), rollup.stop()]);
