@@ -1,10 +1,12 @@
 /**
  * The stack outputs the admin CLI reads (cli/target.ts) exist under the names it looks for: the
- * tables by name, the failures bucket (a CloudFormation-chosen name), the salt secret and the
- * ActiveSessions shard count.
+ * tables by name, the failures bucket (a CloudFormation-chosen name), the salt secret, the
+ * ActiveSessions shard count and the per-site shard plan (which also reaches every function that
+ * writes or reads by it).
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ENV } from '../handlers/env-names';
 import { TIER_NAMES } from '../schemas/registry';
 import { ADMIN_OUTPUTS, ADMIN_TABLE_OUTPUTS, ADMIN_USAGE_PLAN_OUTPUTS } from './admin-outputs';
 import { prebuiltCode } from './constructs/test-support/prebuilt-code';
@@ -13,9 +15,16 @@ import { DEFAULT_ACTIVE_SESSION_SHARDS, TABLE_KEYS, resourceNames } from './reso
 
 const STAGE = 'liveinsight-test';
 
+/** A hot site with its own shard counts (README "Scale"): the plan reaches writers and readers. */
+const HOT = { bigshop: { activeSessionShards: 64, rollupKeys: 32 } };
+
 test('every output the admin CLI reads is in the stack', () => {
   const template = Template.fromStack(
-    new LiveInsightStack(new App(), 'Test', { stage: STAGE, ...prebuiltCode(__dirname) }),
+    new LiveInsightStack(new App(), 'Test', {
+      stage: STAGE,
+      siteShards: HOT,
+      ...prebuiltCode(__dirname),
+    }),
   );
   const outputs = template.findOutputs('*');
   const names = resourceNames(STAGE).tables;
@@ -34,6 +43,23 @@ test('every output the admin CLI reads is in the stack', () => {
   expect(outputs[ADMIN_OUTPUTS.activeSessionShards]?.['Value']).toBe(
     String(DEFAULT_ACTIVE_SESSION_SHARDS),
   );
+  expect(outputs[ADMIN_OUTPUTS.siteShards]?.['Value']).toBe(JSON.stringify(HOT));
+  // One plan for every writer and reader by it: consumer (ActiveSessions), rollup (buckets) and
+  // query (both) get the same LIVEINSIGHT_SITE_SHARDS.
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+    Properties: { Description?: string; Environment?: { Variables?: Record<string, unknown> } };
+  }[];
+  const withPlan = functions.filter(
+    (f) => f.Properties.Environment?.Variables?.[ENV.siteShards] !== undefined,
+  );
+  expect(withPlan.map((f) => (f.Properties.Description ?? '').split(' ')[1]).sort()).toEqual([
+    'consumer:',
+    'realtime',
+    'rollup:',
+  ]);
+  for (const f of withPlan) {
+    expect(JSON.parse(String(f.Properties.Environment?.Variables?.[ENV.siteShards]))).toEqual(HOT);
+  }
   // The ingest keys' side on AWS: the REST API and each tier's usage plan.
   const refOf = (name: string): string =>
     (outputs[name]?.['Value'] as { Ref?: string } | undefined)?.Ref ?? '(none)';

@@ -131,6 +131,7 @@ export class LiveInsightStack extends Stack {
       ...(props.activeSessionShards === undefined
         ? {}
         : { activeSessionShards: props.activeSessionShards }),
+      ...(props.siteShards === undefined ? {} : { siteShards: props.siteShards }),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.consumer = new ConsumerFunction(this, 'Consumer', {
@@ -141,6 +142,7 @@ export class LiveInsightStack extends Stack {
       badRowsTable: this.data.tables.badRows,
       failureBucket: this.data.buckets.failures,
       activeSessionShards: this.data.definitions.activeSessionShards,
+      siteShards: this.data.definitions.shardPlan.sites,
       streamConsumerName: this.data.definitions.names.eventsStreamConsumer,
       ...(props.consumerReservedConcurrency === undefined
         ? {}
@@ -160,6 +162,7 @@ export class LiveInsightStack extends Stack {
       activeSessionsTable: this.data.tables.activeSessions,
       realtimeRollupsTable: this.data.tables.realtimeRollups,
       failureBucket: this.data.buckets.failures,
+      siteShards: this.data.definitions.shardPlan.sites,
       ...(props.rollupCode === undefined ? {} : { code: props.rollupCode }),
     });
     this.businessDashboard = new BusinessDashboard(this, 'BusinessDashboard', {
@@ -203,6 +206,7 @@ export class LiveInsightStack extends Stack {
       realtimeRollupsTable: this.data.tables.realtimeRollups,
       readTokensTable: this.data.tables.readTokens,
       activeSessionShards: this.data.definitions.activeSessionShards,
+      siteShards: this.data.definitions.shardPlan.sites,
       dashboardOrigin: this.dashboard.origin,
       stageCache: props.apiCache ?? true,
       ...(props.queryCode === undefined ? {} : { queryCode: props.queryCode }),
@@ -274,6 +278,9 @@ export class LiveInsightStack extends Stack {
     });
     new CfnOutput(this, ADMIN_OUTPUTS.activeSessionShards, {
       value: String(this.data.definitions.activeSessionShards),
+    });
+    new CfnOutput(this, ADMIN_OUTPUTS.siteShards, {
+      value: JSON.stringify(this.data.definitions.shardPlan.sites),
     });
     new CfnOutput(this, ADMIN_OUTPUTS.apiId, { value: this.ingest.api.restApiId });
     for (const tier of TIER_NAMES) {
