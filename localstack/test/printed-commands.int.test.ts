@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runStartCli, type CliProcess } from '../testing/cli-process';
 import { describeWithEmulators } from '../testing/use-test-stack';
+import { waitFor } from '../testing/wait-for';
 
 const README = join(__dirname, '..', '..', 'README.md');
 const SECTION = '### Send an event, read it back';
@@ -81,18 +82,25 @@ async function runShell(code: string, cwd: string): Promise<string> {
  * would for a user who reads them a second later.
  */
 async function runStep(step: Step, cwd: string): Promise<string> {
-  const sends = /\s(-d|--data\S*)\s/.test(step.code);
-  const deadline = Date.now() + STEP_DEADLINE_MS;
-  for (;;) {
+  const { expected } = step;
+  const matches = (output: string) =>
+    expected === undefined || outputPattern(expected).test(output);
+  const mismatch = (output: string) =>
+    `README step\n${step.code}\nprinted\n${output}\nexpected (… = anything)\n${expected}`;
+  if (/\s(-d|--data\S*)\s/.test(step.code)) {
     const output = await runShell(step.code, cwd);
-    if (step.expected === undefined || outputPattern(step.expected).test(output)) return output;
-    if (sends || Date.now() > deadline) {
-      throw new Error(
-        `README step\n${step.code}\nprinted\n${output}\nexpected (… = anything)\n${step.expected}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (matches(output)) return output;
+    throw new Error(mismatch(output));
   }
+  let last = '';
+  return waitFor(
+    async () => {
+      last = await runShell(step.code, cwd);
+      return matches(last) && last;
+    },
+    () => mismatch(last),
+    { timeoutMs: STEP_DEADLINE_MS, intervalMs: 250 },
+  );
 }
 
 function printed(cli: CliProcess, label: string): string {
