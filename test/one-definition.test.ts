@@ -49,6 +49,14 @@ const SHARED_CONSTANTS: readonly SharedConstant[] = [
     },
   },
   {
+    what: 'the ActiveSessions shard default and maximum',
+    home: 'schemas/shard-plan.ts',
+    copies: [
+      /\b(DEFAULT|MAX)_ACTIVE_SESSION_SHARDS\s*=\s*\d/,
+      /activeSessionShards\b.*,\s*(4|64)\b/,
+    ],
+  },
+  {
     what: "each Lambda function's memory and timeout (FUNCTION_TUNING)",
     home: 'infra/resources.ts',
     copies: [/\bmemory(Size)?Mb:\s*\d/, /\btimeoutSeconds:\s*\d/, /\bMEMORY_MB\s*=\s*\d/],
