@@ -2,7 +2,6 @@ import {
   authorizeIngestKey,
   authorizerContext,
   memoryRegistryReader,
-  originAllowed,
 } from './ingest-authorization';
 import { formatIngestKey, hashIngestKey, keyIdOfHash } from './ingest-key';
 
@@ -71,14 +70,5 @@ describe('authorizeIngestKey', () => {
     if (key !== undefined) keyOnly.putItem(key);
 
     expect(await authorizeIngestKey(SHOP_KEY, keyOnly)).toMatchObject({ reason: 'unknown-site' });
-  });
-});
-
-describe('originAllowed', () => {
-  it('admits exact origins and * only', () => {
-    expect(originAllowed(['https://a.example'], 'https://a.example')).toBe(true);
-    expect(originAllowed(['https://a.example'], 'https://a.example.evil')).toBe(false);
-    expect(originAllowed(['*'], 'https://anything.example')).toBe(true);
-    expect(originAllowed([], 'https://a.example')).toBe(false);
   });
 });

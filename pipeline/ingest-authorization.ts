@@ -13,7 +13,7 @@
  * answer's context.
  */
 import type { IngestKeyItem, SiteItem, TierName } from '../schemas/registry';
-import { ANY_ORIGIN, DEFAULT_TIER, SITE_ITEM_SK, ingestKeyItemSk } from '../schemas/registry';
+import { DEFAULT_TIER, SITE_ITEM_SK, ingestKeyItemSk } from '../schemas/registry';
 import { hashIngestKey, isWellFormedIngestKey, keyIdOfHash, siteOfIngestKey } from './ingest-key';
 
 /** What the authorizer reads: a site item and one of its key items, from one partition. */
@@ -86,11 +86,6 @@ export function authorizerContext(
     tier: allowed.tier,
     origins: allowed.origins.join(','),
   };
-}
-
-/** Whether a browser Origin may send for a site with these origins (as events-request.vtl decides). */
-export function originAllowed(origins: readonly string[], origin: string): boolean {
-  return origins.includes(ANY_ORIGIN) || origins.includes(origin);
 }
 
 /** A registry in memory, for tests and benches: items as the DynamoDB table holds them. */
@@ -175,11 +170,4 @@ export function registryItemsOf(spec: MemorySiteSpec): {
       ...(spec.revokedKeys ?? []).map((key) => keyItem(key, 'revoked')),
     ],
   };
-}
-
-/** A memory registry holding these sites (each with its keys). */
-export function memoryRegistryOf(specs: readonly MemorySiteSpec[]): MemoryRegistry {
-  const registry = memoryRegistryReader();
-  for (const spec of specs) registry.putSite(spec);
-  return registry;
 }

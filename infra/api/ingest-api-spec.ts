@@ -55,10 +55,6 @@ export const STAGE_VARIABLES = {
   eventsStream: 'eventsStream',
 } as const;
 
-export class IngestApiSpecError extends Error {
-  override readonly name = 'IngestApiSpecError';
-}
-
 // ---------------------------------------------------------------------------------------------
 // The key check: a Lambda REQUEST authorizer (handlers/ingest-authorizer/; locally the edge runs
 // the same pure decision, pipeline/ingest-authorization.ts) reads the key from the query string,
@@ -76,9 +72,6 @@ export const INGEST_KEY_IDENTITY_SOURCE = `method.request.querystring.${INGEST_K
  * an unknown key's Deny is cached as well, which spares the registry from repeated guesses.
  */
 export const AUTHORIZER_CACHE_TTL_SECONDS = 300;
-
-/** Keys of `$context.authorizer` the request template reads (pipeline/ingest-authorization.ts). */
-export const AUTHORIZER_CONTEXT_KEYS = ['siteId', 'keyId', 'tier', 'origins'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Headers. Values are static (API Gateway: a quoted literal) or copied from the method

@@ -12,6 +12,8 @@ import {
   AUTHORIZER_CACHE_TTL_SECONDS,
   EVENTS_METHOD_THROTTLE,
   GATEWAY_RESPONSES,
+  INGEST_KEY_IDENTITY_SOURCE,
+  INGEST_KEY_PARAMETER,
   SECURITY_HEADERS,
   TEMPLATE_NAMES,
   USAGE_PLAN_TIERS,
@@ -135,6 +137,10 @@ describe('IngestApi (synthesized CloudFormation)', () => {
       Type: 'REQUEST',
       IdentitySource: 'method.request.querystring.key',
       AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
+    });
+    // The edge reads the same parameter the deployed identity source names.
+    expect(INGEST_KEY_IDENTITY_SOURCE).toBe(`method.request.querystring.${INGEST_KEY_PARAMETER}`);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       AuthorizerUri: Match.anyValue(),
     });
     expect(AUTHORIZER_CACHE_TTL_SECONDS).toBe(300);

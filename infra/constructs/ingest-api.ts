@@ -38,7 +38,7 @@ import {
   EVENTS_PATH,
   GATEWAY_RESPONSES,
   GATEWAY_RESPONSE_TYPES,
-  INGEST_KEY_PARAMETER,
+  INGEST_KEY_IDENTITY_SOURCE,
   JSON_MEDIA_TYPE,
   OVERRIDDEN_HEADERS,
   PREFLIGHT_INTEGRATION_RESPONSES,
@@ -271,7 +271,7 @@ export class IngestApi extends Construct {
     this.authorizer = new apigateway.RequestAuthorizer(this, 'KeyAuthorizer', {
       handler: this.authorizerFunction.live.alias,
       // The cache key; a request without it is refused by API Gateway (UNAUTHORIZED) unseen.
-      identitySources: [apigateway.IdentitySource.queryString(INGEST_KEY_PARAMETER)],
+      identitySources: [INGEST_KEY_IDENTITY_SOURCE],
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
     });
 
