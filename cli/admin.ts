@@ -22,6 +22,7 @@ import {
   sitesDisableCommand,
   sitesListCommand,
   sitesSetOriginsCommand,
+  sitesSetTierCommand,
 } from './commands/sites-commands';
 import { targetCommand } from './commands/target-command';
 import { CliUsageError } from './errors';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   sitesAddCommand,
   sitesListCommand,
   sitesSetOriginsCommand,
+  sitesSetTierCommand,
   sitesDisableCommand,
   keysAddCommand,
   keysRevokeCommand,

@@ -8,14 +8,17 @@
  * - CreateApiKey (value given, enabled): https://docs.aws.amazon.com/apigateway/latest/api/API_CreateApiKey.html
  * - CreateUsagePlanKey (keyType API_KEY): https://docs.aws.amazon.com/apigateway/latest/api/API_CreateUsagePlanKey.html
  * - UpdateApiKey (replace /enabled false): https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateApiKey.html
+ * - DeleteUsagePlanKey (a tier change): https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteUsagePlanKey.html
  *
  * Locally there is no API Gateway: the edge meters by the registry key itself.
  */
 import {
   APIGatewayClient,
+  ConflictException,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
   DeleteApiKeyCommand,
+  DeleteUsagePlanKeyCommand,
   NotFoundException,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -31,6 +34,13 @@ export interface CreatedApiKey {
 export interface ApiGatewayKeys {
   /** Creates the enabled API key with `value` and attaches it to the tier's usage plan. */
   create(value: string, name: string, tier: TierName): Promise<CreatedApiKey>;
+  /**
+   * Moves the key from one tier's usage plan to another's: removed from the old plan first (API
+   * Gateway refuses a key on two plans of the same stage), then added to the new one. Idempotent:
+   * a key no longer on the old plan or already on the new one is fine, so a run cut short can be
+   * repeated.
+   */
+  move(id: string, from: TierName, to: TierName): Promise<void>;
   /** Disables the key; false when API Gateway no longer has it. */
   disable(id: string): Promise<boolean>;
   /** Removes a key created by a step that then failed (best effort, never throws). */
@@ -73,6 +83,30 @@ export function apiGatewayKeys(stage: StageOutputs): ApiGatewayKeys {
         throw explained(
           error,
           `stage ${stage.name}: creating the API Gateway key ${name} on usage plan ${usagePlanId} (${tier})`,
+        );
+      }
+    },
+
+    async move(id, from, to) {
+      const fromPlan = stage.usagePlanId(from);
+      const toPlan = stage.usagePlanId(to);
+      try {
+        try {
+          await client.send(new DeleteUsagePlanKeyCommand({ usagePlanId: fromPlan, keyId: id }));
+        } catch (error) {
+          if (!(error instanceof NotFoundException)) throw error;
+        }
+        try {
+          await client.send(
+            new CreateUsagePlanKeyCommand({ usagePlanId: toPlan, keyId: id, keyType: 'API_KEY' }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConflictException)) throw error;
+        }
+      } catch (error) {
+        throw explained(
+          error,
+          `stage ${stage.name}: moving API Gateway key ${id} from usage plan ${fromPlan} (${from}) to ${toPlan} (${to})`,
         );
       }
     },

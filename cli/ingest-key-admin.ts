@@ -20,7 +20,12 @@ import {
   newIngestKey,
   siteOfIngestKey,
 } from '../pipeline/ingest-key';
-import { type IngestKeyItem, type SiteItem, ingestKeyItemSk } from '../schemas/registry';
+import {
+  type IngestKeyItem,
+  type SiteItem,
+  type TierName,
+  ingestKeyItemSk,
+} from '../schemas/registry';
 import { apiGatewayKeys } from './api-gateway-keys';
 import type { CommandContext } from './command';
 import { CliTargetError, CliUsageError } from './errors';
@@ -95,6 +100,32 @@ export async function addIngestKey(
     } catch (error) {
       await gateway.discard(created.id);
       throw error;
+    }
+  } finally {
+    gateway.destroy();
+  }
+}
+
+/** On a deployed stage: each active key's API Gateway key onto the usage plan of `tier`. */
+export async function moveApiGatewayKeys(
+  context: CommandContext,
+  keys: readonly IngestKeyItem[],
+  tier: TierName,
+): Promise<void> {
+  const stage = context.target.stage;
+  if (stage === undefined) return;
+  const gateway = apiGatewayKeys(stage);
+  try {
+    for (const key of keys) {
+      if (key.status !== 'active' || key.tier === tier) continue;
+      if (key.apiGatewayKeyId === undefined) {
+        context.print(`note: ${key.keyId} has no API Gateway key recorded: nothing to move`);
+        continue;
+      }
+      await gateway.move(key.apiGatewayKeyId, key.tier, tier);
+      context.print(
+        `API Gateway key ${key.apiGatewayKeyId} (${key.keyId}) moved to the ${tier} plan`,
+      );
     }
   } finally {
     gateway.destroy();

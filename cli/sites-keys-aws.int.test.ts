@@ -121,6 +121,9 @@ function apiGateway(method: string, path: string, body: Record<string, unknown>)
     }
     return json(201, { id: body['keyId'], type: 'API_KEY', name: 'key' });
   }
+  if (method === 'DELETE' && /^\/usageplans\/[^/]+\/keys\/[^/]+$/.test(path)) {
+    return { status: 202, headers: {}, body: '' };
+  }
   if (method === 'PATCH' && /^\/apikeys\/[^/]+$/.test(path)) {
     return json(200, { id: path.split('/')[2], enabled: false });
   }
@@ -411,6 +414,35 @@ test('a stage without the tier plan output: refused naming it, before any change
   );
   expect(calls('apigateway')).toEqual([]);
   expect(writes()).toEqual([]);
+});
+
+test('sites set-tier: each active key leaves the old plan, joins the new one, then the items move', async () => {
+  await admin('sites', 'set-tier', '--site', 'aws-shop', '--tier', 'starter');
+
+  // agk1 is the active key of `sites add`; agk2 was revoked and stays where it was.
+  expect(calls('apigateway')).toEqual([
+    {
+      service: 'apigateway',
+      method: 'DELETE',
+      path: `/usageplans/${PLANS.scale}/keys/agk1`,
+      operation: '',
+      body: {},
+    },
+    {
+      service: 'apigateway',
+      method: 'POST',
+      path: `/usageplans/${PLANS.starter}/keys`,
+      operation: '',
+      body: { keyId: 'agk1', keyType: 'API_KEY' },
+    },
+  ]);
+  const updates = writes();
+  expect(updates.map((w) => w.operation)).toEqual(['UpdateItem', 'UpdateItem', 'UpdateItem']);
+  expect(updates[0]).toMatchObject({
+    body: { Key: { sk: { S: 'site' } }, ExpressionAttributeValues: { ':tier': { S: 'starter' } } },
+  });
+  const order = recorded.map((r) => (r.service === 'dynamodb' ? r.operation : r.method));
+  expect(order.indexOf('UpdateItem')).toBeGreaterThan(order.lastIndexOf('POST'));
 });
 
 test('an unknown site and a duplicate site are refused before API Gateway is called', async () => {

@@ -168,6 +168,24 @@ test('keys: add, revoke by id and by value; the authorizer refuses revoked keys'
   );
 });
 
+test('sites set-tier: the site and its keys move; the authorizer hands on the new tier', async () => {
+  const key = keyIn(
+    await admin('sites', 'add', '--site', 'cli-tier', '--tier', 'starter'),
+    'cli-tier',
+  );
+
+  const printed = await admin('sites', 'set-tier', '--site', 'cli-tier', '--tier', 'scale');
+
+  expect(printed.join('\n')).toContain('cli-tier tier scale (1 key)');
+  expect(await authorize(key)).toMatchObject({ kind: 'allow', tier: 'scale' });
+  await expect(admin('sites', 'set-tier', '--site', 'cli-tier', '--tier', 'gold')).rejects.toThrow(
+    CliUsageError,
+  );
+  await expect(admin('sites', 'set-tier', '--site', 'nope', '--tier', 'scale')).rejects.toThrow(
+    /no site "nope"/,
+  );
+});
+
 test('sites disable: every key of the site is refused; list shows sites and key ids only', async () => {
   const key = keyIn(await admin('sites', 'add', '--site', 'cli-gone'), 'cli-gone');
 

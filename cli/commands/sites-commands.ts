@@ -4,10 +4,15 @@
  * sees it once its cached answer for a key expires.
  */
 import { issueReadToken } from '../../handlers/authorizer/dynamo-read-tokens';
-import { ANY_ORIGIN, TIER_NAMES } from '../../schemas/registry';
+import { ANY_ORIGIN, TIER_NAMES, isTierName } from '../../schemas/registry';
 import { type Command, type CommandContext, type OptionValues, listOption } from '../command';
 import { CliTargetError, CliUsageError } from '../errors';
-import { addIngestKey, explainRegistryError, registryOf } from '../ingest-key-admin';
+import {
+  addIngestKey,
+  explainRegistryError,
+  moveApiGatewayKeys,
+  registryOf,
+} from '../ingest-key-admin';
 import { dashboardLine, scriptTagLines } from '../onboarding-links';
 import { verifyTables } from '../target';
 
@@ -145,6 +150,36 @@ export const sitesSetOriginsCommand: Command = {
     const site = await withRegistryErrors(() => registry.setOrigins(siteId, origins, Date.now()));
     context.print(
       `${site.siteId} origins: ${site.origins.join(' ') || '(none: browsers refused)'} — ${AFTER_CACHE}`,
+    );
+  },
+};
+
+export const sitesSetTierCommand: Command = {
+  name: 'sites set-tier',
+  summary:
+    'moves a site and its keys to another tier (on a stage: each API Gateway key to that tier’s usage plan)',
+  usage: `--site ID --tier ${TIER_NAMES.join('|')}`,
+  options: { site: { type: 'string' }, tier: { type: 'string' } },
+  async run(context, values) {
+    const siteId = requiredString(values, 'site');
+    const tier = requiredString(values, 'tier');
+    if (!isTierName(tier)) {
+      throw new CliUsageError(
+        `--tier ${JSON.stringify(tier)} is unknown (expected one of ${TIER_NAMES.join(', ')})`,
+      );
+    }
+    const registry = await registryOf(context);
+    const found = await withRegistryErrors(() => registry.getSite(siteId));
+    if (found === undefined) {
+      throw new CliTargetError(
+        `no site ${JSON.stringify(siteId)} in ${registry.tableName} (${context.target.label}; expected a site added with \`sites add\`)`,
+      );
+    }
+    // API Gateway first: the plan is what meters a key; the registry's tier follows it.
+    await moveApiGatewayKeys(context, found.keys, tier);
+    const moved = await withRegistryErrors(() => registry.setTier(siteId, tier, Date.now()));
+    context.print(
+      `${moved.site.siteId} tier ${moved.site.tier} (${moved.keys.length} key${moved.keys.length === 1 ? '' : 's'}) — the usage plan applies at once on a stage; the authorizer's context ${AFTER_CACHE}`,
     );
   },
 };

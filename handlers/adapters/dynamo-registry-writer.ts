@@ -192,6 +192,11 @@ export interface RegistryWriter {
   ): Promise<IngestKeyItem>;
   /** Replaces a site's allow-list. */
   setOrigins(siteId: string, origins: readonly string[], nowMs: number): Promise<SiteItem>;
+  /**
+   * Moves a site and every key of it to `tier` (site item first, then each key item): what the
+   * authorizer hands on; on AWS the caller moves the API Gateway keys between usage plans first.
+   */
+  setTier(siteId: string, tier: string, nowMs: number): Promise<SiteWithKeys>;
   /** Marks a site disabled: none of its keys is usable any more (once authorizer caches expire). */
   disableSite(siteId: string, nowMs: number): Promise<SiteItem>;
   /** Marks a key revoked (kept, so the same value can never be stored again); idempotent. */
@@ -397,6 +402,44 @@ export function dynamoRegistryWriter(dynamodb: DynamoDBClient, tableName: string
         { ':origins': [...checkOrigins(origins)], ':now': iso(nowMs) },
         'UpdateItem of a site’s origins',
       );
+    },
+
+    async setTier(siteId, tier, nowMs) {
+      const checked = checkTier(tier);
+      const site = await updateSite(
+        siteId,
+        'SET #tier = :tier, #updatedAt = :now',
+        { '#tier': 'tier', '#updatedAt': 'updatedAt' },
+        { ':tier': checked, ':now': iso(nowMs) },
+        'UpdateItem of a site’s tier',
+      );
+      const found = await writer.getSite(siteId);
+      const keys: IngestKeyItem[] = [];
+      for (const key of found?.keys ?? []) {
+        if (key.tier === checked) {
+          keys.push(key);
+          continue;
+        }
+        try {
+          const answer = await dynamodb.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: marshall({ pk: siteId, sk: key.sk }),
+              UpdateExpression: 'SET #tier = :tier',
+              ConditionExpression: 'attribute_exists(sk)',
+              ExpressionAttributeNames: { '#tier': 'tier' },
+              ExpressionAttributeValues: marshall({ ':tier': checked }),
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          keys.push(
+            parseItem<IngestKeyItem>(IngestKeyItemSchema, answer.Attributes ?? {}, tableName),
+          );
+        } catch (cause) {
+          throw wrap(cause, 'UpdateItem of a key’s tier', tableName);
+        }
+      }
+      return { site, keys };
     },
 
     async disableSite(siteId, nowMs) {
