@@ -169,7 +169,10 @@ function retry(events: Fields[], after?: string | null): void {
 export function flush(beacon?: unknown): void {
   timer = clearTimeout(timer)!;
   title();
-  if (!queue.length || (inflight && !beacon) || !n.onLine || now() < retryAt) return;
+  if (!queue.length || (inflight && !beacon) || !n.onLine) return;
+  // Still backing off (a timer may fire a little before Date.now() reaches retryAt): wait the rest.
+  const wait = retryAt - now();
+  if (wait > 0) return void (timer = setTimeout(flush, wait));
   let count = 0;
   let bytes = 0;
   // ≤ 10,000 UTF-16 units, ≤ 30 KB of UTF-8: a fetch and a beacon in flight stay within the
