@@ -140,6 +140,9 @@ describe('scale model at the target: 100,000 events/s, one site at 30,000', () =
       .filter((l) => l.governedBy === undefined || !(l.governedBy in needs))
       .map((l) => ({ name: l.name, underHalf: l.rate / l.limit <= TARGET_SHARE }));
     expect(shares.filter((l) => !l.underHalf)).toEqual([]);
+    // Every part of the sharding is built (the rollup split since ee4e29b): nothing is left out.
+    expect(needs).toEqual({});
+    expect(row.maxShareOfLimit).toBeLessThanOrEqual(TARGET_SHARE);
   });
 
   it('needs nothing beyond the documented hot-site setting, and with what it needs every share is ≤ 0.5', () => {
