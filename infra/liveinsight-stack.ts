@@ -1,7 +1,8 @@
 /**
- * LiveInsight's stack. Minimal for now: the data resources from infra/resources.ts; the ingest
- * API, Lambdas, event-source mappings and dashboards add their constructs here, receiving the
- * tables, stream and buckets as objects (`this.data`).
+ * LiveInsight's stack: the data resources of infra/resources.ts (`this.data`) and the constructs
+ * that use them, each receiving the tables, stream and buckets as objects — the ingest API, the
+ * consumer, processor and rollup functions with their event-source mappings, the query API, the
+ * dashboard hosting, the business dashboard, and the stage's operations and protection.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
