@@ -71,10 +71,13 @@ describe('CloudFormation tables and stream = what the local bootstrap created', 
           Projection: { ProjectionType: index.Projection?.ProjectionType },
         })),
       ).toEqual(cfn.GlobalSecondaryIndexes ?? []);
-      expect({
-        AttributeName: TimeToLiveDescription?.AttributeName,
-        Enabled: TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED',
-      }).toEqual(cfn.TimeToLiveSpecification);
+      // A table without item expiry (the registry) has no TimeToLiveSpecification in the template
+      // and TTL disabled locally.
+      expect(
+        TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED'
+          ? { AttributeName: TimeToLiveDescription.AttributeName, Enabled: true }
+          : undefined,
+      ).toEqual(cfn.TimeToLiveSpecification);
       expect(
         Table?.StreamSpecification?.StreamEnabled
           ? Table.StreamSpecification.StreamViewType
