@@ -221,6 +221,7 @@ export class LiveInsightStack extends Stack {
         rollup: this.rollup,
         query: { function: this.query.queryFunction, live: this.query.queryLive },
         authorizer: { function: this.query.authorizerFunction, live: this.query.authorizerLive },
+        ingestAuthorizer: this.ingest.authorizerFunction,
       },
       api: this.ingest.api,
       accessLogs: this.ingest.accessLogs,
@@ -240,6 +241,7 @@ export class LiveInsightStack extends Stack {
         rollup: this.rollup.function,
         query: this.query.queryFunction,
         authorizer: this.query.authorizerFunction,
+        ingestAuthorizer: this.ingest.authorizerFunction.function,
       },
       consumerLogs: this.consumer.function.logGroup,
       eventsStream: this.data.eventsStream,
@@ -255,9 +257,12 @@ export class LiveInsightStack extends Stack {
     this.protection.live.addRollbackAlarm(ops.alarmOf('consumer-errors').alarm, ['consumer']);
     this.protection.live.addRollbackAlarm(ops.alarmOf('processor-errors').alarm, ['processor']);
     this.protection.live.addRollbackAlarm(ops.alarmOf('rollup-errors').alarm, ['rollup']);
+    // An ingest authorizer that fails answers 500 to POST /events (AUTHORIZER_FAILURE): the same
+    // 5XX rate alarm rolls it back.
     this.protection.live.addRollbackAlarm(ops.alarmOf('api-5xx-rate').alarm, [
       'query',
       'authorizer',
+      'ingestAuthorizer',
     ]);
     new CfnOutput(this, ADMIN_OUTPUTS.dashboardUrl, {
       description: 'The live dashboard; open it with ?siteId=<site>#token=<read token>',

@@ -614,7 +614,14 @@ export function resourceDefinitions(
 // ---------------------------------------------------------------------------------------------
 // Lambda functions: memory, timeout and reserved concurrency (read by the CDK constructs).
 
-export const FUNCTION_KEYS = ['consumer', 'processor', 'rollup', 'query', 'authorizer'] as const;
+export const FUNCTION_KEYS = [
+  'consumer',
+  'processor',
+  'rollup',
+  'query',
+  'authorizer',
+  'ingestAuthorizer',
+] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 
 export interface FunctionTuning {
@@ -639,6 +646,10 @@ export const FUNCTION_TUNING = {
   // gives up at 29 s).
   query: { memoryMb: 512, timeoutSeconds: 10 },
   authorizer: { memoryMb: 512, timeoutSeconds: 10 },
+  // The ingest key authorizer (handlers/ingest-authorizer/). 256 MB: one BatchGetItem and a hash
+  // per call. 5 s: API Gateway waits for it on the request path; with the result cache it runs
+  // about once per key per TTL.
+  ingestAuthorizer: { memoryMb: 256, timeoutSeconds: 5 },
 } as const satisfies Record<FunctionKey, FunctionTuning>;
 
 /**
@@ -660,6 +671,12 @@ export const DYNAMODB_STREAM_SHARD_ESTIMATE = 4;
  */
 export const QUERY_CONCURRENCY_CAP = 10;
 export const AUTHORIZER_CONCURRENCY_CAP = 5;
+/**
+ * The ingest key authorizer runs once per key per cache TTL, not per request; 10 concurrent calls
+ * of ~50 ms check ~200 new keys a second, and a cap keeps a flood of made-up keys (each a cache
+ * miss) from taking the stream functions' concurrency.
+ */
+export const INGEST_AUTHORIZER_CONCURRENCY_CAP = 10;
 
 /**
  * Reserved concurrency of every function. A stream function runs at most shards ×
@@ -680,6 +697,7 @@ export function reservedConcurrency(
     rollup: 0,
     query: QUERY_CONCURRENCY_CAP,
     authorizer: AUTHORIZER_CONCURRENCY_CAP,
+    ingestAuthorizer: INGEST_AUTHORIZER_CONCURRENCY_CAP,
   };
   for (const mapping of EVENT_SOURCE_MAPPINGS) {
     const shards = mapping.source.kind === 'kinesis' ? kinesisShards : dynamodbStreamShards;

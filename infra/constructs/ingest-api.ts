@@ -28,6 +28,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ENV } from '../../handlers/env-names';
+import { FUNCTION_TUNING } from '../resources';
 import { ingestRequestModel } from '../../schemas/draft04';
 import { bundledFunction, type BundledFunction, type FunctionCode } from './bundled-function';
 import {
@@ -120,12 +121,6 @@ export const INGEST_AUTHORIZER_ENTRY = join(
   'ingest-authorizer',
   'index.ts',
 );
-
-/**
- * 256 MB: one BatchGetItem and a hash per call. 5 s: API Gateway waits for the authorizer on the
- * request path; with the result cache it runs about once per key per TTL.
- */
-const INGEST_AUTHORIZER_TUNING = { memoryMb: 256, timeoutSeconds: 5 } as const;
 
 export class IngestApiPropsError extends Error {
   override readonly name = 'IngestApiPropsError';
@@ -258,8 +253,8 @@ export class IngestApi extends Construct {
     props.eventsStream.grantWrite(this.integrationRole);
 
     this.authorizerFunction = bundledFunction(this, 'AuthorizerFunction', {
-      memorySize: INGEST_AUTHORIZER_TUNING.memoryMb,
-      timeout: Duration.seconds(INGEST_AUTHORIZER_TUNING.timeoutSeconds),
+      memorySize: FUNCTION_TUNING.ingestAuthorizer.memoryMb,
+      timeout: Duration.seconds(FUNCTION_TUNING.ingestAuthorizer.timeoutSeconds),
       entry: INGEST_AUTHORIZER_ENTRY,
       code: props.authorizerCode ?? { kind: 'bundle' },
       description: 'LiveInsight ingest-key authorizer of POST /events (registry table)',

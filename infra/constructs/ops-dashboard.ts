@@ -21,6 +21,7 @@ export const OPS_FUNCTION_KEYS = [
   'rollup',
   'query',
   'authorizer',
+  'ingestAuthorizer',
 ] as const;
 export type OpsFunctionKey = (typeof OPS_FUNCTION_KEYS)[number];
 

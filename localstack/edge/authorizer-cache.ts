@@ -4,8 +4,13 @@
  * until the TTL has passed; a failed call (the registry could not be read) is not cached. The TTL
  * is the deployed one (AUTHORIZER_CACHE_TTL_SECONDS), so a revocation takes as long locally as
  * on AWS; tests shorten it through the edge's `authorizerCacheTtlMs` option.
+ *
+ * A call that does not answer within the authorizer function's timeout fails, as the Lambda would
+ * be stopped at its timeout and API Gateway answer 500 (AUTHORIZER_FAILURE): a registry that hangs
+ * (DynamoDB unreachable) must not hold POST /events open without bound.
  */
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../infra/api/ingest-api-spec';
+import { FUNCTION_TUNING } from '../../infra/resources';
 import { BoundedCache } from '../../pipeline/bounded-cache';
 import {
   type IngestAuthorization,
@@ -14,6 +19,13 @@ import {
 } from '../../pipeline/ingest-authorization';
 
 export const DEFAULT_AUTHORIZER_CACHE_TTL_MS = AUTHORIZER_CACHE_TTL_SECONDS * 1000;
+
+/** The deployed ingest authorizer's timeout (FUNCTION_TUNING). */
+export const AUTHORIZER_TIMEOUT_MS = FUNCTION_TUNING.ingestAuthorizer.timeoutSeconds * 1000;
+
+export class AuthorizerTimeoutError extends Error {
+  override readonly name = 'AuthorizerTimeoutError';
+}
 
 /** Keys held at once: a flood of guessed keys evicts old answers instead of growing memory. */
 const CACHE_CAPACITY = 10_000;
@@ -30,6 +42,7 @@ export class AuthorizerCache {
     private readonly registry: RegistryReader,
     private readonly ttlMs: number = DEFAULT_AUTHORIZER_CACHE_TTL_MS,
     private readonly clock: () => number = Date.now,
+    private readonly timeoutMs: number = AUTHORIZER_TIMEOUT_MS,
   ) {}
 
   /** The cached answer for `key`, or the authorizer's (then cached); throws when it fails. */
@@ -37,8 +50,28 @@ export class AuthorizerCache {
     const now = this.clock();
     const cached = this.entries.get(key);
     if (cached !== undefined && cached.expiresAt > now) return cached.answer;
-    const answer = await authorizeIngestKey(key, this.registry);
+    const answer = await this.withinTimeout(authorizeIngestKey(key, this.registry));
     if (this.ttlMs > 0) this.entries.set(key, { answer, expiresAt: now + this.ttlMs });
     return answer;
+  }
+
+  private async withinTimeout<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new AuthorizerTimeoutError(
+              `The ingest authorizer did not answer within ${this.timeoutMs} ms (the authorizer function's timeout): the registry table did not answer`,
+            ),
+          ),
+        this.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
