@@ -341,7 +341,8 @@ describe('ops alarms', () => {
     expect(groupsWatching('consumererrors')).toBe(1);
     expect(groupsWatching('processorerrors')).toBe(1);
     expect(groupsWatching('rolluperrors')).toBe(1);
-    expect(groupsWatching('api5xxrate')).toBe(2);
+    // The query path's two functions and the ingest key authorizer.
+    expect(groupsWatching('api5xxrate')).toBe(3);
   });
 
   it('the topic is e-mailed to alarmEmail', () => {

@@ -77,6 +77,7 @@ describe('reservedConcurrency', () => {
       rollup: 2,
       query: 10,
       authorizer: 5,
+      ingestAuthorizer: 10,
     });
   });
 

@@ -11,7 +11,7 @@
  * | `backup` | `true` / `false`: AWS Backup plan for Sessions, ReadTokens and Registry | `true` |
  * | `backupRetentionDays` | days a daily backup is kept (1–36,500) | 35 |
  * | `failuresRetentionDays` | days objects stay in the failures bucket (1–3,650) | 30 |
- * | `reservedConcurrency` | `true` / `false`: reserve Lambda concurrency (needs an account limit above ~130) | `true` |
+ * | `reservedConcurrency` | `true` / `false`: reserve Lambda concurrency (needs an account limit above ~150: 45 reserved + 100 unreserved) | `true` |
  * | `terminationProtection` | `true` / `false` | `true` for a stage named `prod` or ending in `-prod` |
  */
 import { RETENTION_SECONDS } from './resources';

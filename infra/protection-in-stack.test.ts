@@ -19,7 +19,7 @@ import { nagFindings } from './constructs/test-support/nag-report';
 import { prebuiltCode } from './constructs/test-support/prebuilt-code';
 import { ENV } from '../handlers/env-names';
 import { PROTECTION_DEFAULTS } from './protection-config';
-import { reservedConcurrency } from './resources';
+import { FUNCTION_KEYS, reservedConcurrency } from './resources';
 
 const STAGE = 'liveinsight-prod';
 const outdir = mkdtempSync(join(tmpdir(), 'protection-in-stack-'));
@@ -151,8 +151,16 @@ describe('the deployed app (production stage)', () => {
       RollupFunction: expected.rollup,
       QueryQueryFunction: expected.query,
       QueryAuthorizerFunction: expected.authorizer,
+      IngestAuthorizerFunction: expected.ingestAuthorizer,
     });
-    expect(expected).toEqual({ consumer: 2, processor: 8, rollup: 4, query: 10, authorizer: 5 });
+    expect(expected).toEqual({
+      consumer: 2,
+      processor: 8,
+      rollup: 4,
+      query: 10,
+      authorizer: 5,
+      ingestAuthorizer: 10,
+    });
   });
 
   it('turns on point-in-time recovery and deletion protection on every table', () => {
@@ -294,7 +302,8 @@ describe('the deployed app (production stage)', () => {
     const ours = ofType('AWS::Logs::MetricFilter').filter(([, filter]) =>
       JSON.stringify(filter['MetricTransformations']).includes(`"LiveInsight/${STAGE}/Logs"`),
     );
-    expect(ours).toHaveLength(7);
+    // 2 of the access logs, 1 error-lines filter per function.
+    expect(ours).toHaveLength(2 + FUNCTION_KEYS.length);
     const names = ofType('AWS::Logs::QueryDefinition').map(([, query]) => query['Name']);
     expect(names.sort()).toEqual(
       ['5xx-by-key', 'errors-by-type', 'slowest-batches', 'throttles'].map((n) => `${STAGE}/${n}`),
