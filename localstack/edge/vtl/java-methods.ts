@@ -4,9 +4,10 @@
  * hands templates plain JavaScript values, whose methods differ in ways that matter
  * (`"a-b-c".replace("-", "_")` replaces every match in Java, the first in JavaScript;
  * `substring(5, 2)` throws in Java and swaps its arguments in JavaScript; Java strings have
- * `length()`, `contains()`, `matches()`, `equals()`). These handlers give the local edge Java's
- * behaviour for the methods templates use, and throw for any other method on these values, so a
- * template that works locally only by JavaScript's grace fails locally too.
+ * `length()`, `contains()`, `matches()`). These handlers give the local edge Java's behaviour for
+ * the methods our templates use, and throw for any other method on these values (maps, numbers
+ * and booleans have none), so a template that works locally only by JavaScript's grace, or calls
+ * a method nobody emulated yet, fails locally too.
  */
 import { TemplateRenderError } from './errors';
 
@@ -127,50 +128,16 @@ function javaReplacement(
   };
 }
 
-/** Java's trim() strips every char <= U+0020 at both ends (JavaScript's trim() differs). */
-function javaTrim(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s.charCodeAt(start) <= 0x20) start++;
-  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
-  return s.substring(start, end);
-}
-
 type Impl = (self: string, call: MethodCall) => unknown;
 
+/**
+ * Only the methods infra/api/templates/*.vtl call (gateway responses are not VTL): a template
+ * that starts calling another one fails locally until it is added here with Java's semantics.
+ */
 const STRING_METHODS: Readonly<Record<string, Impl>> = {
   length: (s, c) => (arity(c, 0), s.length),
-  isEmpty: (s, c) => (arity(c, 0), s.length === 0),
-  toString: (s: string, c: MethodCall) => (arity(c, 0), s),
-  trim: (s, c) => (arity(c, 0), javaTrim(s)),
-  toLowerCase: (s, c) => (arity(c, 0), s.toLowerCase()),
-  toUpperCase: (s, c) => (arity(c, 0), s.toUpperCase()),
-  equals: (s, c) => (arity(c, 1), typeof c.params[0] === 'string' && c.params[0] === s),
-  equalsIgnoreCase: (s, c) => (
-    arity(c, 1),
-    typeof c.params[0] === 'string' && c.params[0].toLowerCase() === s.toLowerCase()
-  ),
   contains: (s, c) => (arity(c, 1), s.includes(stringArg(c, 0))),
-  startsWith: (s, c) => {
-    arity(c, 1, 2);
-    return s.startsWith(stringArg(c, 0), c.params.length === 2 ? intArg(c, 1) : 0);
-  },
   endsWith: (s, c) => (arity(c, 1), s.endsWith(stringArg(c, 0))),
-  indexOf: (s, c) => {
-    arity(c, 1, 2);
-    return s.indexOf(stringArg(c, 0), c.params.length === 2 ? Math.max(0, intArg(c, 1)) : 0);
-  },
-  lastIndexOf: (s, c) => {
-    arity(c, 1, 2);
-    const from = c.params.length === 2 ? intArg(c, 1) : Infinity;
-    return from < 0 ? -1 : s.lastIndexOf(stringArg(c, 0), from);
-  },
-  charAt: (s, c) => {
-    arity(c, 1);
-    const i = intArg(c, 0);
-    if (i < 0 || i >= s.length) fail(c, `index ${i} out of bounds for length ${s.length}`);
-    return s.charAt(i);
-  },
   substring: (s, c) => {
     arity(c, 1, 2);
     const begin = intArg(c, 0);
@@ -180,57 +147,17 @@ const STRING_METHODS: Readonly<Record<string, Impl>> = {
     }
     return s.substring(begin, end);
   },
-  concat: (s, c) => (arity(c, 1), s + stringArg(c, 0)),
-  // Java's replace(CharSequence, CharSequence) replaces every occurrence, literally.
-  replace: (s, c) => (arity(c, 2), s.split(stringArg(c, 0)).join(stringArg(c, 1))),
   replaceAll: (s, c) => {
     arity(c, 2);
     return s.replace(javaRegex(c, stringArg(c, 0), 'g'), javaReplacement(c, stringArg(c, 1)));
   },
-  replaceFirst: (s, c) => {
-    arity(c, 2);
-    return s.replace(javaRegex(c, stringArg(c, 0), ''), javaReplacement(c, stringArg(c, 1)));
-  },
   matches: (s, c) => (arity(c, 1), javaRegex(c, `^(?:${stringArg(c, 0)})$`, '').test(s)),
-  split: (s, c) => {
-    arity(c, 1);
-    const parts = s.split(javaRegex(c, stringArg(c, 0), ''));
-    // Java drops trailing empty strings (split(regex) = split(regex, 0)).
-    while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-    return parts;
-  },
 };
 
 type ListImpl = (self: unknown[], call: MethodCall) => unknown;
 
 const LIST_METHODS: Readonly<Record<string, ListImpl>> = {
   size: (l, c) => (arity(c, 0), l.length),
-  isEmpty: (l, c) => (arity(c, 0), l.length === 0),
-  contains: (l, c) => (arity(c, 1), l.includes(c.params[0])),
-  get: (l, c) => {
-    arity(c, 1);
-    const i = intArg(c, 0);
-    if (i < 0 || i >= l.length) fail(c, `index ${i} out of bounds for length ${l.length}`);
-    return l[i];
-  },
-};
-
-type MapImpl = (self: Record<string, unknown>, call: MethodCall) => unknown;
-
-const MAP_METHODS: Readonly<Record<string, MapImpl>> = {
-  size: (m, c) => (arity(c, 0), Object.keys(m).length),
-  isEmpty: (m, c) => (arity(c, 0), Object.keys(m).length === 0),
-  containsKey: (m, c) => (
-    arity(c, 1),
-    Object.prototype.hasOwnProperty.call(m, javaString(c.params[0]))
-  ),
-  get: (m, c) => {
-    arity(c, 1);
-    const key = javaString(c.params[0]);
-    return Object.prototype.hasOwnProperty.call(m, key) ? m[key] : undefined;
-  },
-  keySet: (m, c) => (arity(c, 0), Object.keys(m)),
-  values: (m, c) => (arity(c, 0), Object.values(m)),
 };
 
 /** JSON data and our own context maps; not the helper objects ($input, $util) with methods. */
@@ -257,10 +184,7 @@ export const JAVA_METHOD_HANDLERS: readonly MethodHandler[] = [
   {
     uid: 'java.lang.Number/Boolean',
     match: ({ context }) => typeof context === 'number' || typeof context === 'boolean',
-    resolve: (call) => {
-      if (call.property === 'toString' && call.params.length === 0) return String(call.context);
-      return fail(call, 'no such method in this emulation');
-    },
+    resolve: (call) => fail(call, 'no such method in this emulation'),
   },
   {
     uid: 'java.util.List',
@@ -274,10 +198,6 @@ export const JAVA_METHOD_HANDLERS: readonly MethodHandler[] = [
   {
     uid: 'java.util.Map',
     match: ({ context }) => isPlainData(context),
-    resolve: (call) => {
-      const impl = lookup(MAP_METHODS, call.property);
-      if (impl === undefined) fail(call, 'no such method in this emulation of java.util.Map');
-      return impl(call.context as Record<string, unknown>, call);
-    },
+    resolve: (call) => fail(call, 'no such method in this emulation of java.util.Map'),
   },
 ];
