@@ -68,7 +68,7 @@ function withBackend<T>(
   };
 }
 
-/** SigV4 computed from the AWS documentation, independently of @smithy/signature-v4. */
+/** SigV4 computed from the AWS documentation, independently of the SDK's signer. */
 function expectedSignature(headers: IncomingHttpHeaders, body: string, signedHeaders: string) {
   const amzDate = String(headers['x-amz-date']);
   const day = amzDate.slice(0, 8);

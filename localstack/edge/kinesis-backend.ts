@@ -6,33 +6,56 @@
  * Kinesis' answer. Like API Gateway it makes one attempt; a request Kinesis cannot read gets
  * Kinesis' own answer (SerializationException), not ours.
  *
- * Test faults go in a Smithy middleware stack (`middlewareStack`); a call with faults installed
- * runs the integration's steps as middleware in the SDK's places (serialize → sign →
- * deserialize → HTTP) with `commandName` `PutRecordsCommand`, so handlers/faults
- * (`installFaultInjector([backend])`, operation `PutRecords`) acts on it exactly as on an SDK
- * client: crashes before sending, error answers and delays per attempt, read by the same
- * deserializer as a real answer.
+ * The wire is the SDK's KinesisClient (HTTP/1.1 keep-alive as handlers/aws-clients.ts, one
+ * attempt): it signs and sends a PutRecordsCommand whose serialized body is swapped for the
+ * rendered text, and the answer's bytes are kept as they came (the SDK's own reading of them is
+ * not used: the response templates read Kinesis' text).
+ *
+ * Test faults go in a Smithy middleware stack (`middlewareStack`) at the rendered request's level;
+ * a call with faults installed runs the integration's steps as middleware in the SDK's places
+ * (serialize → deserialize → HTTP) with `commandName` `PutRecordsCommand`, so
+ * handlers/test-support (`installFaultInjector([backend])`, operation `PutRecords`) acts on it
+ * exactly as on an SDK client: crashes before sending, error answers and delays per attempt, read
+ * by the same reader as a real answer.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  KinesisClient,
+  PutRecordsCommand,
+  type PutRecordsCommandInput,
+  type PutRecordsCommandOutput,
+} from '@aws-sdk/client-kinesis';
 import { constructStack } from '@smithy/core/client';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
+  BuildHandler,
+  BuildHandlerArguments,
   DeserializeHandler,
   DeserializeHandlerArguments,
   DeserializeHandlerOutput,
-  FinalizeHandler,
-  FinalizeHandlerArguments,
   HandlerExecutionContext,
+  HttpRequest,
+  HttpResponse,
   MiddlewareStack,
   SerializeHandler,
   SerializeHandlerArguments,
 } from '@smithy/types';
 import { Type } from '@sinclair/typebox';
 import { formatIssues, isValid, parseWith } from '../../schemas/validator';
-import {
-  type JsonRequest,
-  type RawAnswer,
-  SignedJsonClient,
-  type SignedJsonClientOptions,
-} from './signed-json-client';
+
+/** Kinesis' answer, unread: status and body bytes (what API Gateway's response stage sees). */
+interface RawAnswer {
+  readonly statusCode: number;
+  readonly body: Uint8Array;
+}
+
+export interface KinesisConnectOptions {
+  /** Connections kept per endpoint (default 50, as handlers/aws-clients.ts). */
+  readonly maxSockets?: number;
+  /** Longest wait for Kinesis' answer (default 10 s). */
+  readonly requestTimeoutMs?: number;
+}
 
 /** What the integration answered: API Gateway's "endpoint response". */
 export interface EndpointResponse {
@@ -146,26 +169,33 @@ export class KinesisBackend {
   private readonly renderedText = new WeakMap<PutRecordsCall, string>();
 
   constructor(
-    private readonly client: SignedJsonClient,
+    private readonly client: KinesisClient,
     private readonly clock: () => number = Date.now,
   ) {}
 
   /** A backend for the Kinesis at `endpoint` (the local emulators; test credentials). */
   static connect(
     aws: { readonly endpoint: string; readonly region: string },
-    options: Partial<Pick<SignedJsonClientOptions, 'maxSockets' | 'requestTimeoutMs'>> = {},
+    options: KinesisConnectOptions = {},
     clock?: () => number,
   ): KinesisBackend {
-    return new KinesisBackend(
-      new SignedJsonClient({
-        ...options,
-        endpoint: aws.endpoint,
-        region: aws.region,
-        service: 'kinesis',
-        credentials: LOCAL_CREDENTIALS,
+    const maxSockets = options.maxSockets ?? 50;
+    const client = new KinesisClient({
+      region: aws.region,
+      endpoint: aws.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      // One attempt, as API Gateway's integration: an overloaded emulator shows as errors.
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+        connectionTimeout: 3_000,
+        requestTimeout: options.requestTimeoutMs ?? 10_000,
+        // A silent Kinesis is API Gateway's INTEGRATION_TIMEOUT (by default the handler only warns).
+        throwOnRequestTimeout: true,
       }),
-      clock,
-    );
+    });
+    return new KinesisBackend(client, clock);
   }
 
   async putRecords(renderedBody: string): Promise<IntegrationOutcome> {
@@ -173,7 +203,7 @@ export class KinesisBackend {
     try {
       const response =
         this.middlewareStack.identify().length === 0
-          ? readAnswer(await this.send(this.sign(this.serialize(renderedBody))))
+          ? readAnswer(await this.send(renderedBody))
           : await this.throughStack(renderedBody);
       return { kind: 'answered', response, latencyMs: this.clock() - began };
     } catch (error) {
@@ -185,16 +215,45 @@ export class KinesisBackend {
     }
   }
 
-  private serialize(body: string): JsonRequest {
-    return this.client.request(PUT_RECORDS_TARGET, body);
-  }
-
-  private sign(request: JsonRequest): JsonRequest {
-    return this.client.sign(request);
-  }
-
-  private send(request: JsonRequest): Promise<RawAnswer> {
-    return this.client.send(request);
+  /**
+   * Sends `body` as the PutRecords request through the SDK client and returns Kinesis' answer as
+   * it came; rejects only when there is no answer (network, timeouts).
+   */
+  private async send(body: string): Promise<RawAnswer> {
+    let answer: RawAnswer | undefined;
+    const command = new PutRecordsCommand({ StreamName: undefined, Records: [] });
+    command.middlewareStack.add(
+      (next: BuildHandler<PutRecordsCommandInput, PutRecordsCommandOutput>) =>
+        (args: BuildHandlerArguments<PutRecordsCommandInput>) => {
+          const request = args.request as HttpRequest;
+          request.body = body;
+          request.headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
+          return next(args);
+        },
+      // After the SDK's content-length middleware, before signing (finalizeRequest).
+      { step: 'build', priority: 'low', name: 'liveinsightRenderedBody' },
+    );
+    command.middlewareStack.add(
+      (next: DeserializeHandler<PutRecordsCommandInput, PutRecordsCommandOutput>) =>
+        async (args: DeserializeHandlerArguments<PutRecordsCommandInput>) => {
+          const result = await next(args);
+          const response = result.response as HttpResponse;
+          const bytes = await this.client.config.streamCollector(response.body);
+          answer = { statusCode: response.statusCode, body: bytes };
+          // The SDK's deserializer reads the same bytes after us (its result is not used).
+          return { ...result, response: { ...response, body: bytes } };
+        },
+      // Innermost: the HTTP answer before the SDK's deserializer.
+      { step: 'deserialize', priority: 'low', name: 'liveinsightRawAnswer' },
+    );
+    try {
+      await this.client.send(command);
+    } catch (error) {
+      // An answer the SDK reads as an error is still the answer the templates get.
+      if (answer === undefined) throw error;
+    }
+    if (answer === undefined) throw new Error('Kinesis call ended without an answer');
+    return answer;
   }
 
   /** The same steps as middleware around what tests added, as an SDK client runs a command. */
@@ -207,17 +266,9 @@ export class KinesisBackend {
         (args: SerializeHandlerArguments<PutRecordsCall>) =>
           next({
             ...args,
-            request: this.serialize(
-              this.renderedText.get(args.input) ?? JSON.stringify(args.input),
-            ),
+            request: this.renderedText.get(args.input) ?? JSON.stringify(args.input),
           }),
       { step: 'serialize', name: 'renderedRequest' },
-    );
-    stack.add(
-      (next: FinalizeHandler<PutRecordsCall, EndpointResponse>) =>
-        (args: FinalizeHandlerArguments<PutRecordsCall>) =>
-          next({ ...args, request: this.sign(args.request as JsonRequest) }),
-      { step: 'finalizeRequest', name: 'sigv4' },
     );
     stack.add(
       (next: DeserializeHandler<PutRecordsCall, EndpointResponse>) =>
@@ -235,7 +286,7 @@ export class KinesisBackend {
     };
     // The innermost handler, as the SDK's: it only carries bytes; the deserializer reads them.
     const send: DeserializeHandler<PutRecordsCall, EndpointResponse> = async (args) => ({
-      response: await this.send(args.request as JsonRequest),
+      response: await this.send(args.request as string),
     });
     const { output } = await stack.resolve(send, context)({ input });
     return output;
