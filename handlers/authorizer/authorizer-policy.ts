@@ -5,18 +5,9 @@
  * read routes from the cache, so an Allow covers every GET of the stage; the site stays pinned
  * because siteId is part of the cache key and the query handler checks it again.
  */
-export interface AuthorizerPolicy {
-  readonly principalId: string;
-  readonly policyDocument: {
-    readonly Version: '2012-10-17';
-    readonly Statement: readonly {
-      readonly Action: 'execute-api:Invoke';
-      readonly Effect: 'Allow' | 'Deny';
-      readonly Resource: string;
-    }[];
-  };
-  readonly context?: Readonly<Record<string, string>>;
-}
+import type { RestAuthorizerAnswer } from '../rest-authorizer-answer';
+
+export type AuthorizerPolicy = RestAuthorizerAnswer;
 
 export class MethodArnError extends Error {
   override readonly name = 'MethodArnError';

@@ -20,20 +20,9 @@ import {
 import { dynamoRegistryReader } from '../adapters/dynamo-registry-reader';
 import { createAwsClients } from '../aws-clients';
 import { readIngestAuthorizerConfig } from '../config';
+import type { RestAuthorizerAnswer } from '../rest-authorizer-answer';
 
-export interface IngestAuthorizerAnswer {
-  readonly principalId: string;
-  readonly policyDocument: {
-    readonly Version: '2012-10-17';
-    readonly Statement: readonly {
-      readonly Action: 'execute-api:Invoke';
-      readonly Effect: 'Allow' | 'Deny';
-      readonly Resource: string;
-    }[];
-  };
-  readonly context?: Readonly<Record<string, string>>;
-  readonly usageIdentifierKey?: string;
-}
+export type IngestAuthorizerAnswer = RestAuthorizerAnswer;
 
 let registry: RegistryReader | undefined;
 

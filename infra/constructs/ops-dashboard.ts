@@ -11,18 +11,11 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { TABLE_KEYS, type TableKey } from '../resources';
+import { FUNCTION_KEYS, TABLE_KEYS, type TableKey } from '../resources';
 import { LOG_METRICS, TROUBLESHOOTING_RUNBOOK, type OpsAlarms } from './ops-alarms';
 
 /** The functions shown, by the name their widgets carry. */
-export const OPS_FUNCTION_KEYS = [
-  'consumer',
-  'processor',
-  'rollup',
-  'query',
-  'authorizer',
-  'ingestAuthorizer',
-] as const;
+export const OPS_FUNCTION_KEYS = FUNCTION_KEYS;
 export type OpsFunctionKey = (typeof OPS_FUNCTION_KEYS)[number];
 
 export interface OpsDashboardProps {
