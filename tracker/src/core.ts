@@ -68,10 +68,10 @@ type Fields = Record<string, unknown>;
 /** sessionStorage key of `[session, queue]`. */
 export const STORE_KEY = 'li';
 
-const w = window;
-const d = document;
-const n = navigator;
-const loc = location;
+export const w = window;
+export const d = document;
+export const n = navigator;
+export const loc = location;
 const now = Date.now;
 
 let c: TrackerOptions;
@@ -150,17 +150,6 @@ export function send(type: string, fields: Fields, u = url): Fields | undefined 
   return e;
 }
 
-/** Puts refused events back in front (same objects: same eventIds) and retries later. */
-function retry(events: Fields[], after?: string | null): void {
-  queue = events.concat(queue);
-  save();
-  // Retry-After in seconds (an HTTP date or none: backoff, 1 s doubling to 60 s, with jitter).
-  const wait = +after! * 1e3 || Math.min(6e4, 1e3 * 2 ** tries++) * (0.5 + Math.random() / 2);
-  retryAt = now() + wait;
-  clearTimeout(timer);
-  timer = setTimeout(flush, wait);
-}
-
 /**
  * Sends the oldest queued events as one simple request: text/plain, the key in the query string.
  * `beacon`: the page is going away — sendBeacon, even beside a fetch in flight; otherwise one
@@ -201,11 +190,16 @@ export function flush(beacon?: unknown): void {
     .catch(() => batch)
     .then((refused) => {
       inflight = 0;
-      if (refused.length) retry(refused, after);
-      else {
-        tries = 0;
-        flush();
-      }
+      if (refused.length) {
+        // The refused events back in front (same objects: same eventIds), retried after
+        // Retry-After seconds (an HTTP date or none: backoff, 1 s doubling to 60 s, with jitter).
+        queue = refused.concat(queue);
+        save();
+        retryAt =
+          now() + (+after! * 1e3 || Math.min(6e4, 1e3 * 2 ** tries++) * (0.5 + Math.random() / 2));
+      } else tries = 0;
+      // Sends what waits, or (backing off) sets the timer for retryAt.
+      flush();
     });
 }
 

@@ -14,7 +14,7 @@ import {
   MIN_MAGNITUDE,
   PROP_KEY,
 } from './contract';
-import { halt, log, on, send, type Extras, type TrackerOptions } from './core';
+import { d, halt, log, loc, n, on, send, type Extras, type TrackerOptions } from './core';
 import { EVENT_NAMES } from './event-names';
 
 type Props = Record<string, unknown>;
@@ -49,7 +49,7 @@ function custom(name: unknown, options?: { props?: Props }): void {
   const e = { name, props: count ? props : undefined };
   // LIMITS.maxEventBytes is 8 KB for the whole event: 7 KB of name and props leave room for the rest.
   if (new Blob([JSON.stringify(e)]).size > CUSTOM_BYTES) log(`over 8 KB: ${name}`);
-  else send('custom', e, location.href.split('#')[0]);
+  else send('custom', e, loc.href.split('#')[0]);
 }
 
 function clicked(e: Event): void {
@@ -66,7 +66,7 @@ function clicked(e: Event): void {
     /\.(pdf|zip|gz|7z|rar|dmg|exe|msi|pkg|deb|apk|iso|csv|xlsx?|docx?|pptx?|txt|mp[34]|mov)$/i.test(
       a.pathname,
     );
-  if (file || a.host != location.host)
+  if (file || a.host != loc.host)
     custom(file ? EVENT_NAMES.download : EVENT_NAMES.outbound, {
       props: { url: a.href.slice(0, MAX_PROP_STRING) },
     });
@@ -94,7 +94,7 @@ export function extras(c: TrackerOptions): Extras {
       // Storage refused: the choice holds for this page.
     }
   };
-  const off: unknown = c.dnt && (navigator.doNotTrack == '1' || navigator.globalPrivacyControl);
+  const off: unknown = c.dnt && (n.doNotTrack == '1' || n.globalPrivacyControl);
   try {
     halt(localStorage.getItem(OPT_OUT_KEY));
   } catch {
@@ -106,9 +106,9 @@ export function extras(c: TrackerOptions): Extras {
       name == 'optout' ? optOut('1') : name == 'optin' ? optOut('') : custom(name, options),
     skip: (p) => (c.exclude && matches(c.exclude, p)) || (c.include && !matches(c.include, p)),
     go: () => {
-      on(document, 'click', clicked);
-      on(document, 'auxclick', clicked);
-      if (c.notFound) custom(EVENT_NAMES.notFound, { props: { path: location.pathname } });
+      on(d, 'click', clicked);
+      on(d, 'auxclick', clicked);
+      if (c.notFound) custom(EVENT_NAMES.notFound, { props: { path: loc.pathname } });
     },
   };
 }
