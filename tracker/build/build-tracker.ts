@@ -28,21 +28,21 @@ export const TRACKER_BUILDS = {
     file: 'li.js',
     format: 'iife',
     budgetBytes: 2048,
-    ceilingBytes: 2604,
+    ceilingBytes: 2557,
   },
   core: {
     entry: 'script-core.ts',
     file: 'li.core.js',
     format: 'iife',
     budgetBytes: 1536,
-    ceilingBytes: 1788,
+    ceilingBytes: 1767,
   },
   esm: {
     entry: 'index.ts',
     file: 'li.mjs',
     format: 'esm',
     budgetBytes: undefined,
-    ceilingBytes: 2549,
+    ceilingBytes: 2501,
   },
 } as const;
 

@@ -65,9 +65,6 @@ declare global {
 
 type Fields = Record<string, unknown>;
 
-/** sessionStorage key of `[session, queue]`. */
-export const STORE_KEY = 'li';
-
 export const w = window;
 export const d = document;
 export const n = navigator;
@@ -117,7 +114,8 @@ const pathKey = (): string => loc.pathname + (c.hash ? loc.hash : '');
 
 function save(): void {
   try {
-    if (!c.memory) sessionStorage.setItem(STORE_KEY, JSON.stringify([session, queue]));
+    // sessionStorage key `li`: `[session, queue]` (tracker/README.md "Privacy").
+    if (!c.memory) sessionStorage.li = JSON.stringify([session, queue]);
   } catch {
     // Full or refused storage: the queue lives in memory only.
   }
@@ -206,7 +204,7 @@ export function flush(beacon?: unknown): void {
 function tick(): void {
   const t = now();
   if (since) engaged += t - since;
-  since = d.visibilityState == 'visible' && d.hasFocus() ? t : 0;
+  since = !d.hidden && d.hasFocus() ? t : 0;
 }
 
 function scrolled(): void {
@@ -267,7 +265,8 @@ function hide(e: Event): void {
 /** Reads the tab's session and queue: at start, and after a bfcache restore (other pages of the tab moved them on). */
 function load(): void {
   try {
-    const stored = !c.memory && JSON.parse(sessionStorage.getItem(STORE_KEY)!);
+    // None stored: JSON.parse(undefined) throws, a fresh session as for unreadable storage.
+    const stored = !c.memory && JSON.parse(sessionStorage.li);
     if (stored) [session, queue] = stored;
   } catch {
     // Unreadable storage: a fresh session.

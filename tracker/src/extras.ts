@@ -27,8 +27,7 @@ declare global {
 
 /** Checks the contract (schemas/ingest.ts): name 1–128 chars; ≤ 30 props, keys PROP_KEY_PATTERN, values ≤ 500 chars, boolean, or a number DynamoDB holds. */
 function custom(name: unknown, options?: { props?: Props }): void {
-  if (typeof name != 'string' || !name || name.length > MAX_NAME)
-    return void log(`bad name ${name}`);
+  if (typeof name != 'string' || !name || name.length > MAX_NAME) return void log(['name', name]);
   const props: Props = {};
   let count = 0;
   for (const [k, v] of Object.entries(options?.props || {})) {
@@ -44,11 +43,11 @@ function custom(name: unknown, options?: { props?: Props }): void {
     ) {
       props[k] = v;
       count++;
-    } else log(`bad prop ${k}`);
+    } else log(['prop', k]);
   }
   const e = { name, props: count ? props : undefined };
   // LIMITS.maxEventBytes is 8 KB for the whole event: 7 KB of name and props leave room for the rest.
-  if (new Blob([JSON.stringify(e)]).size > CUSTOM_BYTES) log(`over 8 KB: ${name}`);
+  if (new Blob([JSON.stringify(e)]).size > CUSTOM_BYTES) log(['size', name]);
   else send('custom', e, loc.href.split('#')[0]);
 }
 
@@ -81,22 +80,20 @@ function matches(list: unknown, path: string): boolean {
     );
 }
 
-/** localStorage key of the opt-out flag (tracker/README.md). */
-export const OPT_OUT_KEY = 'li_optout';
-
 export function extras(c: TrackerOptions): Extras {
   const optOut = (flag: string): void => {
     halt(flag);
     try {
-      if (flag) localStorage.setItem(OPT_OUT_KEY, flag);
-      else localStorage.removeItem(OPT_OUT_KEY);
+      // localStorage key `li_optout` (tracker/README.md "Privacy"): "1", or absent.
+      if (flag) localStorage.li_optout = flag;
+      else delete localStorage.li_optout;
     } catch {
       // Storage refused: the choice holds for this page.
     }
   };
   const off: unknown = c.dnt && (n.doNotTrack == '1' || n.globalPrivacyControl);
   try {
-    halt(localStorage.getItem(OPT_OUT_KEY));
+    halt(localStorage.li_optout);
   } catch {
     // No storage: no opt-out flag either.
   }
