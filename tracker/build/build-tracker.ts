@@ -28,14 +28,14 @@ export const TRACKER_BUILDS = {
     file: 'li.js',
     format: 'iife',
     budgetBytes: 2048,
-    ceilingBytes: 2557,
+    ceilingBytes: 2554,
   },
   core: {
     entry: 'script-core.ts',
     file: 'li.core.js',
     format: 'iife',
     budgetBytes: 1536,
-    ceilingBytes: 1767,
+    ceilingBytes: 1764,
   },
   esm: {
     entry: 'index.ts',
