@@ -26,7 +26,12 @@ export interface ClientOptions {
   readonly maxSockets?: number;
   /** Retries of the SDK's standard retry strategy (default 3 attempts). */
   readonly maxAttempts?: number;
+  /** How long one attempt may wait for an answer before it fails (default 10 s). */
+  readonly requestTimeoutMs?: number;
 }
+
+/** A call that has not been answered in 10 s has failed: the SDK retries it, then the caller. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Static credentials for local emulators: they accept any key, but the SDK requires one. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
@@ -37,7 +42,11 @@ export function createAwsClients(aws: AwsConfig, options: ClientOptions = {}): A
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     connectionTimeout: 3_000,
-    requestTimeout: 10_000,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // Without it this handler version only logs a warning at the request timeout and keeps
+    // waiting: a service that accepts the connection and never answers (a frozen emulator, a
+    // stalled socket) would hold the call until the Lambda's own timeout.
+    throwOnRequestTimeout: true,
   });
   const shared = {
     region: aws.region,
