@@ -10,6 +10,7 @@
  * (DynamoDB unreachable) must not hold POST /events open without bound.
  */
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../infra/api/ingest-api-spec';
+import { deadlineFrom, withinDeadline } from '../../handlers/adapters/deadline';
 import { FUNCTION_TUNING } from '../../infra/resources';
 import { BoundedCache } from '../../pipeline/bounded-cache';
 import {
@@ -22,10 +23,6 @@ export const DEFAULT_AUTHORIZER_CACHE_TTL_MS = AUTHORIZER_CACHE_TTL_SECONDS * 10
 
 /** The deployed ingest authorizer's timeout (FUNCTION_TUNING). */
 export const AUTHORIZER_TIMEOUT_MS = FUNCTION_TUNING.ingestAuthorizer.timeoutSeconds * 1000;
-
-export class AuthorizerTimeoutError extends Error {
-  override readonly name = 'AuthorizerTimeoutError';
-}
 
 /** Keys held at once: a flood of guessed keys evicts old answers instead of growing memory. */
 const CACHE_CAPACITY = 10_000;
@@ -50,28 +47,12 @@ export class AuthorizerCache {
     const now = this.clock();
     const cached = this.entries.get(key);
     if (cached !== undefined && cached.expiresAt > now) return cached.answer;
-    const answer = await this.withinTimeout(authorizeIngestKey(key, this.registry));
+    // Real time, not the cache's clock (tests move that one): the Lambda's timeout is wall time.
+    const deadline = deadlineFrom(this.timeoutMs, { reserveFraction: 0, minReserveMs: 0 });
+    const answer = await withinDeadline(deadline, 'the ingest authorizer (registry read)', () =>
+      authorizeIngestKey(key, this.registry),
+    );
     if (this.ttlMs > 0) this.entries.set(key, { answer, expiresAt: now + this.ttlMs });
     return answer;
-  }
-
-  private async withinTimeout<T>(call: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new AuthorizerTimeoutError(
-              `The ingest authorizer did not answer within ${this.timeoutMs} ms (the authorizer function's timeout): the registry table did not answer`,
-            ),
-          ),
-        this.timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([call, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
